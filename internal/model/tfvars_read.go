@@ -141,7 +141,10 @@ func SetVariable(s Spec, assignment string) (Spec, error) {
 			val, diags = expr.Value(nil)
 		}
 		if diags.HasErrors() {
-			return fail(key, "%q is not a literal %s (%s)", raw, friendlyType(v.Type), diags[0].Summary)
+			if v.Type.IsPrimitiveType() {
+				return fail(key, "%q is not %s", raw, friendlyType(v.Type))
+			}
+			return fail(key, "%q is not %s; write it as HCL, e.g. %s", raw, friendlyType(v.Type), hclExample(v.Type))
 		}
 	}
 	val, field, err := decodeVariable(v, val)
@@ -245,6 +248,16 @@ func suggestion(name string, candidates []string) string {
 
 func attrNames(ty cty.Type) []string {
 	return slices.Sorted(maps.Keys(ty.AttributeTypes()))
+}
+
+func hclExample(ty cty.Type) string {
+	switch {
+	case ty.IsMapType():
+		return `{KEY = "value"}`
+	case ty.IsListType() && ty.ElementType().IsObjectType():
+		return `[{name = "tmp"}]`
+	}
+	return `["a", "b"]`
 }
 
 // friendlyType names a type as a person would say it.
