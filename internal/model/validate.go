@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Limits from the ECS API (aws-rules.md).
@@ -36,8 +38,6 @@ var (
 	volumeNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 	efsIDPattern         = regexp.MustCompile(`^fs-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	accessPointPattern   = regexp.MustCompile(`^fsap-[0-9a-f]{8}([0-9a-f]{9})?$`)
-	tagKeyPattern        = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
-	tagValuePattern      = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$`)
 
 	// Docker's reference grammar (distribution/reference), without IPv6 hosts.
 	imageDomain    = `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?`
@@ -592,13 +592,29 @@ func (v *validation) tags(s Spec) {
 		switch {
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			v.errorf(field, "choose a key without the aws: prefix", "the aws: prefix is reserved for AWS")
-		case !tagKeyPattern.MatchString(k):
+		case !isTagText(k, 1, 128):
 			v.errorf(field, "1-128 letters, digits, spaces and _ . : / = + - @", "%q is not a valid tag key", k)
 		}
-		if !tagValuePattern.MatchString(s.Tags[k]) {
+		if !isTagText(s.Tags[k], 0, 256) {
 			v.errorf(field, "at most 256 letters, digits, spaces and _ . : / = + - @", "%q is not a valid tag value", s.Tags[k])
 		}
 	}
+}
+
+// isTagText applies the tagging rules: letters, digits, spaces and _ . : / = + - @,
+// between min and max characters. (A regexp with Unicode classes costs milliseconds
+// to compile at start-up.)
+func isTagText(s string, min, max int) bool {
+	n := utf8.RuneCountInString(s)
+	if n < min || n > max {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Zs, r) && !strings.ContainsRune("_.:/=+-@", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // size measures the rendered document against the 64 KiB limit of the ECS API.
