@@ -250,3 +250,30 @@ func TestSetVariable(t *testing.T) {
 		})
 	}
 }
+
+func TestTheREADMEDocumentsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Variables() {
+		def := "*required*"
+		if !v.Required() {
+			def = "`" + v.DefaultExpr + "`"
+		}
+		if row := "| `" + v.Name + "` |"; !strings.Contains(string(readme), row) {
+			t.Errorf("README has no row for %s", v.Name)
+		} else if line := lineWith(string(readme), row); !strings.Contains(line, " "+def+" ") {
+			t.Errorf("README row of %s does not give its default %s: %s", v.Name, def, line)
+		}
+	}
+}
+
+func lineWith(text, sub string) string {
+	for line := range strings.Lines(text) {
+		if strings.Contains(line, sub) {
+			return line
+		}
+	}
+	return ""
+}

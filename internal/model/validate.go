@@ -577,7 +577,7 @@ func (v *validation) linuxParameters(s Spec) {
 		}
 		hint := "remove it; Fargate only lets a task add SYS_PTRACE"
 		if c == "NET_BIND_SERVICE" {
-			hint = "remove it and listen on a port above 1023 (e.g. 8000); the seed's hardening example is wrong for Fargate"
+			hint = "remove it and listen on a port above 1023 (e.g. 8000); a non-root user cannot be granted it on Fargate"
 		}
 		v.errorf(fmt.Sprintf("linux_capabilities_add[%d]", i), hint, "ECS refuses to add %s on Fargate", c)
 	}
