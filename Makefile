@@ -1,0 +1,63 @@
+# ecswiz — developer and CI entry points. `make test` is what CI runs (through .ci/run).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+GO ?= go
+BIN := bin/ecswiz
+
+# Build metadata for `ecswiz version`; recursively expanded so only `make build` asks git.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
+DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS = -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+
+FUZZ_SMOKE_TIME ?= 10s
+FUZZTIME ?= 5m
+
+.PHONY: all test fmt-check vet staticcheck test-go fuzz-smoke fuzz-target-exists build bench fuzz clean
+
+all: test build
+
+# test: everything CI checks — formatting, vet, staticcheck, the tests with the race
+# detector against a real moto_server, and a short fuzz run.
+test: fmt-check vet staticcheck test-go fuzz-smoke
+
+fmt-check:
+	@unformatted=$$(gofmt -l .); \
+	if [[ -n $$unformatted ]]; then \
+		echo "gofmt: these files are not formatted (run gofmt -w on them):" >&2; \
+		echo "$$unformatted" | sed 's/^/  /' >&2; \
+		exit 1; \
+	fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) tool staticcheck ./...
+
+test-go:
+	scripts/with-moto $(GO) test -race ./...
+
+# -fuzz with no matching target passes silently; make sure the target exists.
+fuzz-smoke: fuzz-target-exists
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSpec$$' -fuzztime $(FUZZ_SMOKE_TIME) ./internal/model
+
+# fuzz: a longer run of the tfvars reader's fuzzer (FUZZTIME=5m by default).
+fuzz: fuzz-target-exists
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSpec$$' -fuzztime $(FUZZTIME) ./internal/model
+
+fuzz-target-exists:
+	@$(GO) test -list '^FuzzParseSpec$$' ./internal/model | grep -qx FuzzParseSpec || \
+		{ echo "FuzzParseSpec not found in ./internal/model" >&2; exit 1; }
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ecswiz
+
+# bench: start-up times of the binary (see docs/PERFORMANCE.md).
+bench:
+	bench/startup.sh
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Start-up time of the ecswiz binary: builds bin/ecswiz, then times `ecswiz version` and
+# `ecswiz render -f examples/production.tfvars` N times each and prints the median and
+# p90 wall time in milliseconds, plus the binary's size. Prints to stdout only.
+#
+#   bench/startup.sh [N]      (N defaults to 50; also BENCH_RUNS=N)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+runs=${1:-${BENCH_RUNS:-50}}
+if ! [[ $runs =~ ^[1-9][0-9]*$ ]]; then
+	echo "usage: bench/startup.sh [N]  (N: runs per command, a positive integer)" >&2
+	exit 2
+fi
+
+make --no-print-directory build >/dev/null
+bin=bin/ecswiz
+
+# time_ms CMD...: one run's wall time in milliseconds (three decimals), output discarded.
+# Bash's EPOCHREALTIME is read without a fork, so the clock adds nothing to what is
+# measured; `date +%s%N` is the fallback for bash < 5.
+time_ms() {
+	local start end
+	if [[ -n ${EPOCHREALTIME:-} ]]; then
+		start=${EPOCHREALTIME/[.,]/}
+		"$@" >/dev/null 2>&1
+		end=${EPOCHREALTIME/[.,]/}
+	else
+		start=$(($(date +%s%N) / 1000))
+		"$@" >/dev/null 2>&1
+		end=$(($(date +%s%N) / 1000))
+	fi
+	awk -v us="$((10#$end - 10#$start))" 'BEGIN { printf "%.3f\n", us / 1000 }'
+}
+
+# stats: reads one number a line; prints "median p90" (nearest-rank).
+stats() {
+	sort -n | awk '{ v[NR] = $1 }
+		END {
+			n = NR
+			mid = int((n + 1) / 2)
+			median = (n % 2) ? v[mid] : (v[mid] + v[mid + 1]) / 2
+			p = int(0.9 * n + 0.999999); if (p < 1) p = 1
+			printf "%.1f %.1f\n", median, v[p]
+		}'
+}
+
+bench() {
+	local label=$1
+	shift
+	# Warm up: page cache and the dynamic loader, so the first cold run doesn't skew.
+	for _ in 1 2 3 4 5; do "$@" >/dev/null 2>&1 || {
+		echo "bench: '$*' failed" >&2
+		exit 1
+	}; done
+	local samples=()
+	for ((i = 0; i < runs; i++)); do
+		samples+=("$(time_ms "$@")")
+	done
+	read -r median p90 < <(printf '%s\n' "${samples[@]}" | stats)
+	printf '%-45s %8s %8s\n' "$label" "$median" "$p90"
+}
+
+size=$(wc -c <"$bin")
+echo "ecswiz start-up, $runs runs per command ($(go version | awk '{print $3}'), $(nproc) CPUs)"
+printf 'binary: %s, %d bytes (%.1f MiB)\n' "$bin" "$size" "$(awk -v s="$size" 'BEGIN { print s / 1048576 }')"
+printf '%-45s %8s %8s\n' "command" "median" "p90"
+printf '%-45s %8s %8s\n' "" "ms" "ms"
+bench "ecswiz version" "$bin" version
+bench "ecswiz render -f examples/production.tfvars" "$bin" render -f examples/production.tfvars

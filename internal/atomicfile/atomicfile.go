@@ -1,0 +1,107 @@
+// Package atomicfile writes files so that a reader, or a crash, sees either the old
+// content or the new one, never a part of it.
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ErrExists is matched (errors.Is) by the error Write returns when the file exists and
+// overwriting it was not allowed.
+var ErrExists = errors.New("file already exists")
+
+type existsError struct{ path string }
+
+func (e *existsError) Error() string {
+	return fmt.Sprintf("%s already exists; pass --force to replace it", e.path)
+}
+
+func (e *existsError) Is(target error) bool { return target == ErrExists }
+
+// Write replaces path with data: it writes a temporary file in the same directory,
+// syncs it and renames it over path, so path never holds partial content and nothing
+// is left behind on error. The file gets perm exactly (the umask does not apply).
+// Unless overwrite is true, an existing path is left alone and the error matches
+// ErrExists; the check and the write are one step, so a file created meanwhile is not
+// clobbered either.
+func Write(path string, data []byte, perm os.FileMode, overwrite bool) (err error) {
+	if !overwrite {
+		if _, err := os.Lstat(path); err == nil {
+			return &existsError{path}
+		}
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmpName)
+		}
+	}()
+
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		return fmt.Errorf("write %s: set mode: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: sync: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+
+	if overwrite {
+		if err := os.Rename(tmpName, path); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	} else if err := linkNoClobber(tmpName, path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// linkNoClobber puts tmp at path only if path does not exist. A hard link fails
+// atomically when the name is taken; where links are not supported (some network
+// and FUSE file systems) it falls back to a check and a rename.
+func linkNoClobber(tmp, path string) error {
+	err := os.Link(tmp, path)
+	switch {
+	case err == nil:
+		_ = os.Remove(tmp)
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return &existsError{path}
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return &existsError{path}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// syncDir makes the rename durable. It is best effort: some systems (Windows) cannot
+// open or sync a directory, and the data itself is already synced.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
