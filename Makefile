@@ -49,7 +49,7 @@ fuzz: fuzz-target-exists
 	$(GO) test -run '^$$' -fuzz '^FuzzParseSpec$$' -fuzztime $(FUZZTIME) ./internal/model
 
 fuzz-target-exists:
-	@$(GO) test -list '^FuzzParseSpec$$' ./internal/model | grep -qx FuzzParseSpec || \
+	@$(GO) test -list '^FuzzParseSpec$$' ./internal/model | grep -x FuzzParseSpec >/dev/null || \
 		{ echo "FuzzParseSpec not found in ./internal/model" >&2; exit 1; }
 
 build:
