@@ -88,6 +88,13 @@ func ParseSpec(src []byte, filename string) (Spec, error) {
 			at(name, "%s", unknownVariableMessage(name))
 			continue
 		}
+		if rng, what := nonLiteral(attr.Expr); what != "" {
+			problems = append(problems, Problem{
+				Filename: rng.Filename, Line: rng.Start.Line, Column: rng.Start.Column, Field: name,
+				Message: "only literal values are allowed in a spec, not " + what,
+			})
+			continue
+		}
 		val, diags := attr.Expr.Value(nil)
 		if diags.HasErrors() {
 			d := diags[0]
@@ -158,6 +165,75 @@ func SetVariable(s Spec, assignment string) (Spec, error) {
 		return fail(key, "%v", err)
 	}
 	return out, nil
+}
+
+// nonLiteral finds the first part of a native-syntax expression that is not a literal
+// value and says what it is ("a function call"), or returns "" when the whole
+// expression is literal. Terraform would evaluate 8000 + 1 in a tfvars file; a spec
+// refuses it, so that every tool reading the file sees the same value. JSON strings are
+// always literal.
+func nonLiteral(expr hcl.Expression) (hcl.Range, string) {
+	switch e := expr.(type) {
+	case *hclsyntax.LiteralValueExpr:
+	case *hclsyntax.TemplateExpr:
+		if !e.IsStringLiteral() {
+			return firstNonLiteralPart(e)
+		}
+	case *hclsyntax.TemplateWrapExpr:
+		return e.Range(), "a template interpolation"
+	case *hclsyntax.TupleConsExpr:
+		for _, item := range e.Exprs {
+			if rng, what := nonLiteral(item); what != "" {
+				return rng, what
+			}
+		}
+	case *hclsyntax.ObjectConsExpr:
+		for _, item := range e.Items {
+			if key, ok := item.KeyExpr.(*hclsyntax.ObjectConsKeyExpr); ok && !key.ForceNonLiteral && hcl.ExprAsKeyword(key.Wrapped) != "" {
+				// a bare identifier as a key is a name, not a reference
+			} else if rng, what := nonLiteral(unwrapKey(item.KeyExpr)); what != "" {
+				return rng, what
+			}
+			if rng, what := nonLiteral(item.ValueExpr); what != "" {
+				return rng, what
+			}
+		}
+	case *hclsyntax.UnaryOpExpr:
+		if _, isLiteral := e.Val.(*hclsyntax.LiteralValueExpr); e.Op != hclsyntax.OpNegate || !isLiteral {
+			return e.Range(), "an operator"
+		}
+	case *hclsyntax.ParenthesesExpr:
+		return nonLiteral(e.Expression)
+	case *hclsyntax.ScopeTraversalExpr:
+		return e.Range(), "a variable reference"
+	case *hclsyntax.FunctionCallExpr:
+		return e.Range(), "a function call"
+	case *hclsyntax.BinaryOpExpr:
+		return e.Range(), "an operator"
+	case *hclsyntax.ConditionalExpr:
+		return e.Range(), "a conditional"
+	case *hclsyntax.ForExpr:
+		return e.Range(), "a for expression"
+	case hclsyntax.Expression:
+		return e.Range(), "an expression"
+	}
+	return hcl.Range{}, ""
+}
+
+func firstNonLiteralPart(t *hclsyntax.TemplateExpr) (hcl.Range, string) {
+	for _, part := range t.Parts {
+		if _, ok := part.(*hclsyntax.LiteralValueExpr); !ok {
+			return part.Range(), "a template interpolation"
+		}
+	}
+	return t.Range(), "a template interpolation"
+}
+
+func unwrapKey(e hclsyntax.Expression) hcl.Expression {
+	if key, ok := e.(*hclsyntax.ObjectConsKeyExpr); ok {
+		return key.Wrapped
+	}
+	return e
 }
 
 // decodeVariable checks a literal against the variable's type and converts it. A null

@@ -127,13 +127,28 @@ func TestParseSpecProblems(t *testing.T) {
 			[]string{"dev.tfvars:1:1: container_port: expected a whole number, got 80.5"}},
 		{"a variable reference is refused with its position", "dev.tfvars",
 			"app_name = \"a\"\ncontainer_image = var.image\n",
-			[]string{"dev.tfvars:2:19: container_image: only literal values are allowed in a spec (Variables not allowed: Variables may not be used here.)"}},
+			[]string{"dev.tfvars:2:19: container_image: only literal values are allowed in a spec, not a variable reference"}},
 		{"a function call is refused with its position", "dev.tfvars",
 			"tags = merge({}, {})\n",
-			[]string{"dev.tfvars:1:8: tags: only literal values are allowed in a spec (Function calls not allowed: Functions may not be called here.)"}},
+			[]string{"dev.tfvars:1:8: tags: only literal values are allowed in a spec, not a function call"}},
 		{"an interpolation is refused", "dev.tfvars",
 			"container_image = \"${local.repo}:1\"\n",
-			[]string{"dev.tfvars:1:22: container_image: only literal values are allowed in a spec (Variables not allowed: Variables may not be used here.)"}},
+			[]string{"dev.tfvars:1:22: container_image: only literal values are allowed in a spec, not a template interpolation"}},
+		{"arithmetic is refused, though Terraform would evaluate it", "dev.tfvars",
+			"container_port = 8000 + 1\n",
+			[]string{"dev.tfvars:1:18: container_port: only literal values are allowed in a spec, not an operator"}},
+		{"a conditional is refused", "dev.tfvars",
+			"debug_mode = true ? false : true\n",
+			[]string{"dev.tfvars:1:14: debug_mode: only literal values are allowed in a spec, not a conditional"}},
+		{"a for expression is refused", "dev.tfvars",
+			"linux_capabilities_drop = [for c in [\"ALL\"] : c]\n",
+			[]string{"dev.tfvars:1:27: linux_capabilities_drop: only literal values are allowed in a spec, not a for expression"}},
+		{"a reference inside a map value is found", "dev.tfvars",
+			"tags = {\n  Team = \"web\"\n  Env  = var.env\n}\n",
+			[]string{"dev.tfvars:3:10: tags: only literal values are allowed in a spec, not a variable reference"}},
+		{"a computed map key is refused", "dev.tfvars",
+			"tags = { (var.k) = \"v\" }\n",
+			[]string{"dev.tfvars:1:11: tags: only literal values are allowed in a spec, not a variable reference"}},
 		{"a syntax error gives one line with its position", "dev.tfvars",
 			"app_name = \"a\n",
 			[]string{`dev.tfvars:1:14: Invalid multi-line string: Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \n escape to represent a newline character or use the "heredoc" multi-line template syntax`}},
@@ -199,6 +214,28 @@ debug_mode     = "true"
 	}
 	if s.TaskMemory != "1024" || s.DjangoSettingsModule != "config.settings.production" {
 		t.Fatalf("defaults not applied: %+v", s)
+	}
+}
+
+func TestLiteralFormsAreAccepted(t *testing.T) {
+	src := `
+container_port = (8000)
+tags = {
+  "Quoted Key" = "v"
+  bare_key     = "w"
+}
+allowed_hosts = <<EOT
+a.example.com
+EOT
+environment_variables = { NEGATIVE = -1 }
+`
+	s, err := ParseSpec([]byte(src), "x.tfvars")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ContainerPort != 8000 || s.Tags["Quoted Key"] != "v" || s.Tags["bare_key"] != "w" ||
+		s.AllowedHosts != "a.example.com\n" || s.EnvironmentVariables["NEGATIVE"] != "-1" {
+		t.Fatalf("got %+v", s)
 	}
 }
 
