@@ -23,6 +23,7 @@ func FuzzParseSpec(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`volumes = [{ name = "a", efs_volume_configuration = { file_system_id = "fs-1" } }]`), false)
+	f.Add([]byte(`{"tags": {"for": "x", "null": "y", "A${B}": "z"}}`), true)
 	f.Add([]byte(`{"mount_points": [{"sourceVolume": "a", "containerPath": "/a"}], "container_port": 1e3}`), true)
 
 	f.Fuzz(func(t *testing.T, src []byte, asJSON bool) {

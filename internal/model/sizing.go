@@ -114,31 +114,27 @@ func Preset(environment string) Size {
 }
 
 // ParseCPU reads a task cpu value: integer units ("1024") or the API's vCPU form
-// ("1 vCPU", "0.5 vcpu"). canonical is false for the vCPU form, which AWS stores as
-// integers.
+// ("1 vCPU", "0.5 vcpu"). canonical is true only for the integer form as AWS stores it.
 func ParseCPU(s string) (units int, canonical bool, err error) {
-	return parseUnits(s, []string{"vcpu"}, 1024)
+	return parseUnits(s, "vcpu")
 }
 
 // ParseMemory reads a task memory value: MiB ("2048") or the API's GB form ("2GB",
 // "2 gb").
 func ParseMemory(s string) (mib int, canonical bool, err error) {
-	return parseUnits(s, []string{"gb"}, 1024)
+	return parseUnits(s, "gb")
 }
 
-func parseUnits(s string, suffixes []string, factor float64) (int, bool, error) {
+// parseUnits reads an integer, or a number of the unit (vCPU or GB, 1024 each).
+func parseUnits(s, unit string) (int, bool, error) {
 	t := strings.TrimSpace(s)
 	if n, err := strconv.Atoi(t); err == nil && n > 0 {
-		return n, t == s, nil
+		return n, strconv.Itoa(n) == s, nil
 	}
-	lower := strings.ToLower(t)
-	for _, suf := range suffixes {
-		if num, found := strings.CutSuffix(lower, suf); found {
-			f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-			if err != nil || f <= 0 {
-				break
-			}
-			return int(f * factor), false, nil
+	if num, found := strings.CutSuffix(strings.ToLower(t), unit); found {
+		f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		if err == nil && f > 0 && f < 1<<20 { // also refuses NaN and Inf
+			return int(f * 1024), false, nil
 		}
 	}
 	return 0, false, fmt.Errorf("%q is not a number", s)

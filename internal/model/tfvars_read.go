@@ -145,6 +145,12 @@ func SetVariable(s Spec, assignment string) (Spec, error) {
 	if v.Type != cty.String {
 		expr, diags := hclsyntax.ParseExpression([]byte(raw), "--set "+key, hcl.InitialPos)
 		if !diags.HasErrors() {
+			// A bare word (debug_mode=yes) is not a reference anyone meant: it fails
+			// below as "not true or false".
+			_, bareWord := expr.(*hclsyntax.ScopeTraversalExpr)
+			if _, what := nonLiteral(expr); what != "" && !bareWord {
+				return fail(key, "only literal values are allowed, not %s", what)
+			}
 			val, diags = expr.Value(nil)
 		}
 		if diags.HasErrors() {

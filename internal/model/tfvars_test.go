@@ -51,7 +51,7 @@ func TestWritingAndReadingASpecGivesItBack(t *testing.T) {
 	edge.AllowedHosts = ""                                     // differs from the default "*"
 	edge.EnvironmentVariables = map[string]string{"EMPTY": ""} // an empty value is a value
 	edge.ContainerCommand = []string{"sh", "-c", `echo "${HOME}" %{x}`}
-	edge.Tags = map[string]string{"with space": "a=b", "Team": "web"}
+	edge.Tags = map[string]string{"with space": "a=b", "Team": "web", "for": "x", "null": "y", "if": "z", "A${B}": "%{c}"}
 	edge.Volumes = []Volume{{Name: "media", EFS: &EFSVolume{FileSystemID: "fs-01234567", RootDirectory: "/x", TransitEncryptionPort: 2049}}}
 	edge.MountPoints = []MountPoint{{SourceVolume: "media", ContainerPath: "/m", ReadOnly: true}}
 	specs["edge values"] = edge
@@ -267,6 +267,7 @@ func TestSetVariable(t *testing.T) {
 		{"no equals sign is refused", "debug_mode", nil, `--set: "debug_mode" is not KEY=VALUE`},
 		{"a bad bool is refused", "debug_mode=yes", nil, `debug_mode: "yes" is not true or false`},
 		{"a bad number is refused", "container_port=http", nil, `container_port: "http" is not a number`},
+		{"an expression is refused", "container_port=8000+1", nil, `container_port: only literal values are allowed, not an operator`},
 		{"a bad list says how to write one", "container_command=gunicorn app", nil, `container_command: "gunicorn app" is not a list of strings; write it as HCL, e.g. ["a", "b"]`},
 	}
 	for _, tc := range cases {

@@ -105,6 +105,13 @@ func valueTokens(v cty.Value) hclwrite.Tokens {
 			attrs[i] = hclwrite.ObjectAttrTokens{Name: hclwrite.TokensForIdentifier(n), Value: valueTokens(v.GetAttr(n))}
 		}
 		return hclwrite.TokensForObject(attrs)
+	case ty.IsMapType():
+		var attrs []hclwrite.ObjectAttrTokens
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			attrs = append(attrs, hclwrite.ObjectAttrTokens{Name: keyTokens(k.AsString()), Value: valueTokens(e)})
+		}
+		return hclwrite.TokensForObject(attrs)
 	case ty.IsTupleType() || ty.IsListType():
 		var elems []hclwrite.Tokens
 		objects := false
@@ -125,6 +132,19 @@ func valueTokens(v cty.Value) hclwrite.Tokens {
 		return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]")})
 	}
 	return hclwrite.TokensForValue(v)
+}
+
+// keyTokens writes a map key bare when it reads back as the same name, else quoted:
+// `for = "x"` would start a for expression.
+func keyTokens(key string) hclwrite.Tokens {
+	switch key {
+	case "for", "in", "if", "null", "true", "false":
+	default:
+		if hclsyntax.ValidIdentifier(key) {
+			return hclwrite.TokensForIdentifier(key)
+		}
+	}
+	return hclwrite.TokensForValue(cty.StringVal(key))
 }
 
 // attrOrder puts object attributes in the order the seed and the ECS API use; names

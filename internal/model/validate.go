@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 // Limits from the ECS API (aws-rules.md).
 const (
 	maxTaskDefinitionBytes = 64 * 1024
+	maxImageLength         = 255
 	nearTaskDefinitionSize = 56 * 1024 // warn from here on
 	maxTags                = 50
 	maxParameterLevels     = 15
@@ -21,11 +23,10 @@ const (
 )
 
 var (
-	familyPartPattern    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-	containerNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+	namePattern          = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`) // family, container, volume
 	roleARNPattern       = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
 	logGroupPattern      = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`)
-	regionPattern        = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
+	regionPattern        = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$`)
 	pythonModulePattern  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
 	envIdentPattern      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	s3BucketPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
@@ -35,15 +36,18 @@ var (
 	secretsARNPattern    = regexp.MustCompile(`^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+(:[^:]*:[^:]*:[^:]*)?$`)
 	userPartPattern      = `([0-9]+|[A-Za-z_][A-Za-z0-9_.-]*\$?)`
 	userPattern          = regexp.MustCompile(`^` + userPartPattern + `(:` + userPartPattern + `)?$`)
-	volumeNamePattern    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
 	efsIDPattern         = regexp.MustCompile(`^fs-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	accessPointPattern   = regexp.MustCompile(`^fsap-[0-9a-f]{8}([0-9a-f]{9})?$`)
 
-	// Docker's reference grammar (distribution/reference), without IPv6 hosts.
-	imageDomain    = `(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?`
+	// Docker's reference grammar (distribution/reference), without IPv6 hosts. The
+	// first component is a registry only with a dot, a port or as localhost; else it is
+	// part of the (lower-case) repository path. ECS takes sha256 digests only.
+	imageLabel     = `[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?`
+	imageRegistry  = `(?:localhost(?::[0-9]+)?|` + imageLabel + `(?:(?:\.` + imageLabel + `)+(?::[0-9]+)?|:[0-9]+))`
 	imageComponent = `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`
-	imagePattern   = regexp.MustCompile(`^(?:` + imageDomain + `/)?` + imageComponent + `(?:/` + imageComponent + `)*` +
-		`(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`)
+	imagePattern   = regexp.MustCompile(`^(?:` + imageRegistry + `/)?` + imageComponent + `(?:/` + imageComponent + `)*` +
+		`(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`)
+	imageRegistryPrefix = regexp.MustCompile(`^` + imageRegistry + `/`)
 )
 
 // fargateCapabilitiesAdd is all ECS lets a Fargate task add.
@@ -61,9 +65,11 @@ var kernelCapabilities = []string{
 
 // IsProduction reports whether an environment name means production.
 func IsProduction(environment string) bool {
-	switch strings.ToLower(environment) {
-	case "prod", "production", "prd", "live":
-		return true
+	env := strings.ToLower(environment)
+	for _, name := range []string{"prod", "production", "prd", "live"} {
+		if env == name || strings.HasPrefix(env, name+"-") || strings.HasPrefix(env, name+"_") {
+			return true
+		}
 	}
 	return false
 }
@@ -137,14 +143,14 @@ func (v *validation) required(s Spec) {
 
 func (v *validation) names(s Spec) {
 	for _, p := range []struct{ field, value string }{{"app_name", s.AppName}, {"environment", s.Environment}} {
-		if p.value != "" && !familyPartPattern.MatchString(p.value) {
+		if p.value != "" && !namePattern.MatchString(p.value) {
 			v.errorf(p.field, "use letters, digits, - and _ only", "%q cannot be part of the family %q", p.value, s.Family())
 		}
 	}
 	if s.AppName != "" && s.Environment != "" && len(s.Family()) > 255 {
 		v.errorf("app_name", "shorten app_name or environment", "family %q is %d characters; ECS allows 255", s.Family(), len(s.Family()))
 	}
-	if s.ContainerName != "" && !containerNamePattern.MatchString(s.ContainerName) {
+	if s.ContainerName != "" && !namePattern.MatchString(s.ContainerName) {
 		v.errorf("container_name", "use 1-255 letters, digits, - and _", "%q is not a valid container name", s.ContainerName)
 	}
 }
@@ -152,6 +158,10 @@ func (v *validation) names(s Spec) {
 func (v *validation) image(s Spec) {
 	img := s.ContainerImage
 	if img == "" {
+		return
+	}
+	if len(img) > maxImageLength {
+		v.errorf("container_image", "shorten the reference", "is %d characters; ECS allows %d", len(img), maxImageLength)
 		return
 	}
 	m := imagePattern.FindStringSubmatch(img)
@@ -162,6 +172,8 @@ func (v *validation) image(s Spec) {
 			hint = "remove the spaces"
 		case hasUpperInPath(img):
 			hint = "repository names must be lowercase"
+		case strings.Contains(img, "@") && !strings.Contains(img, "@sha256:"):
+			hint = "a digest is @sha256: followed by 64 lower-case hex digits"
 		case strings.HasPrefix(img, "http://") || strings.HasPrefix(img, "https://"):
 			hint = "drop the scheme: an image reference is REGISTRY/REPOSITORY:TAG"
 		}
@@ -177,10 +189,7 @@ func (v *validation) image(s Spec) {
 
 // hasUpperInPath reports whether the repository part (after the registry) has capitals.
 func hasUpperInPath(img string) bool {
-	path := img
-	if i := strings.Index(img, "/"); i >= 0 && strings.ContainsAny(img[:i], ".:") {
-		path = img[i+1:]
-	}
+	path := imageRegistryPrefix.ReplaceAllString(img, "")
 	path, _, _ = strings.Cut(path, "@")
 	if i := strings.LastIndex(path, ":"); i >= 0 {
 		path = path[:i]
@@ -218,15 +227,18 @@ func (v *validation) sizing(s Spec) {
 		}
 		v.errorf("cpu_architecture", hint, "%q is not a Fargate CPU architecture", s.CPUArchitecture)
 	}
-	cpu, cpuCanonical, cpuErr := ParseCPU(s.TaskCPU)
+	cpu, cpuCanonical, err := ParseCPU(s.TaskCPU)
 	mem, memCanonical, memErr := ParseMemory(s.TaskMemory)
 	cpus := joinInts(FargateCPUs())
-	if cpuErr != nil {
+	cpuValid := false
+	if err != nil {
 		v.errorf("task_cpu", "use one of "+cpus, "%q is not a CPU value", s.TaskCPU)
 	} else if !slices.Contains(FargateCPUs(), cpu) {
 		v.errorf("task_cpu", "use one of "+cpus, "%d is not a Fargate CPU size (Invalid 'cpu' setting for task)", cpu)
-		cpuErr = fmt.Errorf("invalid")
-	} else if !cpuCanonical {
+	} else {
+		cpuValid = true
+	}
+	if cpuValid && !cpuCanonical {
 		v.warnf("task_cpu", fmt.Sprintf(`write task_cpu = "%d"`, cpu),
 			"%q is accepted, but AWS stores %d and Terraform would show a change forever", s.TaskCPU, cpu)
 	}
@@ -238,7 +250,7 @@ func (v *validation) sizing(s Spec) {
 		v.warnf("task_memory", fmt.Sprintf(`write task_memory = "%d"`, mem),
 			"%q is accepted, but AWS stores %d and Terraform would show a change forever", s.TaskMemory, mem)
 	}
-	if cpuErr != nil || IsValidSize(cpu, mem) {
+	if !cpuValid || IsValidSize(cpu, mem) {
 		return
 	}
 	valid := ValidMemories(cpu)
@@ -293,6 +305,12 @@ func (v *validation) logging(s Spec) {
 func (v *validation) parameterPrefix(s Spec) {
 	p := s.ParameterStorePrefix
 	if p == "" {
+		// The derived prefix /APP/ENV is valid by the name rules, but SSM reserves aws
+		// and ssm as the start of names people create.
+		if isReservedParameterName(s.ParameterPrefix()) {
+			v.errorf("app_name", "choose another app_name, or set parameter_store_prefix",
+				"the secrets' prefix %q starts with aws or ssm, which SSM reserves", s.ParameterPrefix())
+		}
 		return
 	}
 	switch {
@@ -300,11 +318,21 @@ func (v *validation) parameterPrefix(s Spec) {
 		v.errorf("parameter_store_prefix", fmt.Sprintf("write %q", "/"+p), "%q must start with /", p)
 	case strings.HasSuffix(p, "/") && p != "/":
 		v.errorf("parameter_store_prefix", fmt.Sprintf("write %q", strings.TrimRight(p, "/")), "%q must not end with /", p)
+	case isReservedParameterName(p):
+		v.errorf("parameter_store_prefix", "choose another first level", "%q starts with aws or ssm, which SSM reserves", p)
 	default:
 		if msg, hint := checkParameterName(p + "/app/django-secret-key"); msg != "" {
 			v.errorf("parameter_store_prefix", hint, "%q cannot prefix a parameter name: %s", p, msg)
 		}
 	}
+}
+
+// isReservedParameterName: SSM refuses to create names starting with aws or ssm (any
+// case). Reading them is fine: /aws/reference/secretsmanager/... is how a task reads a
+// Secrets Manager secret through Parameter Store.
+func isReservedParameterName(name string) bool {
+	first := strings.ToLower(strings.TrimPrefix(name, "/"))
+	return strings.HasPrefix(first, "aws") || strings.HasPrefix(first, "ssm")
 }
 
 // checkParameterName returns what is wrong with an SSM parameter name, or "".
@@ -322,10 +350,6 @@ func checkParameterName(name string) (msg, hint string) {
 		return "it has an empty level", "remove the doubled or trailing /"
 	case strings.Count(name, "/") > maxParameterLevels:
 		return fmt.Sprintf("it has %d levels; SSM allows %d", strings.Count(name, "/"), maxParameterLevels), "use fewer levels"
-	}
-	first := strings.ToLower(strings.TrimPrefix(name, "/"))
-	if strings.HasPrefix(first, "aws") || strings.HasPrefix(first, "ssm") {
-		return "names may not begin with aws or ssm", "choose another first level"
 	}
 	return "", ""
 }
@@ -468,7 +492,7 @@ func (v *validation) volumes(s Spec) {
 	for i, vol := range s.Volumes {
 		field := fmt.Sprintf("volumes[%d]", i)
 		switch {
-		case !volumeNamePattern.MatchString(vol.Name):
+		case !namePattern.MatchString(vol.Name):
 			v.errorf(field+".name", "use 1-255 letters, digits, - and _", "%q is not a valid volume name", vol.Name)
 		case declared[vol.Name]:
 			v.errorf(field+".name", "give each volume its own name", "volume %q is declared twice", vol.Name)
@@ -559,28 +583,26 @@ func (v *validation) linuxParameters(s Spec) {
 		v.errorf(field, "set enable_linux_parameters = true, or remove the capabilities",
 			"capabilities are ignored unless enable_linux_parameters is true")
 	}
-	check := func(field string, caps []string) {
+	check := func(field string, caps []string, adding bool) {
 		for i, c := range caps {
 			f := fmt.Sprintf("%s[%d]", field, i)
-			if trimmed, ok := strings.CutPrefix(c, "CAP_"); ok && slices.Contains(kernelCapabilities, trimmed) {
-				v.errorf(f, fmt.Sprintf("write %q", trimmed), "%q: ECS names capabilities without the CAP_ prefix", c)
-			} else if !slices.Contains(kernelCapabilities, c) {
+			name := strings.TrimPrefix(c, "CAP_")
+			switch {
+			case !slices.Contains(kernelCapabilities, name):
 				v.errorf(f, "e.g. ALL, NET_RAW, SYS_PTRACE", "%q is not a Linux capability ECS knows", c)
+			case adding && !slices.Contains(fargateCapabilitiesAdd, name):
+				hint := "remove it; Fargate only lets a task add SYS_PTRACE"
+				if name == "NET_BIND_SERVICE" {
+					hint = "remove it and listen on a port above 1023 (e.g. 8000); a non-root user cannot be granted it on Fargate"
+				}
+				v.errorf(f, hint, "ECS refuses to add %s on Fargate", name)
+			case name != c:
+				v.errorf(f, fmt.Sprintf("write %q", name), "%q: ECS names capabilities without the CAP_ prefix", c)
 			}
 		}
 	}
-	check("linux_capabilities_drop", s.LinuxCapabilitiesDrop)
-	check("linux_capabilities_add", s.LinuxCapabilitiesAdd)
-	for i, c := range s.LinuxCapabilitiesAdd {
-		if !slices.Contains(kernelCapabilities, c) || slices.Contains(fargateCapabilitiesAdd, c) {
-			continue
-		}
-		hint := "remove it; Fargate only lets a task add SYS_PTRACE"
-		if c == "NET_BIND_SERVICE" {
-			hint = "remove it and listen on a port above 1023 (e.g. 8000); a non-root user cannot be granted it on Fargate"
-		}
-		v.errorf(fmt.Sprintf("linux_capabilities_add[%d]", i), hint, "ECS refuses to add %s on Fargate", c)
-	}
+	check("linux_capabilities_drop", s.LinuxCapabilitiesDrop, false)
+	check("linux_capabilities_add", s.LinuxCapabilitiesAdd, true)
 }
 
 func (v *validation) tags(s Spec) {
@@ -623,7 +645,11 @@ func (v *validation) size(s Spec) {
 	if err != nil {
 		return
 	}
-	n := len(RenderJSON(td))
+	compact, err := json.Marshal(td) // the API counts the request, not our indented render
+	if err != nil {
+		return
+	}
+	n := len(compact)
 	switch {
 	case n > maxTaskDefinitionBytes:
 		v.errorf("environment_variables", "move large values to Parameter Store and reference them as secrets",

@@ -69,6 +69,13 @@ func TestValidate(t *testing.T) {
 		{"an upper-case repository is an error", func(s *Spec) { s.ContainerImage = "example.com/Team/App:1" }, errorOn("container_image")},
 		{"an image with a space is an error", func(s *Spec) { s.ContainerImage = "repo/app :1" }, errorOn("container_image")},
 		{"an image with a URL scheme is an error", func(s *Spec) { s.ContainerImage = "https://example.com/app:1" }, errorOn("container_image")},
+		{"an upper-case first component is a repository, not a registry", func(s *Spec) { s.ContainerImage = "MyOrg/app:v1" }, errorOn("container_image")},
+		{"localhost is a registry", func(s *Spec) { s.ContainerImage = "localhost/app:v1" }, none()},
+		{"a digest other than sha256 is an error", func(s *Spec) {
+			s.ContainerImage = "app@md5:0123456789abcdef0123456789abcdef"
+		}, errorOn("container_image")},
+		{"a short sha256 digest is an error", func(s *Spec) { s.ContainerImage = "app@sha256:0123456789abcdef" }, errorOn("container_image")},
+		{"an image of 256 characters is an error", func(s *Spec) { s.ContainerImage = "r/" + strings.Repeat("a", 254) }, errorOn("container_image")},
 		{"a tag longer than 128 characters is an error", func(s *Spec) { s.ContainerImage = "app:" + strings.Repeat("t", 129) }, errorOn("container_image")},
 		{"latest in prod is a warning", func(s *Spec) { s.Environment = "prod"; s.AllowedHosts = "api.example.com" }, warningOn("container_image")},
 		{"a pinned tag in prod is fine", func(s *Spec) {
@@ -107,6 +114,7 @@ func TestValidate(t *testing.T) {
 		{"an empty stream prefix is an error on Fargate", func(s *Spec) { s.LogStreamPrefix = "" }, errorOn("log_stream_prefix")},
 		{"a stream prefix with a colon is an error", func(s *Spec) { s.LogStreamPrefix = "a:b" }, errorOn("log_stream_prefix")},
 		{"a region name is not a region code", func(s *Spec) { s.AWSRegion = "London" }, errorOn("aws_region")},
+		{"a sovereign-cloud region is valid", func(s *Spec) { s.AWSRegion = "eusc-de-east-1" }, none()},
 		{"an unset region is valid (resolved at render)", func(s *Spec) { s.AWSRegion = "" }, none()},
 
 		// Parameter Store prefix.
@@ -123,6 +131,12 @@ func TestValidate(t *testing.T) {
 		{"empty allowed hosts is a warning", func(s *Spec) { s.AllowedHosts = "" }, warningOn("allowed_hosts")},
 		{"debug in production is a warning", func(s *Spec) {
 			s.Environment = "production"
+			s.ContainerImage = "app:1"
+			s.AllowedHosts = "a.example.com"
+			s.DebugMode = true
+		}, warningOn("debug_mode")},
+		{"debug in prod-eu is a warning", func(s *Spec) {
+			s.Environment = "prod-eu"
 			s.ContainerImage = "app:1"
 			s.AllowedHosts = "a.example.com"
 			s.DebugMode = true
@@ -159,9 +173,14 @@ func TestValidate(t *testing.T) {
 		{"a parameter name with a space is an error", func(s *Spec) {
 			s.SecretsFromParameterStore = map[string]string{"API_KEY": "/app/api key"}
 		}, errorOn(`secrets_from_parameter_store["API_KEY"]`)},
-		{"a parameter under /aws is an error", func(s *Spec) {
-			s.SecretsFromParameterStore = map[string]string{"API_KEY": "/aws/reference/x"}
-		}, errorOn(`secrets_from_parameter_store["API_KEY"]`)},
+		{"a Secrets Manager secret read through /aws/reference is valid", func(s *Spec) {
+			s.SecretsFromParameterStore = map[string]string{"DB": "/aws/reference/secretsmanager/prod-db"}
+		}, none()},
+		{"an app name starting with ssm makes a reserved prefix", func(s *Spec) { s.AppName = "ssm-tool" }, errorOn("app_name")},
+		{"an app name starting with ssm is fine with its own prefix", func(s *Spec) {
+			s.AppName = "ssm-tool"
+			s.ParameterStorePrefix = "/tools/ssm"
+		}, none()},
 		{"an SSM ARN is a valid secret source", func(s *Spec) {
 			s.SecretsFromParameterStore = map[string]string{"API_KEY": "arn:aws:ssm:eu-west-2:123456789012:parameter/app/dev/key"}
 		}, none()},
@@ -250,6 +269,10 @@ func TestValidate(t *testing.T) {
 			s.LinuxCapabilitiesDrop = []string{"ALL"}
 			s.LinuxCapabilitiesAdd = []string{"NET_BIND_SERVICE"}
 		}, errorOn("linux_capabilities_add[0]")},
+		{"adding CAP_NET_BIND_SERVICE is refused as NET_BIND_SERVICE", func(s *Spec) {
+			s.EnableLinuxParameters = true
+			s.LinuxCapabilitiesAdd = []string{"CAP_NET_BIND_SERVICE"}
+		}, errorOn("linux_capabilities_add[0]")},
 		{"a CAP_ prefix is an error", func(s *Spec) {
 			s.EnableLinuxParameters = true
 			s.LinuxCapabilitiesDrop = []string{"CAP_NET_RAW"}
@@ -278,6 +301,12 @@ func TestValidate(t *testing.T) {
 		{"a task definition over 64 KiB is an error", func(s *Spec) {
 			s.EnvironmentVariables = map[string]string{"BIG": strings.Repeat("x", 65*1024)}
 		}, errorOn("environment_variables")},
+		{"many small variables are measured as the API counts them, without indentation", func(s *Spec) {
+			s.EnvironmentVariables = map[string]string{}
+			for i := range 1500 {
+				s.EnvironmentVariables[fmt.Sprintf("V%d", i)] = "x"
+			}
+		}, none()},
 		{"a task definition near 64 KiB is a warning", func(s *Spec) {
 			s.EnvironmentVariables = map[string]string{"BIG": strings.Repeat("x", 60*1024)}
 		}, warningOn("environment_variables")},
