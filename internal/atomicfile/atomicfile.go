@@ -43,7 +43,7 @@ func Write(path string, data []byte, perm os.FileMode, overwrite bool) (err erro
 		var pathErr *fs.PathError
 		if errors.As(err, &pathErr) {
 			// Name the directory, not the temporary file the person never asked for.
-			return fmt.Errorf("write %s: directory %s: %w", path, dir, pathErr.Err)
+			return fmt.Errorf("write %s: directory %s: %w", path, filepath.Dir(path), pathErr.Err)
 		}
 		return fmt.Errorf("write %s: %w", path, err)
 	}
