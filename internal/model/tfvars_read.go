@@ -382,7 +382,8 @@ func formatPath(p cty.Path) string {
 
 func problemsFromDiags(diags hcl.Diagnostics) []Problem {
 	var out []Problem
-	for _, d := range diags {
+	for _, d := range diags.Errs() {
+		d := d.(*hcl.Diagnostic)
 		p := Problem{Message: d.Summary}
 		if d.Detail != "" {
 			p.Message += ": " + strings.TrimSuffix(d.Detail, ".")
