@@ -1,4 +1,4 @@
-package model_test
+package model
 
 import (
 	"bytes"
@@ -14,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/model/taskdef"
 	"github.com/ecswiz/ecswiz/internal/motoserver"
 )
@@ -30,19 +29,14 @@ func TestIntegrationAWSCLIAcceptsRenders(t *testing.T) {
 	}
 	endpoint := motoserver.Endpoint(t)
 
-	examples, err := filepath.Glob(filepath.Join("..", "..", "examples", "*.tfvars"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(examples) == 0 {
-		t.Fatal("no examples found in examples/")
-	}
-	for _, path := range examples {
-		name := strings.TrimSuffix(filepath.Base(path), ".tfvars")
+	for name, spec := range exampleSpecs(t) {
 		t.Run("the AWS CLI registers "+name+" and reads back the same task definition", func(t *testing.T) {
-			want := buildExampleForCLI(t, path)
+			want, err := Build(spec, "")
+			if err != nil {
+				t.Fatal(err)
+			}
 			file := filepath.Join(t.TempDir(), "taskdef.json")
-			if err := os.WriteFile(file, model.RenderJSON(want), 0o600); err != nil {
+			if err := os.WriteFile(file, RenderJSON(want), 0o600); err != nil {
 				t.Fatal(err)
 			}
 
@@ -79,23 +73,6 @@ func TestIntegrationAWSCLIAcceptsRenders(t *testing.T) {
 			}
 		})
 	}
-}
-
-func buildExampleForCLI(t *testing.T, path string) taskdef.TaskDefinition {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := model.ParseSpec(src, path)
-	if err != nil {
-		t.Fatalf("parse %s: %v", path, err)
-	}
-	td, err := model.Build(spec, "")
-	if err != nil {
-		t.Fatalf("build %s: %v", path, err)
-	}
-	return td
 }
 
 // asECSStoresIt applies the defaults ECS fills in when a field is left out, so the
