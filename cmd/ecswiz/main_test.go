@@ -385,7 +385,6 @@ func TestRenderWithoutARegion(t *testing.T) {
 // Bad input of every kind ends with exit 2 and one "ecswiz: " line per problem.
 func TestBadInput(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.tfvars")
-	_, readErr := os.ReadFile(missing)
 	unknownKey := writeSpec(t, "dev.tfvars", "app_name = \"web\"\ntask_memroy = \"2048\"\n")
 	malformed := writeSpec(t, "dev.tfvars", "app_name = \"web\"\ncontainer_port = = 8000\n")
 	wrongType := writeSpec(t, "dev.tfvars", "container_port = \"eighty\"\n")
@@ -400,7 +399,7 @@ func TestBadInput(t *testing.T) {
 		{
 			name:       "a missing file names the file",
 			args:       []string{"render", "-f", missing},
-			wantStderr: "ecswiz: read spec: " + readErr.Error() + "\n",
+			wantStderr: "ecswiz: read spec " + missing + ": no such file or directory\n",
 		},
 		{
 			name:       "a missing -f says how to pass the spec",

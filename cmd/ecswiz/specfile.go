@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -29,7 +30,7 @@ func (f *specFlags) load() (model.Spec, error) {
 	}
 	src, err := os.ReadFile(f.file)
 	if err != nil {
-		return model.Spec{}, usageErrorf("read spec: %w", err)
+		return model.Spec{}, usageErrorf("read spec %s: %w", f.file, pathReason(err))
 	}
 	spec, err := model.ParseSpec(src, f.file)
 	if err != nil {
@@ -41,6 +42,16 @@ func (f *specFlags) load() (model.Spec, error) {
 		}
 	}
 	return spec, nil
+}
+
+// pathReason drops the operation and path from a file error when the message already
+// names the file: "no such file or directory" instead of "open x.tfvars: no such ...".
+func pathReason(err error) error {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return pathErr.Err
+	}
+	return err
 }
 
 // setError names --set in each problem of a failed override, so the line reads
