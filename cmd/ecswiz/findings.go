@@ -102,3 +102,18 @@ func writeFindingsJSON(w io.Writer, findings model.Findings) error {
 	_, err := w.Write(b.Bytes())
 	return err
 }
+
+// refuseInvalidSpec prints the spec's findings on stderr, as render does, and returns a
+// silent exit 2 when any of them is an error.
+func refuseInvalidSpec(stderr io.Writer, file string, spec model.Spec) error {
+	findings := model.Validate(spec)
+	if len(findings) > 0 {
+		if err := writeFindingsText(stderr, file, findings, false); err != nil {
+			return err
+		}
+	}
+	if findings.HasErrors() {
+		return silentExit(exitUsage)
+	}
+	return nil
+}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ecswiz/ecswiz/internal/atomicfile"
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/model"
 )
@@ -49,14 +48,8 @@ func (c *renderCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	findings := model.Validate(spec)
-	if len(findings) > 0 {
-		if err := writeFindingsText(c.app.stderr, c.spec.file, findings, false); err != nil {
-			return err
-		}
-	}
-	if findings.HasErrors() {
-		return silentExit(exitUsage)
+	if err := refuseInvalidSpec(c.app.stderr, c.spec.file, spec); err != nil {
+		return err
 	}
 
 	region, err := c.app.awslogsRegion(spec)
@@ -71,12 +64,7 @@ func (c *renderCmd) run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err // interrupted: write nothing
 	}
-	if c.output == "" {
-		_, err := c.app.stdout.Write(out)
-		return err
-	}
-	// 0600 like a spec: the environment values in it are the spec's.
-	if err := atomicfile.Write(c.output, out, 0o600, c.force); err != nil {
+	if err := writeOutput(c.app.stdout, c.output, out, c.force); err != nil {
 		return err
 	}
 	c.app.log.Info("task definition written", "file", c.output, "family", td.Family)

@@ -97,6 +97,8 @@ for you. The wizard is not built yet; for now this help is printed instead.`,
 	root.AddCommand(
 		a.newValidateCmd(),
 		a.newRenderCmd(),
+		a.newExportCmd(),
+		a.newImportCmd(),
 		a.newVersionCmd(),
 	)
 	return root

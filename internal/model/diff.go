@@ -125,7 +125,7 @@ func pruneEmpty(v any) any {
 				continue // false is meaningful; true was removed as the default
 			}
 			val = pruneEmpty(val)
-			if isEmptyJSON(val) {
+			if holdsNothing(val) {
 				delete(v, k)
 				continue
 			}
@@ -136,32 +136,13 @@ func pruneEmpty(v any) any {
 		out := v[:0]
 		for _, item := range v {
 			item = pruneEmpty(item)
-			if !isEmptyJSON(item) {
+			if !holdsNothing(item) {
 				out = append(out, item)
 			}
 		}
 		return out
 	}
 	return v
-}
-
-func isEmptyJSON(v any) bool {
-	switch v := v.(type) {
-	case nil:
-		return true
-	case bool:
-		return !v
-	case string:
-		return v == ""
-	case json.Number:
-		f, err := v.Float64()
-		return err == nil && f == 0
-	case []any:
-		return len(v) == 0
-	case map[string]any:
-		return len(v) == 0
-	}
-	return false
 }
 
 func dig(v any, key string) (map[string]any, bool) {

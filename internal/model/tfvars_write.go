@@ -36,9 +36,15 @@ func specEntries(s Spec) []specEntry {
 // grouped under comments, formatted as `terraform fmt` would.
 func FormatTFVars(s Spec) []byte {
 	f := hclwrite.NewEmptyFile()
-	body := f.Body()
+	appendSpecEntries(f.Body(), specEntries(s))
+	return hclwrite.Format(f.Bytes())
+}
+
+// appendSpecEntries writes entries as attributes of body, each group under its heading
+// comment, as FormatTFVars lays out a file.
+func appendSpecEntries(body *hclwrite.Body, entries []specEntry) {
 	group := ""
-	for i, e := range specEntries(s) {
+	for i, e := range entries {
 		if g := groupOf(e.Name); g != group {
 			if i > 0 {
 				body.AppendNewline()
@@ -48,7 +54,6 @@ func FormatTFVars(s Spec) []byte {
 		}
 		body.SetAttributeRaw(e.Name, valueTokens(e.Value))
 	}
-	return hclwrite.Format(f.Bytes())
 }
 
 // FormatTFVarsJSON writes s as a canonical tfvars.json file, keys in the module's order.

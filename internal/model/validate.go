@@ -239,16 +239,16 @@ func (v *validation) sizing(s Spec) {
 		cpuValid = true
 	}
 	if cpuValid && !cpuCanonical {
-		v.warnf("task_cpu", fmt.Sprintf(`write task_cpu = "%d"`, cpu),
-			"%q is accepted, but AWS stores %d and Terraform would show a change forever", s.TaskCPU, cpu)
+		v.errorf("task_cpu", fmt.Sprintf(`write task_cpu = "%d"`, cpu),
+			"%q must be written as CPU units: the module refuses it, and AWS would store %d, so Terraform would show a change forever", s.TaskCPU, cpu)
 	}
 	if memErr != nil {
 		v.errorf("task_memory", "give memory in MiB, e.g. \"2048\"", "%q is not a memory value", s.TaskMemory)
 		return
 	}
 	if !memCanonical {
-		v.warnf("task_memory", fmt.Sprintf(`write task_memory = "%d"`, mem),
-			"%q is accepted, but AWS stores %d and Terraform would show a change forever", s.TaskMemory, mem)
+		v.errorf("task_memory", fmt.Sprintf(`write task_memory = "%d"`, mem),
+			"%q must be written in MiB: the module refuses it, and AWS would store %d, so Terraform would show a change forever", s.TaskMemory, mem)
 	}
 	if !cpuValid || IsValidSize(cpu, mem) {
 		return

@@ -99,8 +99,8 @@ func TestValidate(t *testing.T) {
 		{"a cpu that is not a number is an error", func(s *Spec) { s.TaskCPU = "fast" }, errorOn("task_cpu")},
 		{"cpu 384 is not a Fargate size", func(s *Spec) { s.TaskCPU = "384" }, errorOn("task_cpu")},
 		{"memory that is not a number is an error", func(s *Spec) { s.TaskMemory = "lots" }, errorOn("task_memory")},
-		{"the vCPU form is a warning", func(s *Spec) { s.TaskCPU = "1 vCPU"; s.TaskMemory = "2048" }, warningOn("task_cpu")},
-		{"the GB form is a warning", func(s *Spec) { s.TaskMemory = "2GB" }, warningOn("task_memory")},
+		{"the vCPU form is refused, as the module refuses it", func(s *Spec) { s.TaskCPU = "1 vCPU"; s.TaskMemory = "2048" }, errorOn("task_cpu")},
+		{"the GB form is refused, as the module refuses it", func(s *Spec) { s.TaskMemory = "2GB" }, errorOn("task_memory")},
 
 		// Roles.
 		{"a role name instead of an ARN is an error", func(s *Spec) { s.ExecutionRoleARN = "ecsTaskExecutionRole" }, errorOn("execution_role_arn")},
@@ -348,7 +348,6 @@ func TestValidateFargateSizes(t *testing.T) {
 		{"4096", "8192", true}, {"4096", "30720", true}, {"4096", "7168", false}, {"4096", "31744", false},
 		{"8192", "16384", true}, {"8192", "20480", true}, {"8192", "61440", true}, {"8192", "18432", false}, {"8192", "65536", false},
 		{"16384", "32768", true}, {"16384", "122880", true}, {"16384", "40960", true}, {"16384", "36864", false}, {"16384", "131072", false},
-		{"1 vCPU", "2GB", true}, {"0.25 vCPU", "0.5GB", true}, {"1 vCPU", "1GB", false},
 	}
 	for _, tc := range cases {
 		verdict := "invalid"

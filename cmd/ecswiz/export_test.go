@@ -1,0 +1,192 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ecswiz/ecswiz/internal/model"
+)
+
+// readSpec is the spec in the file at path.
+func readSpec(t *testing.T, path string) model.Spec {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := model.ParseSpec(src, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
+
+func exported(t *testing.T, spec model.Spec, opts model.ExportOptions) string {
+	t.Helper()
+	out, err := model.Export(spec, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+func TestExportFormats(t *testing.T) {
+	spec := readSpec(t, basicDev)
+	tests := []struct {
+		name string
+		args []string
+		want model.ExportOptions
+	}{
+		{"the module block is the default", nil, model.ExportOptions{Format: model.ExportModule}},
+		{"the module source can be given", []string{"--module-source", "git::https://example.com/m.git//ecs?ref=v1"},
+			model.ExportOptions{Format: model.ExportModule, ModuleSource: "git::https://example.com/m.git//ecs?ref=v1"}},
+		{"resource writes the plain resource", []string{"--format", "resource"}, model.ExportOptions{Format: model.ExportResource}},
+		{"tfvars writes the spec file", []string{"--format", "tfvars"}, model.ExportOptions{Format: model.ExportTFVars}},
+		{"tfvars-json writes the JSON spec file", []string{"--format", "tfvars-json"}, model.ExportOptions{Format: model.ExportTFVarsJSON}},
+		{"json writes the render", []string{"--format", "json"}, model.ExportOptions{Format: model.ExportJSON}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cli{}.run(t, append([]string{"export", "-f", basicDev}, tt.args...)...)
+			want := result{stdout: exported(t, spec, tt.want)}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(result{})); diff != "" {
+				t.Errorf("result mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestExportAppliesSetOverrides(t *testing.T) {
+	got := cli{}.run(t, "export", "-f", basicDev, "--format", "tfvars", "--set", "task_cpu=1024", "--set", "task_memory=2048")
+	if got.code != exitOK {
+		t.Fatalf("exit %d: %s", got.code, got.stderr)
+	}
+	spec, err := model.ParseSpec([]byte(got.stdout), "out.tfvars")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spec.TaskCPU != "1024" || spec.TaskMemory != "2048" {
+		t.Errorf("exported %s/%s, want 1024/2048", spec.TaskCPU, spec.TaskMemory)
+	}
+}
+
+func TestExportOutputFile(t *testing.T) {
+	const old = "keep me\n"
+	want := exported(t, readSpec(t, basicDev), model.ExportOptions{Format: model.ExportModule})
+	tests := []struct {
+		name     string
+		existing bool
+		force    bool
+		wantCode int
+		wantErr  string // stderr with OUT for the output path
+		wantOld  bool   // the file still holds old
+	}{
+		{name: "a new file is written", wantCode: exitOK},
+		{
+			name: "an existing file is refused without force", existing: true, wantCode: exitUsage,
+			wantErr: "ecswiz: OUT already exists; pass --force to replace it\n", wantOld: true,
+		},
+		{name: "an existing file is replaced with force", existing: true, force: true, wantCode: exitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "task_definition.tf")
+			if tt.existing {
+				if err := os.WriteFile(out, []byte(old), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			args := []string{"export", "-f", basicDev, "-o", out}
+			if tt.force {
+				args = append(args, "--force")
+			}
+
+			got := cli{}.run(t, args...)
+
+			wantResult := result{code: tt.wantCode, stderr: strings.ReplaceAll(tt.wantErr, "OUT", out)}
+			if diff := cmp.Diff(wantResult, got, cmp.AllowUnexported(result{})); diff != "" {
+				t.Errorf("result mismatch (-want +got):\n%s", diff)
+			}
+			content, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantContent := want
+			if tt.wantOld {
+				wantContent = old
+			}
+			if diff := cmp.Diff(wantContent, string(content)); diff != "" {
+				t.Errorf("file content (-want +got):\n%s", diff)
+			}
+			if info, err := os.Stat(out); err != nil {
+				t.Fatal(err)
+			} else if !tt.wantOld && runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
+				t.Errorf("mode = %v, want 0600", info.Mode().Perm())
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("directory holds %d entries, want only the export (no temp file)", len(entries))
+			}
+		})
+	}
+}
+
+func TestExportRefusals(t *testing.T) {
+	invalid := writeSpec(t, "dev.tfvars", basicDevWith(t, slices.Concat(readonlyRoot, badMemory)...))
+	findings := validateFile(t, invalid)
+	noRegion := writeSpec(t, "dev.tfvars", basicDevWithout(t, "aws_region"))
+
+	tests := []struct {
+		name string
+		args []string
+		want result
+	}{
+		{
+			name: "an unknown format lists the valid ones",
+			args: []string{"export", "-f", basicDev, "--format", "yaml"},
+			want: result{code: exitUsage, stderr: `ecswiz: invalid --format "yaml": use one of tfvars, tfvars-json, module, resource, json` + "\n"},
+		},
+		{
+			name: "a spec with errors is not exported, its findings are printed as render prints them",
+			args: []string{"export", "-f", invalid, "--format", "tfvars"},
+			want: result{code: exitUsage, stderr: invalid + ": 1 error, 1 warning\n" +
+				"  error    task_memory:              " + explained(t, findings, "task_memory") + "\n" +
+				"  warning  readonly_root_filesystem: " + explained(t, findings, "readonly_root_filesystem") + "\n"},
+		},
+		{
+			name: "the resource needs a region",
+			args: []string{"export", "-f", noRegion, "--format", "resource"},
+			want: result{code: exitUsage, stderr: "ecswiz: " + model.ErrNoRegion.Error() + "\n"},
+		},
+		{
+			name: "no spec is bad usage",
+			args: []string{"export"},
+			want: result{code: exitUsage, stderr: "ecswiz: no spec given: pass -f FILE, a .tfvars or .tfvars.json file\n"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cli{}.run(t, tt.args...)
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(result{})); diff != "" {
+				t.Errorf("result mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestExportTakesTheRegionFlag(t *testing.T) {
+	noRegion := writeSpec(t, "dev.tfvars", basicDevWithout(t, "aws_region"))
+	got := cli{}.run(t, "export", "--region", "us-east-1", "-f", noRegion, "--format", "json")
+	if got.code != exitOK {
+		t.Fatalf("exit %d: %s", got.code, got.stderr)
+	}
+	if region := summarize(t, got.stdout).Region; region != "us-east-1" {
+		t.Errorf("awslogs-region = %q", region)
+	}
+}
