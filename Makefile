@@ -40,17 +40,26 @@ staticcheck:
 test-go:
 	scripts/with-moto $(GO) test -race ./...
 
-# -fuzz with no matching target passes silently; make sure the target exists.
-fuzz-smoke: fuzz-target-exists
-	$(GO) test -run '^$$' -fuzz '^FuzzParseSpec$$' -fuzztime $(FUZZ_SMOKE_TIME) ./internal/model
+# The fuzz targets of internal/model: the spec reader and the task definition importer.
+FUZZ_TARGETS := FuzzParseSpec FuzzImportTaskDefinition
 
-# fuzz: a longer run of the tfvars reader's fuzzer (FUZZTIME=5m by default).
+# -fuzz with no matching target passes silently; make sure each target exists.
+fuzz-smoke: fuzz-target-exists
+	for target in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZ_SMOKE_TIME) ./internal/model; \
+	done
+
+# fuzz: a longer run of each fuzzer (FUZZTIME=5m by default).
 fuzz: fuzz-target-exists
-	$(GO) test -run '^$$' -fuzz '^FuzzParseSpec$$' -fuzztime $(FUZZTIME) ./internal/model
+	for target in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./internal/model; \
+	done
 
 fuzz-target-exists:
-	@$(GO) test -list '^FuzzParseSpec$$' ./internal/model | grep -x FuzzParseSpec >/dev/null || \
-		{ echo "FuzzParseSpec not found in ./internal/model" >&2; exit 1; }
+	@listed=$$($(GO) test -list '^Fuzz' ./internal/model); \
+	for target in $(FUZZ_TARGETS); do \
+		grep -qx "$$target" <<<"$$listed" || { echo "$$target not found in ./internal/model" >&2; exit 1; }; \
+	done
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ecswiz
