@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/ecswiz/ecswiz/internal/atomicfile"
+	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/model"
 )
 
@@ -59,10 +60,11 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &exitErr):
 		return exitErr.code
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.Is(err, aws.KindCancelled):
 		return exitCancelled
 	case errors.As(err, &specErr),
 		errors.Is(err, model.ErrNoRegion),
+		errors.Is(err, aws.KindNoRegion),
 		errors.Is(err, atomicfile.ErrExists):
 		return exitUsage
 	default:

@@ -19,6 +19,7 @@ var errLossyImport = errors.New("lossy import")
 type importCmd struct {
 	app      *app
 	fromJSON string
+	taskDef  string
 	output   string
 	force    bool
 }
@@ -26,13 +27,15 @@ type importCmd struct {
 func (a *app) newImportCmd() *cobra.Command {
 	c := &importCmd{app: a}
 	cmd := &cobra.Command{
-		Use:   "import --from-json FILE [-o SPEC]",
+		Use:   "import (--task-definition FAMILY[:REV] | --from-json FILE) [-o SPEC]",
 		Short: "Turn an existing task definition into a spec",
 		Long: `Import reads a task definition and writes the spec that renders it: a .tfvars
 file, or a .tfvars.json one when -o ends in .json; stdout without -o.
 
-The input is the output of "aws ecs describe-task-definition --include TAGS" or a
-register-task-definition input such as "ecswiz render" writes. app_name and
+The input is a registered revision (--task-definition, read with
+DescribeTaskDefinition), or a file (--from-json) holding the output of "aws ecs
+describe-task-definition --include TAGS" or a register-task-definition input such as
+"ecswiz render" writes. app_name and
 environment come from the family, split where the ENVIRONMENT variable says.
 
 What a spec cannot express (a second container, a health check, ulimits, another log
@@ -43,7 +46,8 @@ Exit status: 0 when the spec renders the task definition exactly, 1 when somethi
 was left out (the spec is still written), 2 when the input cannot be read or is not
 a task definition (malformed JSON is reported with its line and column) or the -o
 file exists without --force.`,
-		Example: `  aws ecs describe-task-definition --task-definition web-prod --include TAGS > td.json
+		Example: `  ecswiz import --task-definition backend-booking-prod -o prod.tfvars
+  aws ecs describe-task-definition --task-definition web-prod --include TAGS > td.json
   ecswiz import --from-json td.json -o prod.tfvars
   ecswiz import --from-json taskdef.json -o prod.tfvars.json --force`,
 		Args: noArgs,
@@ -51,6 +55,7 @@ file exists without --force.`,
 	}
 	flags := cmd.Flags()
 	flags.StringVar(&c.fromJSON, "from-json", "", "read the task definition from this JSON `file`")
+	flags.StringVar(&c.taskDef, "task-definition", "", "read the registered `revision` FAMILY, FAMILY:REV or ARN from ECS (FAMILY: its latest ACTIVE one)")
 	flags.StringVarP(&c.output, "output", "o", "", "write the spec to this `file` (.tfvars or .tfvars.json) instead of stdout")
 	flags.BoolVar(&c.force, "force", false, "replace the -o file if it exists")
 	_ = cmd.MarkFlagFilename("from-json", "json")
@@ -59,10 +64,21 @@ file exists without --force.`,
 }
 
 func (c *importCmd) run(ctx context.Context) error {
-	// A live import (--task-definition FAMILY[:REV]) will fetch the document with
-	// DescribeTaskDefinition and hand it to importDocument like the file's.
-	if c.fromJSON == "" {
-		return usageErrorf("nothing to import: pass --from-json FILE, the output of aws ecs describe-task-definition")
+	switch {
+	case c.fromJSON != "" && c.taskDef != "":
+		return usageErrorf("pass either --from-json or --task-definition, not both")
+	case c.taskDef != "":
+		clients, err := c.app.awsClients(ctx)
+		if err != nil {
+			return err
+		}
+		doc, err := clients.ECS.DescribeTaskDefinition(ctx, c.taskDef)
+		if err != nil {
+			return err
+		}
+		return c.importDocument(ctx, doc, c.taskDef)
+	case c.fromJSON == "":
+		return usageErrorf("nothing to import: pass --task-definition FAMILY[:REV], or --from-json FILE with the output of aws ecs describe-task-definition")
 	}
 	doc, err := os.ReadFile(c.fromJSON)
 	if err != nil {

@@ -141,7 +141,7 @@ func TestImportBadInput(t *testing.T) {
 		{"a task definition without a container", []string{"import", "--from-json", noContainer},
 			"ecswiz: " + noContainer + ": containerDefinitions: no container: a task definition needs one\n"},
 		{"no input", []string{"import"},
-			"ecswiz: nothing to import: pass --from-json FILE, the output of aws ecs describe-task-definition\n"},
+			"ecswiz: nothing to import: pass --task-definition FAMILY[:REV], or --from-json FILE with the output of aws ecs describe-task-definition\n"},
 		{"an argument instead of the flag", []string{"import", "td.json"},
 			"ecswiz: import takes no arguments, got \"td.json\"\n"},
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
 )
 
 // deps is what the commands take from outside themselves. main passes the process's
@@ -27,6 +29,10 @@ type app struct {
 	region  string // --region
 	profile string // --profile
 	logFile string // --log-file
+	demo    bool   // --demo
+
+	clients  *aws.Clients   // built by awsClients on first use
+	cleanups []func() error // run when the command ends (the demo account's server)
 
 	log      *slog.Logger
 	closeLog func() error
@@ -45,6 +51,11 @@ func run(ctx context.Context, args []string, d deps) int {
 	}
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	for _, cleanup := range a.cleanups {
+		if cerr := cleanup(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
 	if a.closeLog != nil {
 		if cerr := a.closeLog(); cerr != nil && err == nil {
 			err = fmt.Errorf("close log file: %w", cerr)
@@ -89,9 +100,10 @@ for you. The wizard is not built yet; for now this help is printed instead.`,
 	})
 
 	flags := root.PersistentFlags()
-	flags.StringVar(&a.region, "region", "", "AWS Region for awslogs-region when the spec sets no aws_region")
-	flags.StringVar(&a.profile, "profile", "", "AWS profile whose region to use (default $AWS_PROFILE, else default)")
+	flags.StringVar(&a.region, "region", "", "AWS Region to call, and for awslogs-region when the spec sets no aws_region")
+	flags.StringVar(&a.profile, "profile", "", "AWS profile for credentials and Region (default $AWS_PROFILE, else default)")
 	flags.StringVar(&a.logFile, "log-file", "", "append a debug log to this `file` (default: no log)")
+	flags.BoolVar(&a.demo, "demo", false, "use a built-in demo AWS account (demo-shop) instead of yours; also "+demoEnv+"=1")
 	_ = root.MarkPersistentFlagFilename("log-file")
 
 	root.AddCommand(
@@ -99,6 +111,9 @@ for you. The wizard is not built yet; for now this help is printed instead.`,
 		a.newRenderCmd(),
 		a.newExportCmd(),
 		a.newImportCmd(),
+		a.newRegisterCmd(),
+		a.newDiffCmd(),
+		a.newParamsCmd(),
 		a.newVersionCmd(),
 	)
 	return root

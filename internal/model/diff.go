@@ -192,11 +192,15 @@ func compareJSON(a, b any) int {
 }
 
 // DiffTaskDefinitions returns the unified diff of two task definitions' normalised
-// forms, from oldName to newName; "" when they are the same.
+// forms, from oldName to newName; "" when they are the same. A nil oldDoc is nothing
+// registered yet: every line of the new one is added.
 func DiffTaskDefinitions(oldName string, oldDoc []byte, newName string, newDoc []byte) (string, error) {
-	a, err := NormalizeTaskDefinition(oldDoc)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", oldName, err)
+	var a []byte
+	if oldDoc != nil {
+		var err error
+		if a, err = NormalizeTaskDefinition(oldDoc); err != nil {
+			return "", fmt.Errorf("%s: %w", oldName, err)
+		}
 	}
 	b, err := NormalizeTaskDefinition(newDoc)
 	if err != nil {

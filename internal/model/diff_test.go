@@ -95,6 +95,11 @@ func TestDiffTaskDefinitions(t *testing.T) {
 			wantInDiff: []string{`+      "value": "api"`},
 		},
 		{
+			name: "against nothing registered, every line is added",
+			old:  "", new: registerInput,
+			wantInDiff: []string{`+  "family": "shop-dev",`},
+		},
+		{
 			name: "a document without containers is refused",
 			old:  `{"family": "x"}`, new: registerInput,
 			wantErrorHas: "no containerDefinitions",
@@ -107,7 +112,11 @@ func TestDiffTaskDefinitions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			diff, err := DiffTaskDefinitions("old", []byte(tt.old), "new", []byte(tt.new))
+			var old []byte
+			if tt.old != "" {
+				old = []byte(tt.old)
+			}
+			diff, err := DiffTaskDefinitions("old", old, "new", []byte(tt.new))
 			if tt.wantErrorHas != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErrorHas) {
 					t.Fatalf("error = %v, want one containing %q", err, tt.wantErrorHas)

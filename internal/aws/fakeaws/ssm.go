@@ -528,9 +528,16 @@ func (s *Server) ssmDeleteParameter(r *request) (any, error) {
 	return struct{}{}, nil
 }
 
-// SeedParameters adds n parameters under prefix for benchmarks, spread over sub-paths so a
-// partitioned listing is possible: PREFIX/app-NN/{app,database,redis,third-party}/param-NNNNN
-// (16 apps, 4 groups), String and SecureString alternating. It returns the names, sorted.
+// BenchServices are the sub-paths SeedParameters spreads parameters over.
+var BenchServices = []string{
+	"api", "billing", "catalog", "checkout", "emails", "frontend", "gateway", "inventory",
+	"jobs", "kafka", "ledger", "media", "notifications", "orders", "payments", "search",
+}
+
+// SeedParameters adds n parameters under prefix for benchmarks, spread over sub-paths as
+// an account's usually are: PREFIX/SERVICE/{app,database,redis,third-party}/param-NNNNN
+// over the 16 services of BenchServices, String and SecureString alternating. It returns
+// the names, sorted.
 func (s *Server) SeedParameters(prefix string, n int) []string {
 	prefix = normPath(prefix)
 	groups := []string{"app", "database", "redis", "third-party"}
@@ -539,7 +546,7 @@ func (s *Server) SeedParameters(prefix string, n int) []string {
 	defer s.mu.Unlock()
 	now := s.now()
 	for i := range n {
-		name := fmt.Sprintf("%s/app-%02d/%s/param-%05d", prefix, i%16, groups[(i/16)%len(groups)], i)
+		name := fmt.Sprintf("%s/%s/%s/param-%05d", prefix, BenchServices[i%len(BenchServices)], groups[(i/16)%len(groups)], i)
 		typ := "String"
 		if i%2 == 1 {
 			typ = "SecureString"

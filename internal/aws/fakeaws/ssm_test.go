@@ -97,9 +97,9 @@ func TestDescribeParametersPagesVisitEveryParameterOnce(t *testing.T) {
 	}
 	// A partition of the listing: one app's sub-path.
 	out := must[*ssm.DescribeParametersOutput](t)(c.ssm.DescribeParameters(ctx(t), &ssm.DescribeParametersInput{
-		ParameterFilters: pathFilter("/bench/app-03", "Recursive"), MaxResults: aws.Int32(50)}))
+		ParameterFilters: pathFilter("/bench/checkout", "Recursive"), MaxResults: aws.Int32(50)}))
 	if n := len(out.Parameters); n < 14 || n > 15 {
-		t.Errorf("/bench/app-03 holds %d parameters, want about 237/16", n)
+		t.Errorf("/bench/checkout holds %d parameters, want about 237/16", n)
 	}
 }
 

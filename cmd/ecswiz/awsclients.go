@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
+)
+
+// demoEnv turns on demo mode like --demo.
+const demoEnv = "ECSWIZ_DEMO"
+
+// demoMode reports whether the commands talk to the in-process demo account.
+func (a *app) demoMode() bool {
+	return a.demo || a.getenv(demoEnv) == "1"
+}
+
+// awsClients builds the AWS adapters the first time a command needs them. In demo mode
+// it starts the fake AWS with the demo account in this process and points every client
+// at it with static credentials, so nothing leaves the machine.
+func (a *app) awsClients(ctx context.Context) (*aws.Clients, error) {
+	if a.clients != nil {
+		return a.clients, nil
+	}
+	home, err := a.homeDir()
+	if err != nil {
+		home = ""
+	}
+	opts := aws.Options{Profile: a.profile, Region: a.region, Getenv: a.getenv, HomeDir: home}
+	if a.demoMode() {
+		srv := fakeaws.NewDemo()
+		url, err := srv.Start()
+		if err != nil {
+			return nil, fmt.Errorf("start the demo account: %w", err)
+		}
+		a.cleanups = append(a.cleanups, func() error { srv.Close(); return nil })
+		opts = aws.Options{
+			Region:      srv.Region(),
+			EndpointURL: url,
+			Credentials: &aws.StaticCredentials{AccessKeyID: "demo", SecretAccessKey: "demo"},
+			Getenv:      func(string) string { return "" }, // the demo ignores the real account's settings
+			HomeDir:     "/nonexistent",
+		}
+		a.log.Info("demo mode: fake AWS started", "endpoint", url, "account", srv.Account(), "region", srv.Region())
+	}
+	clients, err := aws.Load(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Debug("AWS clients ready", "region", clients.Region.Name, "source", clients.Region.Source)
+	a.clients = clients
+	return clients, nil
+}

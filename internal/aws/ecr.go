@@ -1,0 +1,201 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+)
+
+// ECRAPI is the part of the ECR client ECR uses.
+type ECRAPI interface {
+	DescribeRepositories(context.Context, *ecr.DescribeRepositoriesInput, ...func(*ecr.Options)) (*ecr.DescribeRepositoriesOutput, error)
+	DescribeImages(context.Context, *ecr.DescribeImagesInput, ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error)
+}
+
+// ECR lists repositories and images and checks that an image exists.
+type ECR struct {
+	api ECRAPI
+	// Region is the client's Region; images in another Region are not checked.
+	Region string
+}
+
+// NewECR wraps an ECR client that talks to region.
+func NewECR(api ECRAPI, region string) *ECR { return &ECR{api: api, Region: region} }
+
+// Repository is an ECR repository.
+type Repository struct {
+	Name, URI, ARN string
+	RegistryID     string
+	CreatedAt      time.Time
+}
+
+// Repositories lists the repositories of the account, sorted by name.
+//
+// Equivalent to aws ecr describe-repositories
+func (r *ECR) Repositories(ctx context.Context) ([]Repository, error) {
+	var repos []Repository
+	in := &ecr.DescribeRepositoriesInput{MaxResults: sdkaws.Int32(1000)}
+	for {
+		out, err := r.api.DescribeRepositories(ctx, in)
+		if err != nil {
+			return nil, classify("list ECR repositories", err)
+		}
+		for _, x := range out.Repositories {
+			repos = append(repos, Repository{
+				Name: sdkaws.ToString(x.RepositoryName), URI: sdkaws.ToString(x.RepositoryUri),
+				ARN: sdkaws.ToString(x.RepositoryArn), RegistryID: sdkaws.ToString(x.RegistryId),
+				CreatedAt: sdkaws.ToTime(x.CreatedAt),
+			})
+		}
+		if sdkaws.ToString(out.NextToken) == "" {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	sort.Slice(repos, func(i, j int) bool { return repos[i].Name < repos[j].Name })
+	return repos, nil
+}
+
+// Image is an image in a repository.
+type Image struct {
+	Digest    string
+	Tags      []string // none for an untagged image
+	PushedAt  time.Time
+	SizeBytes int64
+}
+
+// Tags lists the images of a repository, most recently pushed first.
+//
+// Equivalent to aws ecr describe-images --repository-name REPO
+func (r *ECR) Tags(ctx context.Context, repo string) ([]Image, error) {
+	var images []Image
+	in := &ecr.DescribeImagesInput{RepositoryName: sdkaws.String(repo), MaxResults: sdkaws.Int32(1000)}
+	for {
+		out, err := r.api.DescribeImages(ctx, in)
+		if err != nil {
+			return nil, classify(fmt.Sprintf("list images in ECR repository %s", repo), err)
+		}
+		for _, d := range out.ImageDetails {
+			images = append(images, imageFromSDK(d))
+		}
+		if sdkaws.ToString(out.NextToken) == "" {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	sort.SliceStable(images, func(i, j int) bool { return images[i].PushedAt.After(images[j].PushedAt) })
+	return images, nil
+}
+
+func imageFromSDK(d ecrtypes.ImageDetail) Image {
+	tags := append([]string(nil), d.ImageTags...)
+	sort.Strings(tags)
+	return Image{
+		Digest: sdkaws.ToString(d.ImageDigest), Tags: tags,
+		PushedAt: sdkaws.ToTime(d.ImagePushedAt), SizeBytes: sdkaws.ToInt64(d.ImageSizeInBytes),
+	}
+}
+
+// ECRImage is an image reference in an ECR registry.
+type ECRImage struct {
+	Account, Region string
+	Repository      string
+	Tag             string // "" when Digest is set
+	Digest          string // sha256:...
+}
+
+// ecrHost matches ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn].
+var ecrHost = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$`)
+
+// ParseECRImage reads ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG|@sha256:...]. A tag
+// left out means "latest", as docker reads it. ok is false for any other registry.
+func ParseECRImage(ref string) (img ECRImage, ok bool) {
+	host, rest, found := strings.Cut(ref, "/")
+	if !found || rest == "" {
+		return ECRImage{}, false
+	}
+	m := ecrHost.FindStringSubmatch(host)
+	if m == nil {
+		return ECRImage{}, false
+	}
+	img.Account, img.Region = m[1], m[2]
+	if name, digest, found := strings.Cut(rest, "@"); found {
+		rest, img.Digest = name, digest
+		if img.Digest == "" {
+			return ECRImage{}, false
+		}
+	}
+	if i := strings.LastIndexByte(rest, ':'); i > strings.LastIndexByte(rest, '/') {
+		rest, img.Tag = rest[:i], rest[i+1:]
+		if img.Tag == "" {
+			return ECRImage{}, false
+		}
+	}
+	if img.Tag == "" && img.Digest == "" {
+		img.Tag = "latest"
+	}
+	if img.Digest != "" {
+		img.Tag = "" // the digest decides which image runs
+	}
+	img.Repository = rest
+	return img, rest != ""
+}
+
+// ImageCheck is the answer to "does this image exist?".
+type ImageCheck struct {
+	Checked bool   // false when the image could not be checked (not in ECR, other Region)
+	Exists  bool   // meaningful only when Checked
+	Reason  string // why it was not checked, or what is missing
+}
+
+// ImageExists checks that an image reference names an image in ECR. Images in other
+// registries (Docker Hub, GHCR) cannot be checked and say so; that is not an error.
+//
+// Equivalent to aws ecr describe-images --registry-id ACCOUNT --repository-name REPO --image-ids imageTag=TAG
+func (r *ECR) ImageExists(ctx context.Context, imageRef string) (ImageCheck, error) {
+	img, ok := ParseECRImage(imageRef)
+	if !ok {
+		return ImageCheck{Reason: "not an ECR image; only images in ECR can be checked"}, nil
+	}
+	if r.Region != "" && img.Region != r.Region {
+		return ImageCheck{Reason: fmt.Sprintf("the image is in %s, ecswiz is talking to %s", img.Region, r.Region)}, nil
+	}
+	id := ecrtypes.ImageIdentifier{}
+	if img.Digest != "" {
+		id.ImageDigest = sdkaws.String(img.Digest)
+	} else {
+		id.ImageTag = sdkaws.String(img.Tag)
+	}
+	_, err := r.api.DescribeImages(ctx, &ecr.DescribeImagesInput{
+		RegistryId:     sdkaws.String(img.Account),
+		RepositoryName: sdkaws.String(img.Repository),
+		ImageIds:       []ecrtypes.ImageIdentifier{id},
+	})
+	if err == nil {
+		return ImageCheck{Checked: true, Exists: true}, nil
+	}
+	err = classify(fmt.Sprintf("check image %s", imageRef), err)
+	if KindOf(err) == KindNotFound {
+		reason := fmt.Sprintf("no image %s%s in repository %s", img.Tag, img.Digest, img.Repository)
+		if apiCode(err) == "RepositoryNotFoundException" {
+			reason = fmt.Sprintf("no repository %s in account %s", img.Repository, img.Account)
+		}
+		return ImageCheck{Checked: true, Exists: false, Reason: reason}, nil
+	}
+	return ImageCheck{}, err
+}
+
+// apiCode is the AWS error code of a classified error, "" when there is none.
+func apiCode(err error) string {
+	if e, ok := err.(*Error); ok {
+		return e.Code
+	}
+	return ""
+}
