@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
@@ -18,8 +19,10 @@ func (a *app) demoMode() bool {
 
 // awsClients builds the AWS adapters the first time a command needs them. In demo mode
 // it starts the fake AWS with the demo account in this process and points every client
-// at it with static credentials, so nothing leaves the machine.
-func (a *app) awsClients(ctx context.Context) (*aws.Clients, error) {
+// at it with static credentials, so nothing leaves the machine. fallbackRegion (a spec's
+// aws_region, or "") is used when neither --region, the environment nor the profile
+// names a Region.
+func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clients, error) {
 	if a.clients != nil {
 		return a.clients, nil
 	}
@@ -45,6 +48,10 @@ func (a *app) awsClients(ctx context.Context) (*aws.Clients, error) {
 		a.log.Info("demo mode: fake AWS started", "endpoint", url, "account", srv.Account(), "region", srv.Region())
 	}
 	clients, err := aws.Load(ctx, opts)
+	if errors.Is(err, aws.KindNoRegion) && fallbackRegion != "" {
+		opts.Region = fallbackRegion
+		clients, err = aws.Load(ctx, opts)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -79,7 +79,7 @@ func (a *app) compareWithLive(ctx context.Context, spec *specFlags, against stri
 	if err := refuseInvalidSpec(a.stderr, spec.file, s); err != nil {
 		return comparison{}, err
 	}
-	clients, err := a.awsClients(ctx)
+	clients, err := a.awsClients(ctx, s.AWSRegion)
 	if err != nil {
 		return comparison{}, err
 	}

@@ -68,7 +68,7 @@ func (c *importCmd) run(ctx context.Context) error {
 	case c.fromJSON != "" && c.taskDef != "":
 		return usageErrorf("pass either --from-json or --task-definition, not both")
 	case c.taskDef != "":
-		clients, err := c.app.awsClients(ctx)
+		clients, err := c.app.awsClients(ctx, "")
 		if err != nil {
 			return err
 		}

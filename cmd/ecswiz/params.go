@@ -67,7 +67,7 @@ func (c *paramsCmd) run(ctx context.Context, args []string) error {
 		path = "/"
 	}
 
-	clients, err := c.app.awsClients(ctx)
+	clients, err := c.app.awsClients(ctx, "")
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func (c *registerCmd) run(ctx context.Context) error {
 		_, err := fmt.Fprintf(out, "unchanged: %s\n", cmp.liveRef)
 		return err
 	}
-	clients, err := c.app.awsClients(ctx)
+	clients, err := c.app.awsClients(ctx, "")
 	if err != nil {
 		return err
 	}

@@ -93,7 +93,7 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 		return nil, &Error{Kind: KindOther, Op: op, Err: err}
 	}
 	if region.Name == "" {
-		return nil, &Error{Kind: KindNoRegion, Op: op, Err: errors.New("no AWS Region configured")}
+		return nil, &Error{Kind: KindNoRegion, Op: op, Err: errors.New("none in --region, AWS_REGION, AWS_DEFAULT_REGION or the profile")}
 	}
 
 	timeout := o.CallTimeout

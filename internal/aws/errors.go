@@ -135,7 +135,7 @@ func (e *Error) Detail() string {
 func (e *Error) Hint() string {
 	switch e.Kind {
 	case KindNoCredentials:
-		return "run `aws configure` or `aws sso login --profile NAME`, or pass --profile / set AWS_PROFILE"
+		return "run `aws configure` or `aws sso login --profile NAME`, or pass --profile / set AWS_PROFILE; to try ecswiz without an account, add --demo"
 	case KindExpiredCredentials:
 		return "the session has expired: run `aws sso login` (or refresh your keys) and try again"
 	case KindInvalidCredentials:
