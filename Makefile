@@ -64,9 +64,11 @@ fuzz-target-exists:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ecswiz
 
-# bench: start-up times of the binary (see docs/PERFORMANCE.md).
+# bench: start-up times of the binary, and the benchmarks against peers on the fake AWS
+# (see docs/PERFORMANCE.md).
 bench:
 	bench/startup.sh
+	$(GO) test -run '^$$' -bench . -benchtime 5x ./bench/
 
 clean:
 	rm -rf bin dist
