@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/motoserver"
 )
@@ -96,6 +97,55 @@ container_port           = 8000
 `
 	if diff := cmp.Diff(result{stdout: want}, got, cmp.AllowUnexported(result{})); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
+	}
+}
+
+// A registration whose answer is lost (ECS made the revision, then the connection
+// failed) is neither repeated nor reported as a failure: register looks first.
+func TestRegisterWhoseAnswerIsLostIsNotRepeated(t *testing.T) {
+	srv := fakeaws.NewDemo()
+	srv.Fail("RegisterTaskDefinition", "ServerException", "Service unavailable", fakeaws.AfterWork(), fakeaws.Times(1), fakeaws.WithStatus(500))
+	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
+
+	got := c.run(t, "register", "-f", basicDev)
+	if got.code != 0 || !strings.Contains(got.stdout, "task_definition_revision = 1\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
+	}
+	if !strings.Contains(got.stderr, "backend-booking-dev:1 now matches the spec: it was registered") {
+		t.Errorf("stderr does not say what happened: %q", got.stderr)
+	}
+	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
+		t.Errorf("RegisterTaskDefinition was called %d times, want 1", n)
+	}
+}
+
+// A registration refused before any work (throttled) is retried by the SDK.
+func TestThrottledRegistrationIsRetried(t *testing.T) {
+	srv := fakeaws.NewDemo()
+	srv.Fail("RegisterTaskDefinition", "ThrottlingException", "Rate exceeded", fakeaws.Times(1))
+	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
+
+	got := c.run(t, "register", "-f", basicDev)
+	if got.code != 0 || got.stderr != "" || !strings.Contains(got.stdout, "task_definition_revision = 1\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
+	}
+	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 2 {
+		t.Errorf("RegisterTaskDefinition was called %d times, want 2 (one throttled)", n)
+	}
+}
+
+// A registration that failed without making a revision is reported, once.
+func TestFailedRegistrationIsReportedAndNotRepeated(t *testing.T) {
+	srv := fakeaws.NewDemo()
+	srv.Fail("RegisterTaskDefinition", "ServerException", "Service unavailable", fakeaws.WithStatus(500))
+	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
+
+	got := c.run(t, "register", "-f", basicDev)
+	if got.code != exitFailure || got.stdout != "" || !strings.Contains(got.stderr, `register task definition "backend-booking-dev"`) {
+		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
+	}
+	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
+		t.Errorf("RegisterTaskDefinition was called %d times, want 1", n)
 	}
 }
 
@@ -239,5 +289,15 @@ func TestParamsAgainstMotoListsWhatTheAWSCLICreated(t *testing.T) {
 	}
 	if diff := cmp.Diff(names, listed); diff != "" {
 		t.Errorf("listed (-want +got):\n%s", diff)
+	}
+}
+
+// The demo account ignores the user's AWS configuration, even a broken one.
+func TestDemoIgnoresTheUsersProfile(t *testing.T) {
+	t.Setenv("AWS_PROFILE", "no-such-profile")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	got := demo.run(t, "params", "/demo-shop/dev")
+	if got.code != 0 || !strings.HasPrefix(got.stdout, "/demo-shop/dev: 12 parameters\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
 	}
 }

@@ -32,7 +32,11 @@ func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clien
 	}
 	opts := aws.Options{Profile: a.profile, Region: a.region, Getenv: a.getenv, HomeDir: home}
 	if a.demoMode() {
-		srv := fakeaws.NewDemo()
+		newDemo := a.newDemo
+		if newDemo == nil {
+			newDemo = func() *fakeaws.Server { return fakeaws.NewDemo() }
+		}
+		srv := newDemo()
 		url, err := srv.Start()
 		if err != nil {
 			return nil, fmt.Errorf("start the demo account: %w", err)

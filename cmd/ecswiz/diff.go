@@ -99,24 +99,31 @@ func (a *app) compareWithLive(ctx context.Context, spec *specFlags, against stri
 		return comparison{}, err
 	default:
 		c.live = live
-		if c.liveRef, err = revisionRef(live); err != nil {
+		rev, err := describedRevision(live)
+		if err != nil {
 			return comparison{}, err
 		}
+		c.liveRef = ref(rev)
 	}
 	c.diff, err = model.DiffTaskDefinitions(c.liveRef, c.live, spec.file, c.render)
 	return c, err
 }
 
-// revisionRef reads FAMILY:REV from a describe-task-definition document.
-func revisionRef(doc []byte) (string, error) {
+// describedRevision reads which revision a describe-task-definition document is.
+func describedRevision(doc []byte) (aws.Registered, error) {
 	var out struct {
 		TaskDefinition struct {
+			ARN      string `json:"taskDefinitionArn"`
 			Family   string `json:"family"`
-			Revision int    `json:"revision"`
+			Revision int32  `json:"revision"`
 		} `json:"taskDefinition"`
 	}
 	if err := json.Unmarshal(doc, &out); err != nil {
-		return "", fmt.Errorf("read the registered task definition: %w", err)
+		return aws.Registered{}, fmt.Errorf("read the registered task definition: %w", err)
 	}
-	return out.TaskDefinition.Family + ":" + strconv.Itoa(out.TaskDefinition.Revision), nil
+	td := out.TaskDefinition
+	return aws.Registered{ARN: td.ARN, Family: td.Family, Revision: td.Revision}, nil
 }
+
+// ref is FAMILY:REV.
+func ref(r aws.Registered) string { return r.Family + ":" + strconv.Itoa(int(r.Revision)) }

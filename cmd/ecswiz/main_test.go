@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/model/taskdef"
 )
@@ -20,8 +21,9 @@ const basicDev = "../../examples/basic-dev.tfvars"
 
 // cli runs ecswiz in-process with a fake environment.
 type cli struct {
-	env  map[string]string
-	home string // "" for a fresh empty home directory
+	env     map[string]string
+	home    string                 // "" for a fresh empty home directory
+	newDemo func() *fakeaws.Server // nil for the plain demo account
 }
 
 type result struct {
@@ -41,6 +43,7 @@ func (c cli) run(t *testing.T, args ...string) result {
 		stderr:  &stderr,
 		getenv:  func(k string) string { return c.env[k] },
 		homeDir: func() (string, error) { return home, nil },
+		newDemo: c.newDemo,
 	})
 	return result{stdout: stdout.String(), stderr: stderr.String(), code: code}
 }

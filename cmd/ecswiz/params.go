@@ -46,7 +46,7 @@ not be read is named on stderr, and the exit status is 1.`,
 }
 
 func (c *paramsCmd) run(ctx context.Context, args []string) error {
-	var path string
+	var path, specRegion string
 	switch {
 	case len(args) == 1:
 		path = args[0]
@@ -55,7 +55,7 @@ func (c *paramsCmd) run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		path = spec.ParameterPrefix()
+		path, specRegion = spec.ParameterPrefix(), spec.AWSRegion
 	default:
 		return usageErrorf("no path given: pass one (ecswiz params /APP/ENV) or a spec with -f")
 	}
@@ -67,7 +67,7 @@ func (c *paramsCmd) run(ctx context.Context, args []string) error {
 		path = "/"
 	}
 
-	clients, err := c.app.awsClients(ctx, "")
+	clients, err := c.app.awsClients(ctx, specRegion)
 	if err != nil {
 		return err
 	}

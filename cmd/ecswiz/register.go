@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/model"
 )
 
 // registerCmd is "ecswiz register".
@@ -76,11 +77,38 @@ func (c *registerCmd) run(ctx context.Context) error {
 	}
 	reg, err := clients.ECS.Register(ctx, cmp.td)
 	if err != nil {
-		return err
+		// The call can fail after ECS made the revision (a 5xx, a dropped connection),
+		// and the adapter does not repeat it. Look before reporting a failure, so that
+		// running register again does not make a second revision.
+		found, ok := c.madeAnyway(ctx, clients, cmp)
+		if !ok {
+			return err
+		}
+		fmt.Fprintf(c.app.stderr, "ecswiz: the answer to the registration was lost (%s), but %s now matches the spec: it was registered\n",
+			printable(err.Error()), ref(found))
+		reg = found
 	}
 	c.app.log.Info("task definition registered", "arn", reg.ARN)
 	container := cmp.td.ContainerDefinitions[0]
 	return writeOutputs(out, reg, container.Name, container.PortMappings[0].ContainerPort)
+}
+
+// madeAnyway reports the latest revision of the family when it is newer than the one
+// compared with and equals the spec's render: a registration whose answer was lost.
+func (c *registerCmd) madeAnyway(ctx context.Context, clients *aws.Clients, cmp comparison) (aws.Registered, bool) {
+	doc, err := clients.ECS.DescribeTaskDefinition(ctx, cmp.td.Family)
+	if err != nil {
+		return aws.Registered{}, false
+	}
+	latest, err := describedRevision(doc)
+	if err != nil || ref(latest) == cmp.liveRef {
+		return aws.Registered{}, false
+	}
+	diff, err := model.DiffTaskDefinitions(ref(latest), doc, c.spec.file, cmp.render)
+	if err != nil || diff != "" {
+		return aws.Registered{}, false
+	}
+	return latest, true
 }
 
 // writeOutputs prints what the module outputs, in its names, one per line.

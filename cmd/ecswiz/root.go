@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 )
 
 // deps is what the commands take from outside themselves. main passes the process's
@@ -20,6 +21,9 @@ type deps struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	homeDir        func() (string, error)
+	// newDemo makes the demo account's fake AWS (--demo); nil means fakeaws.NewDemo.
+	// Tests pass one with faults injected.
+	newDemo func() *fakeaws.Server
 }
 
 // app is what every command shares: its deps, the global flags and the logger.

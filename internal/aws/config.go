@@ -45,7 +45,9 @@ type Options struct {
 	CallTimeout time.Duration
 	// MaxAttempts per call (adaptive retry mode); 0 = DefaultMaxAttempts.
 	MaxAttempts int
-	// Credentials replaces the default credential chain (demo mode, tests).
+	// Credentials replaces the default credential chain (demo mode, tests). With
+	// EndpointURL too, Load reads no shared config file and no AWS_* variable: the
+	// endpoint and the keys are the whole account.
 	Credentials *StaticCredentials
 	// HTTPClient replaces the SDK's HTTP client (tests, demo mode's in-process fake).
 	HTTPClient HTTPDoer
@@ -105,40 +107,55 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 		attempts = DefaultMaxAttempts
 	}
 
-	loads := []func(*config.LoadOptions) error{
-		config.WithRegion(region.Name),
-		config.WithRetryer(func() sdkaws.Retryer {
-			// Adaptive mode adds client-side rate limiting once AWS throttles, which
-			// matters when many partitions or batches run at once.
-			return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
-				ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
-					so.MaxAttempts = attempts
-					so.MaxBackoff = 5 * time.Second
-				})
+	// Adaptive mode adds client-side rate limiting once AWS throttles, which matters
+	// when many partitions or batches run at once.
+	retryer := func() sdkaws.Retryer {
+		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
+			ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
+				so.MaxAttempts = attempts
+				so.MaxBackoff = 5 * time.Second
 			})
-		}),
-		config.WithAPIOptions([]func(*middleware.Stack) error{func(s *middleware.Stack) error {
-			return s.Initialize.Add(callTimeout{after: timeout}, middleware.Before)
-		}}),
+		})
 	}
-	if o.Profile != "" {
-		loads = append(loads, config.WithSharedConfigProfile(o.Profile))
-	}
-	if c := o.Credentials; c != nil {
-		loads = append(loads, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)))
-	}
-	if o.HTTPClient != nil {
-		loads = append(loads, config.WithHTTPClient(o.HTTPClient))
-	} else {
+	apiOptions := []func(*middleware.Stack) error{func(s *middleware.Stack) error {
+		return s.Initialize.Add(callTimeout{after: timeout}, middleware.Before)
+	}}
+	var httpClient HTTPDoer = o.HTTPClient
+	if httpClient == nil {
 		// A dial that hangs (black-holed route, no NAT) fails fast instead of using up
 		// the whole call timeout.
-		loads = append(loads, config.WithHTTPClient(awshttp.NewBuildableClient().
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second })))
+		httpClient = awshttp.NewBuildableClient().WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second })
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, loads...)
-	if err != nil {
-		return nil, classify(op, err)
+
+	var cfg sdkaws.Config
+	if c := o.Credentials; c != nil && o.EndpointURL != "" {
+		// Fixed keys at one endpoint are a whole account (the demo, a fake in tests):
+		// nothing of the user's own configuration applies, and an AWS_PROFILE naming a
+		// profile that does not exist must not fail the load.
+		cfg = sdkaws.Config{
+			Region:      region.Name,
+			Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
+			Retryer:     retryer,
+			APIOptions:  apiOptions,
+			HTTPClient:  httpClient,
+		}
+	} else {
+		loads := []func(*config.LoadOptions) error{
+			config.WithRegion(region.Name),
+			config.WithRetryer(retryer),
+			config.WithAPIOptions(apiOptions),
+			config.WithHTTPClient(httpClient),
+		}
+		if o.Profile != "" {
+			loads = append(loads, config.WithSharedConfigProfile(o.Profile))
+		}
+		if c := o.Credentials; c != nil {
+			loads = append(loads, config.WithCredentialsProvider(
+				credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)))
+		}
+		if cfg, err = config.LoadDefaultConfig(ctx, loads...); err != nil {
+			return nil, classify(op, err)
+		}
 	}
 
 	var endpoint *string
@@ -214,3 +231,22 @@ func (e *TimeoutError) Unwrap() error { return e.Err }
 
 // Timeout marks it as a timeout for net.Error-style checks.
 func (e *TimeoutError) Timeout() bool { return true }
+
+// onlyThrottlingRetried is a retryer that repeats a call only when AWS refused it for
+// its rate. Calls that create something (RegisterTaskDefinition, PutParameter) use it:
+// after a 5xx or a dropped connection AWS may have done the work already, and a repeat
+// would make a second revision, or report "already exists" for the value just stored.
+type onlyThrottlingRetried struct{ sdkaws.RetryerV2 }
+
+func (r onlyThrottlingRetried) IsErrorRetryable(err error) bool {
+	return retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err).Bool()
+}
+
+// retryOnlyThrottling wraps a client's retryer in onlyThrottlingRetried; one that is
+// not a RetryerV2 (never the case with Load's) is limited to a single attempt.
+func retryOnlyThrottling(r sdkaws.Retryer) sdkaws.Retryer {
+	if v2, ok := r.(sdkaws.RetryerV2); ok {
+		return onlyThrottlingRetried{v2}
+	}
+	return retry.AddWithMaxAttempts(r, 1)
+}

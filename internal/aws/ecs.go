@@ -52,7 +52,9 @@ type Registered struct {
 }
 
 // Register registers td (its tags included) as a new revision. ECS makes a new revision
-// every time, even when nothing changed.
+// every time, even when nothing changed, so the call is repeated only after throttling:
+// after any other failure the revision may exist, and the caller must look before it
+// tries again.
 //
 // Equivalent to aws ecs register-task-definition --cli-input-json file://td.json
 func (e *ECS) Register(ctx context.Context, td taskdef.TaskDefinition) (Registered, error) {
@@ -61,7 +63,7 @@ func (e *ECS) Register(ctx context.Context, td taskdef.TaskDefinition) (Register
 	if err != nil {
 		return Registered{}, &Error{Kind: KindOther, Op: op, Err: err}
 	}
-	out, err := e.api.RegisterTaskDefinition(ctx, in)
+	out, err := e.api.RegisterTaskDefinition(ctx, in, func(o *ecs.Options) { o.Retryer = retryOnlyThrottling(o.Retryer) })
 	if err != nil {
 		return Registered{}, classify(op, err)
 	}

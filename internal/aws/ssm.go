@@ -403,7 +403,7 @@ func (p *Parameters) CreateSecureString(ctx context.Context, name, value, kmsKey
 		Type:      ssmtypes.ParameterTypeSecureString,
 		KeyId:     sdkaws.String(kmsKeyID),
 		Overwrite: sdkaws.Bool(overwrite),
-	})
+	}, func(o *ssm.Options) { o.Retryer = retryOnlyThrottling(o.Retryer) })
 	if err != nil {
 		return 0, scrubbed(classify(fmt.Sprintf("create parameter %s", name), err), value)
 	}

@@ -113,6 +113,13 @@ func normalizeContainer(c map[string]any) {
 	}
 	mounts, _ := c["mountPoints"].([]any)
 	sortObjects(mounts, "containerPath")
+	if caps, ok := dig(c["linuxParameters"], "capabilities"); ok {
+		for _, list := range []string{"add", "drop"} {
+			if names, ok := caps[list].([]any); ok {
+				slices.SortFunc(names, compareJSON)
+			}
+		}
+	}
 }
 
 // pruneEmpty drops null, false, zero, "", [] and {} values, recursively, except

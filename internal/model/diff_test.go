@@ -100,6 +100,14 @@ func TestDiffTaskDefinitions(t *testing.T) {
 			wantInDiff: []string{`+  "family": "shop-dev",`},
 		},
 		{
+			name: "the order of capabilities does not matter",
+			old: strings.Replace(registerInput, `"readonlyRootFilesystem": false`,
+				`"linuxParameters": {"capabilities": {"add": [], "drop": ["NET_RAW", "ALL"]}}`, 1),
+			new: strings.Replace(registerInput, `"readonlyRootFilesystem": false`,
+				`"linuxParameters": {"capabilities": {"add": [], "drop": ["ALL", "NET_RAW"]}}`, 1),
+			wantSame: true,
+		},
+		{
 			name: "a document without containers is refused",
 			old:  `{"family": "x"}`, new: registerInput,
 			wantErrorHas: "no containerDefinitions",

@@ -75,7 +75,12 @@ func ImportTaskDefinition(doc []byte) (Spec, []ImportWarning, error) {
 	if raw, ok := top.m["taskDefinition"]; ok {
 		// describe-task-definition output: tags sit beside the task definition.
 		top.take("taskDefinition")
-		describedTags, _ = top.take("tags")
+		var described bool
+		if describedTags, described = top.take("tags"); !described {
+			// Without --include TAGS, describe-task-definition leaves the tags out, and
+			// the spec would drop any the revision has.
+			im.warn("tags", "not in the document: describe it with --include TAGS to import its tags")
+		}
 		top.rest()
 		if td = im.object("taskDefinition", raw); td == nil {
 			return Spec{}, nil, &ImportError{Field: "taskDefinition", Message: "expected an object"}
@@ -320,17 +325,11 @@ func kindOfJSON(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// Fields ECS sets on its own in describe-task-definition output.
-var readOnlyTaskFields = []string{
-	"taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
-	"registeredAt", "registeredBy", "deregisteredAt",
-}
-
 // taskDefinition reads the task definition object. describedTags are the tags beside
 // it in describe-task-definition output.
 func (im *importer) taskDefinition(td *jsonObject, describedTags any) Spec {
 	s := NewSpec()
-	td.ignore(readOnlyTaskFields...)
+	td.ignore(readOnlyFields...)
 
 	family, _ := td.str("family")
 	if family == "" {
@@ -565,16 +564,25 @@ func (im *importer) logConfiguration(s *Spec, c *jsonObject) {
 		im.warn(lc.path, "log driver %q is %s (the spec always uses %s)", driver, notExpressible, LogDriver)
 		return
 	}
-	if opts := lc.object("options"); opts != nil {
-		s.LogGroupName, _ = opts.str("awslogs-group")
-		s.AWSRegion, _ = opts.str("awslogs-region")
-		if prefix, ok := opts.str("awslogs-stream-prefix"); ok {
-			s.LogStreamPrefix = prefix
-		} else {
-			im.warn(opts.field("awslogs-stream-prefix"), "not set; the spec uses %q", s.LogStreamPrefix)
-		}
-		opts.rest()
+	opts := lc.object("options")
+	if opts == nil {
+		im.warn(lc.field("options"), "none; the spec always sets awslogs-group, awslogs-region and awslogs-stream-prefix")
+		lc.rest()
+		return
 	}
+	var ok bool
+	if s.LogGroupName, ok = opts.str("awslogs-group"); !ok || s.LogGroupName == "" {
+		im.warn(opts.field("awslogs-group"), "not set; the spec needs log_group_name")
+	}
+	if s.AWSRegion, ok = opts.str("awslogs-region"); !ok || s.AWSRegion == "" {
+		im.warn(opts.field("awslogs-region"), "not set; the spec writes the Region it is rendered for")
+	}
+	if prefix, ok := opts.str("awslogs-stream-prefix"); ok {
+		s.LogStreamPrefix = prefix
+	} else {
+		im.warn(opts.field("awslogs-stream-prefix"), "not set; the spec uses %q", s.LogStreamPrefix)
+	}
+	opts.rest()
 	lc.rest()
 }
 

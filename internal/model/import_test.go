@@ -254,6 +254,7 @@ func TestImportWarnings(t *testing.T) {
 				td["registeredAt"] = "2025-05-02T10:14:07Z"
 				td["registeredBy"] = "arn:aws:iam::1:root"
 				td["deregisteredAt"] = "2025-05-03T10:14:07Z"
+				td["deleteRequestedAt"] = "2025-05-04T10:14:07Z"
 				td["placementConstraints"] = []any{}
 				td["enableFaultInjection"] = false
 				td["pidMode"] = ""
@@ -380,6 +381,26 @@ func TestImportWarnings(t *testing.T) {
 				c["environment"] = append(c["environment"].([]any), map[string]any{"name": "DEBUG", "value": "true"})
 			},
 			want: []ImportWarning{{"containerDefinitions[0].environment[7]", "a second DEBUG is not expressible in a spec, dropped"}},
+		},
+		{
+			name: "awslogs without options is named",
+			change: func(_, c map[string]any) {
+				c["logConfiguration"] = map[string]any{"logDriver": "awslogs"}
+			},
+			want: []ImportWarning{{"containerDefinitions[0].logConfiguration.options",
+				"none; the spec always sets awslogs-group, awslogs-region and awslogs-stream-prefix"}},
+		},
+		{
+			name: "awslogs without a group or a Region is named",
+			change: func(_, c map[string]any) {
+				opts := c["logConfiguration"].(map[string]any)["options"].(map[string]any)
+				delete(opts, "awslogs-group")
+				delete(opts, "awslogs-region")
+			},
+			want: []ImportWarning{
+				{"containerDefinitions[0].logConfiguration.options.awslogs-group", "not set; the spec needs log_group_name"},
+				{"containerDefinitions[0].logConfiguration.options.awslogs-region", "not set; the spec writes the Region it is rendered for"},
+			},
 		},
 		{
 			name: "no cpu or memory falls back to the defaults",
@@ -621,4 +642,18 @@ func FuzzImportTaskDefinition(f *testing.F) {
 			t.Fatalf("(-first +second):\n%s", diff)
 		}
 	})
+}
+
+func TestADescribeOutputWithoutTagsSaysHowToGetThem(t *testing.T) {
+	td := renderOf(t, validSpec())
+	delete(td, "tags")
+	doc := marshal(t, map[string]any{"taskDefinition": td})
+	_, warnings, err := ImportTaskDefinition(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ImportWarning{{"tags", "not in the document: describe it with --include TAGS to import its tags"}}
+	if diff := cmp.Diff(want, warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
 }

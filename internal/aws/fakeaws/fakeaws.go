@@ -371,12 +371,17 @@ func When(match func(Call) bool) FaultOption { return func(f *fault) { f.match =
 // WithStatus sets the HTTP status of an injected error (default: by code, mostly 400).
 func WithStatus(status int) FaultOption { return func(f *fault) { f.status = status } }
 
+// AfterWork makes the fault strike after the call has done its work: the answer is
+// lost, not the request (a registration made, then a 500 or a dropped connection).
+func AfterWork() FaultOption { return func(f *fault) { f.afterWork = true } }
+
 type fault struct {
 	operation string
 	code      string
 	message   string
 	status    int
 	hang      bool
+	afterWork bool
 	times     int // 0 = always
 	hits      int
 	match     func(Call) bool
@@ -518,6 +523,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 			}
 		}
 	}
+	if apiErr == nil {
+		s.mu.Lock()
+		hit := s.faultLocked(r, call, true)
+		s.mu.Unlock()
+		if hit != nil {
+			apiErr = &apiError{status: hit.status, code: hit.code, message: hit.message}
+		}
+	}
 	if apiErr != nil {
 		s.setCallError(seq, apiErr.code)
 		if apiErr.status == 0 {
@@ -617,23 +630,7 @@ func (s *Server) prepare(r *request, call Call) *apiError {
 			return &apiError{status: 400, code: "ThrottlingException", message: "Rate exceeded"}
 		}
 	}
-	var hit *fault
-	if len(s.faults) > 0 {
-		for _, f := range s.faults {
-			if f.operation != "*" && f.operation != r.op {
-				continue
-			}
-			if f.times > 0 && f.hits >= f.times {
-				continue
-			}
-			if f.match != nil && !f.match(call) {
-				continue
-			}
-			f.hits++
-			hit = f
-			break
-		}
-	}
+	hit := s.faultLocked(r, call, false)
 	s.mu.Unlock()
 	if hit == nil {
 		return nil
@@ -646,6 +643,24 @@ func (s *Server) prepare(r *request, call Call) *apiError {
 		return &apiError{status: 499, code: "RequestCanceled", message: "request cancelled while hanging"}
 	}
 	return &apiError{status: hit.status, code: hit.code, message: hit.message}
+}
+
+// faultLocked finds the fault that strikes this call, before its work or after it.
+func (s *Server) faultLocked(r *request, call Call, afterWork bool) *fault {
+	for _, f := range s.faults {
+		if f.afterWork != afterWork || f.operation != "*" && f.operation != r.op {
+			continue
+		}
+		if f.times > 0 && f.hits >= f.times {
+			continue
+		}
+		if f.match != nil && !f.match(call) {
+			continue
+		}
+		f.hits++
+		return f
+	}
+	return nil
 }
 
 // bucket is a token bucket; guarded by Server.mu.
