@@ -248,15 +248,20 @@ func TestParametersExist(t *testing.T) {
 	for _, s := range model.RequiredSecrets(model.Spec{AppName: "demo-shop", Environment: "prod"}) {
 		refs = append(refs, s.ValueFrom)
 	}
+	// A Secrets Manager ARN is no parameter: it is left out rather than failing its batch.
+	refs = append(refs, "arn:aws:secretsmanager:eu-west-2:123456789012:secret:demo-shop/prod/stripe-Ab12Cd:api_key::")
+	// A parameter's ARN is checked like its name.
+	refs = append(refs, "arn:aws:ssm:eu-west-2:123456789012:parameter/demo-shop/dev/redis/host")
 	got, err := c.Parameters.Exist(context.Background(), refs)
 	mustNoError(t, err)
 	want := map[string]bool{
-		"/demo-shop/prod/app/django-secret-key": true,
-		"/demo-shop/prod/database/password":     true,
-		"/demo-shop/prod/database/host":         true,
-		"/demo-shop/prod/database/name":         true,
-		"/demo-shop/prod/database/username":     false,
-		"/demo-shop/prod/redis/host":            false,
+		"/demo-shop/prod/app/django-secret-key":                                 true,
+		"/demo-shop/prod/database/password":                                     true,
+		"/demo-shop/prod/database/host":                                         true,
+		"/demo-shop/prod/database/name":                                         true,
+		"/demo-shop/prod/database/username":                                     false,
+		"/demo-shop/prod/redis/host":                                            false,
+		"arn:aws:ssm:eu-west-2:123456789012:parameter/demo-shop/dev/redis/host": true,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("exist (-want +got):\n%s", diff)

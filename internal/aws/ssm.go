@@ -350,10 +350,15 @@ func planPartitions(base string, sample []string) []partitionQuery {
 
 // Exist reports which of names exist, in batches of 10 run concurrently. Values are not
 // decrypted (WithDecryption is never set); only the names AWS reports missing matter.
+// A name may be a parameter's name or its ARN. Other ARNs (a Secrets Manager secret, as
+// a task definition's valueFrom may hold) are not parameters and are left out of the
+// result: one in a batch would make AWS refuse the whole batch.
 //
 // Equivalent to aws ssm get-parameters --names NAME... (without --with-decryption)
 func (p *Parameters) Exist(ctx context.Context, names []string) (map[string]bool, error) {
-	uniq := slices.Clone(names)
+	uniq := slices.DeleteFunc(slices.Clone(names), func(n string) bool {
+		return strings.HasPrefix(n, "arn:") && !strings.Contains(n, ":ssm:")
+	})
 	slices.Sort(uniq)
 	uniq = slices.Compact(uniq)
 	result := make(map[string]bool, len(uniq))

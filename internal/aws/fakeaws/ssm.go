@@ -364,13 +364,27 @@ func (s *Server) ssmGetParameters(r *request) (any, error) {
 			continue
 		}
 		seen[n] = true
-		if p, ok := s.ssm.params[n]; ok {
+		if p, ok := s.ssm.params[s.parameterNameOf(n)]; ok {
 			out.Parameters = append(out.Parameters, s.parameterJSON(p, in.WithDecryption))
 		} else {
 			out.InvalidParameters = append(out.InvalidParameters, n)
 		}
 	}
 	return out, nil
+}
+
+// parameterNameOf is the name a GetParameters entry refers to: the name itself, or
+// the name in an ARN of this account and Region, as AWS accepts both.
+func (s *Server) parameterNameOf(ref string) string {
+	prefix := fmt.Sprintf("arn:aws:ssm:%s:%s:parameter/", s.opts.region, s.opts.account)
+	rest, ok := strings.CutPrefix(ref, prefix)
+	if !ok {
+		return ref
+	}
+	if _, found := s.ssm.params["/"+rest]; found {
+		return "/" + rest
+	}
+	return rest
 }
 
 func (s *Server) ssmGetParametersByPath(r *request) (any, error) {
