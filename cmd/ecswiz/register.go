@@ -30,6 +30,11 @@ first compares the render with the latest ACTIVE revision (normalised, as "ecswi
 diff" does): when they are the same it prints "unchanged: FAMILY:REV" and registers
 nothing, unless --force.
 
+A registration is repeated only when AWS throttled it. When its answer is lost (a
+server error, a dropped connection), register reads the latest revision before it
+reports a failure: one that matches the spec was registered, so running register again
+never makes a second revision.
+
 On success it prints the module's outputs: task_definition_arn, task_definition_family,
 task_definition_revision, container_name and container_port.
 
