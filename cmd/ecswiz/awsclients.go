@@ -45,9 +45,8 @@ func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clien
 		opts = aws.Options{
 			Region:      srv.Region(),
 			EndpointURL: url,
+			// Fixed keys at one endpoint: Load reads none of the user's AWS settings.
 			Credentials: &aws.StaticCredentials{AccessKeyID: "demo", SecretAccessKey: "demo"},
-			Getenv:      func(string) string { return "" }, // the demo ignores the real account's settings
-			HomeDir:     "/nonexistent",
 		}
 		a.log.Info("demo mode: fake AWS started", "endpoint", url, "account", srv.Account(), "region", srv.Region())
 	}

@@ -2,10 +2,7 @@ package main
 
 import (
 	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -73,67 +70,6 @@ func TestExportAppliesSetOverrides(t *testing.T) {
 	}
 	if spec.TaskCPU != "1024" || spec.TaskMemory != "2048" {
 		t.Errorf("exported %s/%s, want 1024/2048", spec.TaskCPU, spec.TaskMemory)
-	}
-}
-
-func TestExportOutputFile(t *testing.T) {
-	const old = "keep me\n"
-	want := exported(t, readSpec(t, basicDev), model.ExportOptions{Format: model.ExportModule})
-	tests := []struct {
-		name     string
-		existing bool
-		force    bool
-		wantCode int
-		wantErr  string // stderr with OUT for the output path
-		wantOld  bool   // the file still holds old
-	}{
-		{name: "a new file is written", wantCode: exitOK},
-		{
-			name: "an existing file is refused without force", existing: true, wantCode: exitUsage,
-			wantErr: "ecswiz: OUT already exists; pass --force to replace it\n", wantOld: true,
-		},
-		{name: "an existing file is replaced with force", existing: true, force: true, wantCode: exitOK},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			out := filepath.Join(dir, "task_definition.tf")
-			if tt.existing {
-				if err := os.WriteFile(out, []byte(old), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			args := []string{"export", "-f", basicDev, "-o", out}
-			if tt.force {
-				args = append(args, "--force")
-			}
-
-			got := cli{}.run(t, args...)
-
-			wantResult := result{code: tt.wantCode, stderr: strings.ReplaceAll(tt.wantErr, "OUT", out)}
-			if diff := cmp.Diff(wantResult, got, cmp.AllowUnexported(result{})); diff != "" {
-				t.Errorf("result mismatch (-want +got):\n%s", diff)
-			}
-			content, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantContent := want
-			if tt.wantOld {
-				wantContent = old
-			}
-			if diff := cmp.Diff(wantContent, string(content)); diff != "" {
-				t.Errorf("file content (-want +got):\n%s", diff)
-			}
-			if info, err := os.Stat(out); err != nil {
-				t.Fatal(err)
-			} else if !tt.wantOld && runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
-				t.Errorf("mode = %v, want 0600", info.Mode().Perm())
-			}
-			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-				t.Errorf("directory holds %d entries, want only the export (no temp file)", len(entries))
-			}
-		})
 	}
 }
 

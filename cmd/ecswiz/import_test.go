@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -75,50 +74,6 @@ func TestImportLossy(t *testing.T) {
 	// The spec is written all the same: what it can hold.
 	if spec := readSpec(t, out); spec.ContainerName != "backend-booking" || spec.Family() != "backend-booking-dev" {
 		t.Errorf("imported %s in %s", spec.ContainerName, spec.Family())
-	}
-}
-
-func TestImportOutputFile(t *testing.T) {
-	const old = "keep me\n"
-	tests := []struct {
-		name     string
-		force    bool
-		wantCode int
-		wantErr  string
-		wantOld  bool
-	}{
-		{name: "an existing spec is refused without force", wantCode: exitUsage,
-			wantErr: "ecswiz: OUT already exists; pass --force to replace it\n", wantOld: true},
-		{name: "an existing spec is replaced with force", force: true, wantCode: exitOK},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			out := filepath.Join(dir, "dev.tfvars")
-			if err := os.WriteFile(out, []byte(old), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			args := []string{"import", "--from-json", basicDevRender, "-o", out}
-			if tt.force {
-				args = append(args, "--force")
-			}
-			got := cli{}.run(t, args...)
-			want := result{code: tt.wantCode, stderr: strings.ReplaceAll(tt.wantErr, "OUT", out)}
-			if diff := cmp.Diff(want, got, cmp.AllowUnexported(result{})); diff != "" {
-				t.Errorf("result mismatch (-want +got):\n%s", diff)
-			}
-			content, _ := os.ReadFile(out)
-			wantContent := string(model.FormatTFVars(readSpec(t, basicDev)))
-			if tt.wantOld {
-				wantContent = old
-			}
-			if diff := cmp.Diff(wantContent, string(content)); diff != "" {
-				t.Errorf("file (-want +got):\n%s", diff)
-			}
-			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-				t.Errorf("directory holds %d entries, want only the spec (no temp file)", len(entries))
-			}
-		})
 	}
 }
 

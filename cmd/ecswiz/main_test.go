@@ -277,68 +277,84 @@ func TestRenderRegion(t *testing.T) {
 	}
 }
 
-func TestRenderOutputFile(t *testing.T) {
+// Every command with -o writes through writeOutput: atomically, mode 0600, and never
+// over an existing file without --force.
+func TestOutputFile(t *testing.T) {
 	const old = "keep me\n"
-	tests := []struct {
+	commands := []struct {
+		name string
+		args []string // before -o
+		file string
+		want func(t *testing.T) string // what a written file holds
+	}{
+		{"render", []string{"render", "-f", basicDev}, "td.json", func(t *testing.T) string {
+			return cli{}.run(t, "render", "-f", basicDev).stdout
+		}},
+		{"export", []string{"export", "-f", basicDev}, "task_definition.tf", func(t *testing.T) string {
+			return exported(t, readSpec(t, basicDev), model.ExportOptions{Format: model.ExportModule})
+		}},
+		{"import", []string{"import", "--from-json", basicDevRender}, "dev.tfvars", func(t *testing.T) string {
+			return string(model.FormatTFVars(readSpec(t, basicDev)))
+		}},
+	}
+	cases := []struct {
 		name     string
 		existing bool
 		force    bool
 		wantCode int
 		wantErr  string // stderr with OUT for the output path
-		wantOld  bool   // the file still holds old
 	}{
 		{name: "a new file is written", wantCode: exitOK},
 		{name: "a new file is written with force too", force: true, wantCode: exitOK},
 		{
 			name: "an existing file is refused without force", existing: true, wantCode: exitUsage,
-			wantErr: "ecswiz: OUT already exists; pass --force to replace it\n", wantOld: true,
+			wantErr: "ecswiz: OUT already exists; pass --force to replace it\n",
 		},
 		{name: "an existing file is replaced with force", existing: true, force: true, wantCode: exitOK},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			out := filepath.Join(dir, "td.json")
-			if tt.existing {
-				if err := os.WriteFile(out, []byte(old), 0o644); err != nil {
+	for _, c := range commands {
+		for _, tt := range cases {
+			t.Run(c.name+": "+tt.name, func(t *testing.T) {
+				dir := t.TempDir()
+				out := filepath.Join(dir, c.file)
+				if tt.existing {
+					if err := os.WriteFile(out, []byte(old), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				args := append(slices.Clone(c.args), "-o", out)
+				if tt.force {
+					args = append(args, "--force")
+				}
+
+				got := cli{}.run(t, args...)
+
+				want := result{code: tt.wantCode, stderr: strings.ReplaceAll(tt.wantErr, "OUT", out)}
+				if diff := cmp.Diff(want, got, cmp.AllowUnexported(result{})); diff != "" {
+					t.Errorf("result mismatch (-want +got):\n%s", diff)
+				}
+				content, err := os.ReadFile(out)
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
-			args := []string{"render", "-f", basicDev, "-o", out}
-			if tt.force {
-				args = append(args, "--force")
-			}
-
-			got := cli{}.run(t, args...)
-
-			want := result{code: tt.wantCode, stderr: strings.ReplaceAll(tt.wantErr, "OUT", out)}
-			if diff := cmp.Diff(want, got, cmp.AllowUnexported(result{})); diff != "" {
-				t.Errorf("result mismatch (-want +got):\n%s", diff)
-			}
-			content, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tt.wantOld {
-				if diff := cmp.Diff(old, string(content)); diff != "" {
-					t.Errorf("existing file changed (-want +got):\n%s", diff)
+				refused := tt.wantCode != exitOK
+				wantContent := old
+				if !refused {
+					wantContent = c.want(t)
 				}
-			} else {
-				summarize(t, string(content))
+				if diff := cmp.Diff(wantContent, string(content)); diff != "" {
+					t.Errorf("file content (-want +got):\n%s", diff)
+				}
 				if info, err := os.Stat(out); err != nil {
 					t.Fatal(err)
-				} else if runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
+				} else if !refused && runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
 					t.Errorf("mode = %v, want 0600", info.Mode().Perm())
 				}
-			}
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(entries) != 1 {
-				t.Errorf("directory holds %d entries, want only td.json (no temp file)", len(entries))
-			}
-		})
+				if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+					t.Errorf("directory holds %d entries, want only %s (no temp file)", len(entries), c.file)
+				}
+			})
+		}
 	}
 }
 

@@ -158,42 +158,18 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 		}
 	}
 
-	var endpoint *string
 	if o.EndpointURL != "" {
-		endpoint = sdkaws.String(strings.TrimRight(o.EndpointURL, "/"))
+		// Every client created from cfg takes it as its BaseEndpoint.
+		cfg.BaseEndpoint = sdkaws.String(strings.TrimRight(o.EndpointURL, "/"))
 	}
 	return &Clients{
-		Region: region,
-		Parameters: NewParameters(ssm.NewFromConfig(cfg, func(so *ssm.Options) {
-			if endpoint != nil {
-				so.BaseEndpoint = endpoint
-			}
-		})),
-		ECS: NewECS(ecs.NewFromConfig(cfg, func(so *ecs.Options) {
-			if endpoint != nil {
-				so.BaseEndpoint = endpoint
-			}
-		})),
-		ECR: NewECR(ecr.NewFromConfig(cfg, func(so *ecr.Options) {
-			if endpoint != nil {
-				so.BaseEndpoint = endpoint
-			}
-		}), region.Name),
-		Logs: NewLogs(cloudwatchlogs.NewFromConfig(cfg, func(so *cloudwatchlogs.Options) {
-			if endpoint != nil {
-				so.BaseEndpoint = endpoint
-			}
-		})),
-		IAM: NewIAM(iam.NewFromConfig(cfg, func(so *iam.Options) {
-			if endpoint != nil {
-				so.BaseEndpoint = endpoint
-			}
-		})),
-		STS: NewSTS(sts.NewFromConfig(cfg, func(so *sts.Options) {
-			if endpoint != nil {
-				so.BaseEndpoint = endpoint
-			}
-		})),
+		Region:     region,
+		Parameters: NewParameters(ssm.NewFromConfig(cfg)),
+		ECS:        NewECS(ecs.NewFromConfig(cfg)),
+		ECR:        NewECR(ecr.NewFromConfig(cfg), region.Name),
+		Logs:       NewLogs(cloudwatchlogs.NewFromConfig(cfg)),
+		IAM:        NewIAM(iam.NewFromConfig(cfg)),
+		STS:        NewSTS(sts.NewFromConfig(cfg)),
 	}, nil
 }
 
