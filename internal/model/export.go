@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -295,10 +295,8 @@ func (j orderedJSON) flat() bool {
 // jsonKeyTokens writes an API key bare when it is a plain word (containerPort) and
 // quoted otherwise: awslogs-group is a valid HCL name, but reads like a subtraction.
 func jsonKeyTokens(key string) hclwrite.Tokens {
-	if plainKey.MatchString(key) {
-		return keyTokens(key)
+	if strings.Contains(key, "-") {
+		return hclwrite.TokensForValue(cty.StringVal(key))
 	}
-	return hclwrite.TokensForValue(cty.StringVal(key))
+	return keyTokens(key)
 }
-
-var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)

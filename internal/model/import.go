@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // ImportWarning is a part of an imported task definition that the spec does not carry
@@ -170,7 +171,7 @@ type jsonObject struct {
 
 // field is the path of key in the object.
 func (o *jsonObject) field(key string) string {
-	if !plainPathKey.MatchString(key) {
+	if !hclsyntax.ValidIdentifier(key) {
 		return fmt.Sprintf("%s[%q]", o.path, key)
 	}
 	if o.path == "" {
@@ -178,8 +179,6 @@ func (o *jsonObject) field(key string) string {
 	}
 	return o.path + "." + key
 }
-
-var plainPathKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // take marks key read and returns its value; ok is false when it is absent or null.
 func (o *jsonObject) take(key string) (v any, ok bool) {
