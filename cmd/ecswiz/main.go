@@ -15,6 +15,7 @@ func main() {
 	go func() { <-ctx.Done(); stop() }()
 
 	code := run(ctx, os.Args[1:], deps{
+		stdin:   os.Stdin,
 		stdout:  os.Stdout,
 		stderr:  os.Stderr,
 		getenv:  os.Getenv,

@@ -18,9 +18,12 @@ import (
 // deps is what the commands take from outside themselves. main passes the process's
 // own; tests pass buffers and fakes.
 type deps struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
-	getenv         func(string) string
-	homeDir        func() (string, error)
+	// isTerminal reports whether stdin and stdout are a terminal; nil checks the files.
+	isTerminal func() bool
+	getenv     func(string) string
+	homeDir    func() (string, error)
 	// newDemo makes the demo account's fake AWS (--demo); nil means fakeaws.NewDemo.
 	// Tests pass one with faults injected.
 	newDemo func() *fakeaws.Server
@@ -73,6 +76,7 @@ func run(ctx context.Context, args []string, d deps) int {
 }
 
 func (a *app) newRootCmd() *cobra.Command {
+	var wf wizardFlags
 	root := &cobra.Command{
 		Use:   "ecswiz",
 		Short: "Build the ECS task definition of a Django application on AWS Fargate",
@@ -82,9 +86,13 @@ A spec is a .tfvars (or .tfvars.json) file whose keys are the input variables of
 ecs-task-definition Terraform module, so one file feeds both ecswiz and
 "terraform apply -var-file=dev.tfvars".
 
-Run without a command, ecswiz will start an interactive wizard that writes the spec
-for you. The wizard is not built yet; for now this help is printed instead.`,
-		Example: `  ecswiz validate -f dev.tfvars
+Run without a command, ecswiz opens an interactive wizard that walks you through the
+spec, previews the task definition, and registers it or exports Terraform. --demo runs
+it against a built-in demo account; --resume continues the last draft.`,
+		Example: `  ecswiz --demo
+  ecswiz -f dev.tfvars
+  ecswiz --resume
+  ecswiz validate -f dev.tfvars
   ecswiz render -f dev.tfvars --set container_image=repo:1.4.2 -o taskdef.json`,
 		Args:                       rejectUnknownCommand,
 		SuggestionsMinimumDistance: 2,
@@ -93,9 +101,10 @@ for you. The wizard is not built yet; for now this help is printed instead.`,
 		Version:                    currentBuild().String(),
 		PersistentPreRunE:          func(*cobra.Command, []string) error { return a.openLog() },
 		RunE: a.runE(func(cmd *cobra.Command) error {
-			return cmd.Help()
+			return a.runWizard(cmd.Context(), wf)
 		}),
 	}
+	wf.register(root)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate("ecswiz version {{.Version}}\n")

@@ -1,0 +1,114 @@
+// Package draft keeps the wizard's unfinished spec on disk so a person can continue it
+// with `ecswiz --resume` after quitting, a crash or a kill -9. A draft is a spec (a
+// tfvars file) with one comment line that says where the wizard was. It never holds a
+// secret value: the spec has no place for one.
+package draft
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ecswiz/ecswiz/internal/atomicfile"
+	"github.com/ecswiz/ecswiz/internal/model"
+)
+
+// FileName is the draft's name in its directory.
+const FileName = "draft.tfvars"
+
+const marker = "# ecswiz-draft: "
+
+// Draft is the spec so far and the wizard's place in it.
+type Draft struct {
+	Spec      model.Spec
+	Step      int    // the step the wizard was on (0 is the first)
+	Completed []int  // the steps completed
+	Source    string // the spec file the wizard was opened with, if any
+}
+
+type position struct {
+	Step      int    `json:"step"`
+	Completed []int  `json:"completed"`
+	Source    string `json:"source,omitempty"`
+}
+
+// Store is the directory drafts are kept in.
+type Store struct{ Dir string }
+
+// DefaultStore is ecswiz's directory under the user's config directory
+// ($XDG_CONFIG_HOME/ecswiz, ~/.config/ecswiz, ~/Library/Application Support/ecswiz).
+func DefaultStore() (Store, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return Store{}, fmt.Errorf("find the config directory for drafts: %w", err)
+	}
+	return Store{Dir: filepath.Join(dir, "ecswiz")}, nil
+}
+
+// Path is the draft file's path.
+func (s Store) Path() string { return filepath.Join(s.Dir, FileName) }
+
+// Encode is the draft file's content.
+func Encode(d Draft) []byte {
+	pos, _ := json.Marshal(position{Step: d.Step, Completed: d.Completed, Source: d.Source})
+	var b strings.Builder
+	b.WriteString("# A draft of the ecswiz wizard: continue it with `ecswiz --resume`.\n")
+	b.WriteString(marker + string(pos) + "\n\n")
+	b.Write(model.FormatTFVars(d.Spec))
+	return []byte(b.String())
+}
+
+// Save writes the draft atomically with mode 0600 (the directory 0700), replacing the
+// previous one.
+func (s Store) Save(content []byte) error {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("save the draft: %w", err)
+	}
+	if err := atomicfile.Write(s.Path(), content, 0o600, true); err != nil {
+		return fmt.Errorf("save the draft: %w", err)
+	}
+	return nil
+}
+
+// ErrNoDraft means there is no draft to resume.
+var ErrNoDraft = errors.New("no draft to resume: start the wizard with `ecswiz` (or `ecswiz -f SPEC`)")
+
+// Load reads the draft. A draft that cannot be read is reported with its path and left
+// on disk untouched.
+func (s Store) Load() (Draft, error) {
+	src, err := os.ReadFile(s.Path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return Draft{}, ErrNoDraft
+	}
+	if err != nil {
+		return Draft{}, fmt.Errorf("read the draft: %w", err)
+	}
+	spec, err := model.ParseSpec(src, s.Path())
+	if err != nil {
+		return Draft{}, fmt.Errorf("the draft %s cannot be read (fix or delete it): %w", s.Path(), err)
+	}
+	d := Draft{Spec: spec}
+	for line := range strings.Lines(string(src)) {
+		if rest, ok := strings.CutPrefix(line, marker); ok {
+			var pos position
+			if err := json.Unmarshal([]byte(rest), &pos); err == nil {
+				d.Step, d.Completed, d.Source = pos.Step, pos.Completed, pos.Source
+			}
+			break
+		}
+	}
+	return d, nil
+}
+
+// Remove deletes the draft (after the spec was saved, registered or exported).
+func (s Store) Remove() error {
+	err := os.Remove(s.Path())
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove the draft: %w", err)
+	}
+	return nil
+}

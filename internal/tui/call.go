@@ -1,0 +1,53 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
+)
+
+// Result is the answer of an AWS call run by Call. ID is the request id the screen
+// kept when it started the call: a screen drops any Result whose ID is not the one it
+// waits for, so a stale answer never overwrites a newer one.
+type Result[T any] struct {
+	ID    int64
+	Value T
+	Err   error
+}
+
+var lastID atomic.Int64
+
+// NewID returns a request id no other call of this process has.
+func NewID() int64 { return lastID.Add(1) }
+
+// Call runs fn in a command (never inside Update) under ctx, which the screen cancels
+// when the person leaves it.
+func Call[T any](ctx context.Context, id int64, fn func(context.Context) (T, error)) tea.Cmd {
+	return func() tea.Msg {
+		v, err := fn(ctx)
+		return Result[T]{ID: id, Value: v, Err: err}
+	}
+}
+
+// ErrorLine is a failure in one line with the way on: the classified summary and its
+// hint for an AWS error, the message otherwise.
+func ErrorLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ae *aws.Error
+	if errors.As(err, &ae) {
+		if h := ae.Hint(); h != "" {
+			return ae.Summary() + " — " + h
+		}
+		return ae.Summary()
+	}
+	if errors.Is(err, context.Canceled) {
+		return "cancelled"
+	}
+	return err.Error()
+}

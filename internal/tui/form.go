@@ -1,0 +1,475 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
+
+// FieldKind says how a field is answered.
+type FieldKind int
+
+const (
+	Text   FieldKind = iota // typed
+	Choice                  // one option of a list, or a typed value when Other is set
+	Toggle                  // yes or no
+)
+
+// Option is one answer of a Choice field.
+type Option struct {
+	Value string
+	Label string // shown instead of Value when set
+	Note  string // shown after the label, muted: a price, a date, "found"
+}
+
+func (o Option) label() string {
+	if o.Label != "" {
+		return o.Label
+	}
+	return o.Value
+}
+
+// Field is one question of a form. The wizard's steps are made of fields; the same
+// definitions drive the accessible mode.
+type Field struct {
+	Key         string // the spec variable the field answers ("app_name"), for findings
+	Title       string
+	Hint        string // the one line that explains the choice or its consequence
+	Kind        FieldKind
+	Placeholder string
+	Masked      bool                   // a secret value: shown as dots, never echoed
+	Validate    func(v string) error   // nil accepts anything
+	Options     []Option               // Choice
+	Other       bool                   // Choice: ctrl+t types a value not in the list
+	Status      string                 // Choice: "loading repositories…", or an error line
+	StatusIsErr bool                   // Status is a failure
+	OnSet       func(value string)     // called when the value changes
+	Visible     func() bool            // nil means always shown
+	Window      int                    // Choice: options shown at once (default 7)
+	input       textinput.Model        // Text, or Choice while typing its own value
+	cursor      int                    // Choice: the option under the cursor
+	typing      bool                   // Choice: typing a value not in the list
+	on          bool                   // Toggle
+	err         error                  // the last validation failure, shown under the field
+	init        bool
+}
+
+func (f *Field) setup() {
+	if f.init {
+		return
+	}
+	f.init = true
+	f.input = textinput.New()
+	f.input.Prompt = ""
+	f.input.Placeholder = f.Placeholder
+	if f.Masked {
+		f.input.EchoMode = textinput.EchoPassword
+		f.input.EchoCharacter = '•'
+	}
+}
+
+// Value is the field's current answer: the text, the option under the cursor (or the
+// typed one), or "true"/"false".
+func (f *Field) Value() string {
+	f.setup()
+	switch f.Kind {
+	case Toggle:
+		if f.on {
+			return "true"
+		}
+		return "false"
+	case Choice:
+		if f.typing || len(f.Options) == 0 {
+			return strings.TrimSpace(f.input.Value())
+		}
+		return f.Options[f.cursor].Value
+	default:
+		return f.input.Value()
+	}
+}
+
+// SetValue sets the answer without calling OnSet. A Choice value not among the options is
+// kept as a typed value when Other is set, and ignored otherwise.
+func (f *Field) SetValue(v string) {
+	f.setup()
+	switch f.Kind {
+	case Toggle:
+		f.on = v == "true"
+	case Choice:
+		for i, o := range f.Options {
+			if o.Value == v {
+				f.cursor, f.typing = i, false
+				return
+			}
+		}
+		if v != "" && (f.Other || len(f.Options) == 0) {
+			f.typing = true
+			f.input.SetValue(v)
+		}
+	default:
+		f.input.SetValue(v)
+	}
+}
+
+// On reports a Toggle's answer.
+func (f *Field) On() bool { return f.Value() == "true" }
+
+// SetOptions replaces a Choice's options and keeps the current value when it is still
+// one of them (else the first option, or keep is chosen by the caller with SetValue).
+func (f *Field) SetOptions(opts []Option) {
+	cur := f.Value()
+	f.Options = opts
+	f.cursor = 0
+	f.typing = false
+	f.SetValue(cur)
+	if f.cursor >= len(opts) {
+		f.cursor = 0
+	}
+}
+
+// Err is the field's last validation failure.
+func (f *Field) Err() error { return f.err }
+
+// SetErr shows err under the field (nil clears it).
+func (f *Field) SetErr(err error) { f.err = err }
+
+func (f *Field) visible() bool { return f.Visible == nil || f.Visible() }
+
+func (f *Field) check() bool {
+	f.err = nil
+	if f.Validate != nil {
+		f.err = f.Validate(f.Value())
+	}
+	return f.err == nil
+}
+
+// Form is a column of fields with one focused. Enter accepts a field (when it
+// validates) and moves on; Enter on the last field finishes the form.
+type Form struct {
+	Fields []*Field
+	focus  int
+	width  int
+}
+
+// FormDoneMsg is sent when Enter is pressed on the last field and every field validates.
+type FormDoneMsg struct{}
+
+// NewForm returns a form focused on its first visible field.
+func NewForm(fields ...*Field) *Form {
+	f := &Form{Fields: fields}
+	for _, fl := range fields {
+		fl.setup()
+	}
+	f.focus = f.nextVisible(-1, 1)
+	f.focusInput()
+	return f
+}
+
+// Field returns the field answering key, or nil.
+func (f *Form) Field(key string) *Field {
+	for _, fl := range f.Fields {
+		if fl.Key == key {
+			return fl
+		}
+	}
+	return nil
+}
+
+// Focused is the focused field (nil when none is visible).
+func (f *Form) Focused() *Field {
+	if f.focus < 0 || f.focus >= len(f.Fields) {
+		return nil
+	}
+	return f.Fields[f.focus]
+}
+
+// FocusKey moves the focus to the field answering key.
+func (f *Form) FocusKey(key string) {
+	for i, fl := range f.Fields {
+		if fl.Key == key && fl.visible() {
+			f.blurInput()
+			f.focus = i
+			f.focusInput()
+		}
+	}
+}
+
+// SetWidth sets the width the fields draw in.
+func (f *Form) SetWidth(w int) {
+	f.width = w
+	for _, fl := range f.Fields {
+		fl.input.SetWidth(max(10, w-6))
+	}
+}
+
+// Capturing reports whether the form is in a mode Esc should leave (typing a value of
+// one's own in a Choice) rather than going back a step.
+func (f *Form) Capturing() bool {
+	fl := f.Focused()
+	return fl != nil && fl.Kind == Choice && fl.typing && len(fl.Options) > 0
+}
+
+// Commit hands every visible field's answer to its OnSet, including answers the person
+// accepted without changing (a preselected option, a default).
+func (f *Form) Commit() {
+	for _, fl := range f.Fields {
+		if fl.visible() && fl.OnSet != nil {
+			fl.OnSet(fl.Value())
+		}
+	}
+}
+
+// Validate checks every visible field and focuses the first failing one. It reports
+// whether all passed.
+func (f *Form) Validate() bool {
+	first := -1
+	for i, fl := range f.Fields {
+		if fl.visible() && !fl.check() && first < 0 {
+			first = i
+		}
+	}
+	if first >= 0 {
+		f.blurInput()
+		f.focus = first
+		f.focusInput()
+	}
+	return first < 0
+}
+
+func (f *Form) nextVisible(from, dir int) int {
+	for i := from + dir; i >= 0 && i < len(f.Fields); i += dir {
+		if f.Fields[i].visible() {
+			return i
+		}
+	}
+	return -1
+}
+
+func (f *Form) blurInput() {
+	if fl := f.Focused(); fl != nil {
+		fl.input.Blur()
+	}
+}
+
+func (f *Form) focusInput() {
+	if fl := f.Focused(); fl != nil && (fl.Kind == Text || fl.typing) {
+		fl.input.Focus()
+	}
+}
+
+func (f *Form) move(dir int) {
+	next := f.nextVisible(f.focus, dir)
+	if next < 0 {
+		return
+	}
+	f.blurInput()
+	f.focus = next
+	f.focusInput()
+}
+
+func (f *Form) changed(fl *Field, before string) {
+	if fl.OnSet != nil && fl.Value() != before {
+		fl.OnSet(fl.Value())
+	}
+}
+
+// Update handles a key for the focused field.
+func (f *Form) Update(msg tea.Msg) tea.Cmd {
+	fl := f.Focused()
+	if fl == nil {
+		return nil
+	}
+	k, isKey := msg.(tea.KeyPressMsg)
+	if !isKey {
+		if fl.Kind == Text || fl.typing {
+			var cmd tea.Cmd
+			fl.input, cmd = fl.input.Update(msg)
+			return cmd
+		}
+		return nil
+	}
+	before := fl.Value()
+	defer f.changed(fl, before)
+	switch {
+	case key.Matches(k, Keys.Next):
+		if !fl.check() {
+			return nil
+		}
+		if next := f.nextVisible(f.focus, 1); next >= 0 {
+			f.move(1)
+			return nil
+		}
+		if f.Validate() {
+			f.Commit()
+			return func() tea.Msg { return FormDoneMsg{} }
+		}
+		return nil
+	case k.String() == "tab":
+		if fl.check() {
+			f.move(1)
+		}
+		return nil
+	case k.String() == "shift+tab":
+		fl.err = nil
+		f.move(-1)
+		return nil
+	case fl.Kind == Choice && fl.typing && k.String() == "esc" && len(fl.Options) > 0:
+		fl.typing = false
+		fl.input.Blur()
+		return nil
+	case fl.Kind == Choice && !fl.typing && key.Matches(k, Keys.Up):
+		if fl.cursor > 0 {
+			fl.cursor--
+		}
+		return nil
+	case fl.Kind == Choice && !fl.typing && key.Matches(k, Keys.Down):
+		if fl.cursor < len(fl.Options)-1 {
+			fl.cursor++
+		}
+		return nil
+	case fl.Kind == Choice && !fl.typing && (k.String() == "home" || k.String() == "pgup"):
+		fl.cursor = 0
+		return nil
+	case fl.Kind == Choice && !fl.typing && (k.String() == "end" || k.String() == "pgdown"):
+		fl.cursor = max(0, len(fl.Options)-1)
+		return nil
+	case fl.Kind == Choice && fl.Other && !fl.typing && key.Matches(k, Keys.TypeOwn):
+		fl.typing = true
+		fl.input.SetValue("")
+		return fl.input.Focus()
+	case fl.Kind != Toggle && !(fl.Kind == Choice && !fl.typing && len(fl.Options) > 0) && (k.String() == "up" || k.String() == "down"):
+		fl.err = nil
+		if k.String() == "up" {
+			f.move(-1)
+		} else if fl.check() {
+			f.move(1)
+		}
+		return nil
+	case fl.Kind == Toggle:
+		switch {
+		case key.Matches(k, Keys.Toggle), k.String() == "left", k.String() == "right":
+			fl.on = !fl.on
+		case key.Matches(k, Keys.Yes):
+			fl.on = true
+		case key.Matches(k, Keys.No):
+			fl.on = false
+		case k.String() == "up":
+			f.move(-1)
+		case k.String() == "down":
+			f.move(1)
+		}
+		return nil
+	case fl.Kind == Text || fl.typing || (fl.Kind == Choice && len(fl.Options) == 0):
+		if fl.Kind == Choice && !fl.typing {
+			fl.typing = true
+			fl.input.Focus()
+		}
+		var cmd tea.Cmd
+		fl.input, cmd = fl.input.Update(msg)
+		fl.err = nil
+		return cmd
+	}
+	return nil
+}
+
+// View draws the fields.
+func (f *Form) View(st Styles) string {
+	var b strings.Builder
+	for i, fl := range f.Fields {
+		if !fl.visible() {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		fl.view(&b, st, i == f.focus)
+	}
+	return b.String()
+}
+
+func (fl *Field) view(b *strings.Builder, st Styles, focused bool) {
+	label := st.Label.Render("  " + fl.Title)
+	if focused {
+		label = st.FocusLabel.Render("▸ " + fl.Title)
+	}
+	b.WriteString(label)
+	switch {
+	case !focused:
+		v := fl.Value()
+		switch {
+		case fl.Kind == Toggle && fl.on:
+			v = "yes"
+		case fl.Kind == Toggle:
+			v = "no"
+		case fl.Masked && v != "":
+			v = strings.Repeat("•", 8)
+		case fl.Kind == Choice && !fl.typing && len(fl.Options) > 0:
+			o := fl.Options[fl.cursor]
+			v = o.label()
+			if o.Note != "" {
+				v += "  " + st.Muted.Render(o.Note)
+			}
+		case v == "":
+			v = st.Muted.Render("—")
+		}
+		b.WriteString("  " + st.Value.Render(v) + "\n")
+	case fl.Kind == Toggle:
+		yes, no := st.Option.Render("  yes"), st.Option.Render("  no")
+		if fl.on {
+			yes = st.Selected.Render("● yes")
+		} else {
+			no = st.Selected.Render("● no")
+		}
+		b.WriteString("   " + yes + "   " + no + "\n")
+	case fl.Kind == Choice && !fl.typing && len(fl.Options) > 0:
+		b.WriteString("\n")
+		fl.optionsView(b, st)
+	default:
+		b.WriteString("\n    " + fl.input.View() + "\n")
+	}
+	if focused && fl.Hint != "" {
+		b.WriteString(st.Hint.Render("    "+fl.Hint) + "\n")
+	}
+	if fl.Status != "" {
+		style := st.Muted
+		if fl.StatusIsErr {
+			style = st.Error
+		}
+		b.WriteString(style.Render("    "+fl.Status) + "\n")
+	}
+	if fl.err != nil {
+		b.WriteString(st.Error.Render("    ✗ "+fl.err.Error()) + "\n")
+	}
+}
+
+func (fl *Field) optionsView(b *strings.Builder, st Styles) {
+	window := fl.Window
+	if window <= 0 {
+		window = 7
+	}
+	start := max(0, min(fl.cursor-window/2, len(fl.Options)-window))
+	end := min(len(fl.Options), start+window)
+	if start > 0 {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↑ %d more", start)) + "\n")
+	}
+	for i := start; i < end; i++ {
+		o := fl.Options[i]
+		line := "      " + st.Option.Render(o.label())
+		if i == fl.cursor {
+			line = "    " + st.Cursor.Render("▸ ") + st.Selected.Render(o.label())
+		}
+		if o.Note != "" {
+			line += "  " + st.Muted.Render(o.Note)
+		}
+		b.WriteString(line + "\n")
+	}
+	if end < len(fl.Options) {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↓ %d more", len(fl.Options)-end)) + "\n")
+	}
+	if fl.Other {
+		b.WriteString(st.Muted.Render("      ctrl+t: type another value") + "\n")
+	}
+}

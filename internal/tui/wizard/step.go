@@ -1,0 +1,63 @@
+package wizard
+
+import (
+	"context"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
+)
+
+// step is one screen of the wizard. The root owns navigation, the draft spec, the
+// session and the window size; a step reads and writes the spec through its env.
+type step interface {
+	// Title is the step's name in the header ("Sizing").
+	Title() string
+	// Init is called each time the step is shown. It loads the step's answers from the
+	// spec; ctx is cancelled when the person leaves the step, which cancels its calls.
+	Init(ctx context.Context) tea.Cmd
+	// Connected is called when the session changes (loaded, demo chosen, offline).
+	Connected() tea.Cmd
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	SetSize(width, height int)
+	// Capturing reports whether Esc belongs to the step (a dialog, typing in a picker)
+	// rather than meaning "go back a step".
+	Capturing() bool
+	// Help is the step's own keys, shown before the wizard's.
+	Help() []key.Binding
+}
+
+// env is what the steps share with the root.
+type env struct {
+	spec    *model.Spec
+	session *Session // nil while connecting
+	styles  *tui.Styles
+	dirty   bool // the spec changed since the draft was last saved
+	// specPath is the file the spec came from (-f), the default path to save it to.
+	specPath string
+}
+
+// update changes the spec and marks the draft for saving.
+func (e *env) update(fn func(s *model.Spec)) {
+	fn(e.spec)
+	e.dirty = true
+}
+
+// cloud is the AWS the steps may call; nil while connecting or offline.
+func (e *env) cloud() *Cloud {
+	if e.session == nil {
+		return nil
+	}
+	return e.session.Cloud
+}
+
+// connecting reports whether the session is still loading.
+func (e *env) connecting() bool { return e.session == nil }
+
+// stepDoneMsg is sent by a step whose answers are complete: the wizard moves on.
+type stepDoneMsg struct{}
+
+func stepDone() tea.Msg { return stepDoneMsg{} }

@@ -1,0 +1,281 @@
+package wizard
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
+)
+
+// imageLister is what the application step asks of ECR.
+type imageLister interface {
+	Repositories(ctx context.Context) ([]aws.Repository, error)
+	Tags(ctx context.Context, repo string) ([]aws.Image, error)
+}
+
+// applicationStep asks for the app, the environment, the container and its image.
+type applicationStep struct {
+	env  *env
+	ctx  context.Context
+	form *tui.Form
+
+	repos      []aws.Repository
+	reposID    int64 // the repositories call waited for
+	tagsID     int64 // the tags call waited for
+	tagsRepo   string
+	repoPicked string // the repository whose tags are shown
+}
+
+func newApplicationStep(e *env) *applicationStep { return &applicationStep{env: e} }
+
+func (s *applicationStep) Title() string { return "Application" }
+
+const (
+	fieldRepository = "image_repository"
+	typeOwnImage    = "" // the repository option that means "type the whole reference"
+)
+
+func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
+	s.ctx = ctx
+	spec := *s.env.spec
+	app := &tui.Field{Key: "app_name", Title: "App name", Kind: tui.Text, Placeholder: "backend-booking",
+		Hint: "Names the family (APP-ENV), the log group and the Parameter Store prefix /APP/ENV.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, "app_name", true, func(x *model.Spec) { x.AppName = v })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.AppName = strings.TrimSpace(v) }) },
+	}
+	envField := &tui.Field{Key: "environment", Title: "Environment", Kind: tui.Choice, Other: true,
+		Hint: "Sets ENVIRONMENT, the family suffix and the sizing preset; prod adds production checks.",
+		Options: []tui.Option{
+			{Value: "dev", Note: presetNote("dev")},
+			{Value: "staging", Note: presetNote("staging")},
+			{Value: "prod", Note: presetNote("prod")},
+		},
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, "environment", true, func(x *model.Spec) { x.Environment = v })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.Environment = v }) },
+	}
+	container := &tui.Field{Key: "container_name", Title: "Container name", Kind: tui.Text,
+		Hint: "Left empty, it is the app name. Log streams are PREFIX/CONTAINER/TASK_ID.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, "container_name", false, func(x *model.Spec) { x.ContainerName = v })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.ContainerName = strings.TrimSpace(v) }) },
+	}
+	repo := &tui.Field{Key: fieldRepository, Title: "Image repository", Kind: tui.Choice, Other: true,
+		Hint:    "Pick an ECR repository, or press ctrl+t to type any image reference (REGISTRY/REPO:TAG).",
+		Visible: func() bool { return true },
+		Validate: func(v string) error {
+			if s.repoFromList() {
+				return nil
+			}
+			return fieldError(*s.env.spec, "container_image", true, func(x *model.Spec) { x.ContainerImage = v })
+		},
+		OnSet: func(v string) {
+			if !s.repoFromList() {
+				s.env.update(func(x *model.Spec) { x.ContainerImage = v })
+			}
+		},
+	}
+	tag := &tui.Field{Key: "container_image", Title: "Image tag", Kind: tui.Choice, Other: true,
+		Hint:    "Newest first. A version tag or a digest makes every revision run the same image.",
+		Visible: s.repoFromList,
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, "container_image", true, func(x *model.Spec) { x.ContainerImage = v })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.ContainerImage = v }) },
+	}
+	port := &tui.Field{Key: "container_port", Title: "Container port", Kind: tui.Text, Placeholder: "8000",
+		Hint: "The port Django (gunicorn) listens on; sets PORT and the port mapping.",
+		Validate: func(v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("%q is not a number — use a port from 1 to 65535, e.g. 8000", v)
+			}
+			return fieldError(*s.env.spec, "container_port", true, func(x *model.Spec) { x.ContainerPort = n })
+		},
+		OnSet: func(v string) {
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+				s.env.update(func(x *model.Spec) { x.ContainerPort = n })
+			}
+		},
+	}
+	app.SetValue(spec.AppName)
+	envField.SetValue(spec.Environment)
+	container.SetValue(spec.ContainerName)
+	repo.SetValue(spec.ContainerImage) // typed until the repositories load
+	port.SetValue(strconv.Itoa(spec.ContainerPort))
+	s.form = tui.NewForm(app, envField, container, repo, tag, port)
+	s.repoPicked = ""
+	return s.Connected()
+}
+
+// repoFromList reports whether the repository field holds a listed repository (so the
+// tag is picked apart) rather than a typed reference.
+func (s *applicationStep) repoFromList() bool {
+	f := s.form.Field(fieldRepository)
+	if f == nil || len(f.Options) == 0 {
+		return false
+	}
+	return f.Value() != "" && !strings.ContainsAny(f.Value(), ":@") && s.repoURI(f.Value()) != ""
+}
+
+func (s *applicationStep) repoURI(name string) string {
+	for _, r := range s.repos {
+		if r.Name == name {
+			return r.URI
+		}
+	}
+	return ""
+}
+
+func (s *applicationStep) Connected() tea.Cmd {
+	repo := s.form.Field(fieldRepository)
+	cloud := s.env.cloud()
+	switch {
+	case s.env.connecting():
+		repo.Status = "ECR repositories load once the AWS session is ready; you can type a reference meanwhile."
+		return nil
+	case cloud == nil:
+		repo.Status = "Offline: type the image reference."
+		return nil
+	}
+	repo.Status, repo.StatusIsErr = "Loading ECR repositories…", false
+	s.reposID = tui.NewID()
+	return tui.Call(s.ctx, s.reposID, cloud.Images.Repositories)
+}
+
+func (s *applicationStep) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tui.Result[[]aws.Repository]:
+		if msg.ID != s.reposID {
+			return nil
+		}
+		return s.reposLoaded(msg.Value, msg.Err)
+	case tui.Result[[]aws.Image]:
+		if msg.ID != s.tagsID {
+			return nil
+		}
+		s.tagsLoaded(msg.Value, msg.Err)
+		return nil
+	case tui.FormDoneMsg:
+		return stepDone
+	}
+	cmd := s.form.Update(msg)
+	return tea.Batch(cmd, s.maybeLoadTags())
+}
+
+func (s *applicationStep) reposLoaded(repos []aws.Repository, err error) tea.Cmd {
+	f := s.form.Field(fieldRepository)
+	if err != nil {
+		f.Status, f.StatusIsErr = errorLine(err)+" — type the reference instead.", true
+		return nil
+	}
+	s.repos = repos
+	if len(repos) == 0 {
+		f.Status, f.StatusIsErr = "No ECR repositories in this account and Region: type the reference.", false
+		return nil
+	}
+	f.Status = ""
+	opts := make([]tui.Option, len(repos))
+	for i, r := range repos {
+		opts[i] = tui.Option{Value: r.Name, Note: r.URI}
+	}
+	current := s.env.spec.ContainerImage
+	f.SetOptions(opts)
+	f.SetValue(current)
+	if img, ok := aws.ParseECRImage(current); ok && s.repoURI(img.Repository) != "" {
+		f.SetValue(img.Repository)
+	}
+	return s.maybeLoadTags()
+}
+
+// maybeLoadTags lists the tags of the repository under the cursor when it changed.
+func (s *applicationStep) maybeLoadTags() tea.Cmd {
+	cloud := s.env.cloud()
+	if cloud == nil || !s.repoFromList() {
+		return nil
+	}
+	name := s.form.Field(fieldRepository).Value()
+	if name == s.repoPicked {
+		return nil
+	}
+	s.repoPicked = name
+	tag := s.form.Field("container_image")
+	tag.SetOptions(nil)
+	tag.Status, tag.StatusIsErr = "Loading tags of "+name+"…", false
+	s.tagsID = tui.NewID()
+	return tui.Call(s.ctx, s.tagsID, func(ctx context.Context) ([]aws.Image, error) { return cloud.Images.Tags(ctx, name) })
+}
+
+func (s *applicationStep) tagsLoaded(images []aws.Image, err error) {
+	f := s.form.Field("container_image")
+	if err != nil {
+		f.Status, f.StatusIsErr = errorLine(err)+" — press ctrl+t to type the tag.", true
+		return
+	}
+	uri := s.repoURI(s.repoPicked)
+	var opts []tui.Option
+	for _, img := range images {
+		note := img.PushedAt.UTC().Format("2006-01-02 15:04")
+		if img.SizeBytes > 0 {
+			note += fmt.Sprintf(" · %d MB", img.SizeBytes/1_000_000)
+		}
+		for _, t := range img.Tags {
+			opts = append(opts, tui.Option{Value: uri + ":" + t, Label: t, Note: note})
+		}
+		if len(img.Tags) == 0 && img.Digest != "" {
+			opts = append(opts, tui.Option{Value: uri + "@" + img.Digest, Label: "untagged " + shortDigest(img.Digest), Note: note})
+		}
+	}
+	f.Status, f.StatusIsErr = "", false
+	if len(opts) == 0 {
+		f.Status = "No images in " + s.repoPicked + " yet: press ctrl+t to type the tag you will push."
+	}
+	f.SetOptions(opts)
+	f.SetValue(s.env.spec.ContainerImage)
+	if v := f.Value(); v != "" && v != s.env.spec.ContainerImage && f.OnSet != nil {
+		f.OnSet(v)
+	}
+}
+
+func shortDigest(d string) string {
+	if len(d) > 19 {
+		return d[:19] + "…"
+	}
+	return d
+}
+
+// presetNote is the sizing preset an environment starts with.
+func presetNote(environment string) string {
+	p := model.Preset(environment)
+	return fmt.Sprintf("starts at %d CPU / %d MiB", p.CPU, p.Memory)
+}
+
+func (s *applicationStep) View() string {
+	st := s.env.styles
+	return st.Title.Render("Application") + "\n" +
+		st.Subtitle.Render("What runs, where its image comes from, and the port it listens on.") + "\n\n" +
+		s.form.View(*st)
+}
+
+func (s *applicationStep) SetSize(w, _ int) {
+	if s.form != nil {
+		s.form.SetWidth(w)
+	}
+}
+
+func (s *applicationStep) Capturing() bool { return s.form != nil && s.form.Capturing() }
+
+func (s *applicationStep) Help() []key.Binding {
+	return []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields"))}
+}

@@ -1,0 +1,3 @@
+package wizard
+
+func newDjangoStep(e *env) step { return &stubStep{env: e, title: "Django"} }
