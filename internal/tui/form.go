@@ -40,20 +40,20 @@ type Field struct {
 	Hint        string // the one line that explains the choice or its consequence
 	Kind        FieldKind
 	Placeholder string
-	Masked      bool                   // a secret value: shown as dots, never echoed
-	Validate    func(v string) error   // nil accepts anything
-	Options     []Option               // Choice
-	Other       bool                   // Choice: ctrl+t types a value not in the list
-	Status      string                 // Choice: "loading repositories…", or an error line
-	StatusIsErr bool                   // Status is a failure
-	OnSet       func(value string)     // called when the value changes
-	Visible     func() bool            // nil means always shown
-	Window      int                    // Choice: options shown at once (default 7)
-	input       textinput.Model        // Text, or Choice while typing its own value
-	cursor      int                    // Choice: the option under the cursor
-	typing      bool                   // Choice: typing a value not in the list
-	on          bool                   // Toggle
-	err         error                  // the last validation failure, shown under the field
+	Masked      bool                 // a secret value: shown as dots, never echoed
+	Validate    func(v string) error // nil accepts anything
+	Options     []Option             // Choice
+	Other       bool                 // Choice: ctrl+t types a value not in the list
+	Status      string               // Choice: "loading repositories…", or an error line
+	StatusIsErr bool                 // Status is a failure
+	OnSet       func(value string)   // called when the value changes
+	Visible     func() bool          // nil means always shown
+	Window      int                  // Choice: options shown at once (default 7)
+	input       textinput.Model      // Text, or Choice while typing its own value
+	cursor      int                  // Choice: the option under the cursor
+	typing      bool                 // Choice: typing a value not in the list
+	on          bool                 // Toggle
+	err         error                // the last validation failure, shown under the field
 	init        bool
 }
 

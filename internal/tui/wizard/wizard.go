@@ -61,8 +61,8 @@ type Model struct {
 
 	connect, demo Connector
 	connectID     int64
-	connectErr    error        // why the session could not be loaded
-	chooser       *tui.Form    // no credentials: demo, offline or quit
+	connectErr    error     // why the session could not be loaded
+	chooser       *tui.Form // no credentials: demo, offline or quit
 	spinner       spinner.Model
 
 	drafts    *draft.Store
