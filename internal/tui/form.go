@@ -65,6 +65,10 @@ func (f *Field) setup() {
 	f.input = textinput.New()
 	f.input.Prompt = ""
 	f.input.Placeholder = f.Placeholder
+	// A steady cursor: no blink ticks, so a screen is the same every time it is drawn.
+	ist := f.input.Styles()
+	ist.Cursor.Blink = false
+	f.input.SetStyles(ist)
 	if f.Masked {
 		f.input.EchoMode = textinput.EchoPassword
 		f.input.EchoCharacter = '•'

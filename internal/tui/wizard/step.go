@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -38,6 +39,30 @@ type env struct {
 	dirty   bool // the spec changed since the draft was last saved
 	// specPath is the file the spec came from (-f), the default path to save it to.
 	specPath string
+
+	// The root's spinner: a step draws spin() while a call runs, and the root keeps it
+	// turning as long as some View asked for it.
+	// now is the clock (tests fix it).
+	clock func() time.Time
+
+	spinFrame  string
+	spinWanted bool
+}
+
+func (e *env) now() time.Time {
+	if e.clock != nil {
+		return e.clock()
+	}
+	return time.Now()
+}
+
+// spin is the spinner's current frame, for a step waiting on a call.
+func (e *env) spin() string {
+	e.spinWanted = true
+	if e.spinFrame == "" {
+		return "⠋"
+	}
+	return e.spinFrame
 }
 
 // update changes the spec and marks the draft for saving.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -226,7 +227,7 @@ func (s *applicationStep) tagsLoaded(images []aws.Image, err error) {
 	uri := s.repoURI(s.repoPicked)
 	var opts []tui.Option
 	for _, img := range images {
-		note := img.PushedAt.UTC().Format("2006-01-02 15:04")
+		note := "pushed " + ago(img.PushedAt, s.env.now())
 		if img.SizeBytes > 0 {
 			note += fmt.Sprintf(" · %d MB", img.SizeBytes/1_000_000)
 		}
@@ -246,6 +247,30 @@ func (s *applicationStep) tagsLoaded(images []aws.Image, err error) {
 	if v := f.Value(); v != "" && v != s.env.spec.ContainerImage && f.OnSet != nil {
 		f.OnSet(v)
 	}
+}
+
+// ago says how long before now t was, in the largest whole unit.
+func ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case t.IsZero():
+		return "at an unknown time"
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	default:
+		return plural(int(d/(24*time.Hour)), "day") + " ago"
+	}
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 func shortDigest(d string) string {

@@ -70,6 +70,7 @@ type Model struct {
 	draftNote string // the last draft failure, shown in the footer
 
 	savePending bool // a draft write is scheduled
+	ticking     bool // a spinner tick is on its way
 
 	confirmQuit bool
 	outcome     Outcome
@@ -128,7 +129,7 @@ func (m *Model) Spec() model.Spec { return *m.env.spec }
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.enter(m.current)}
 	if m.connect != nil {
-		cmds = append(cmds, m.startConnect(m.connect), m.spinner.Tick)
+		cmds = append(cmds, m.startConnect(m.connect))
 	}
 	return tea.Batch(cmds...)
 }
@@ -165,6 +166,10 @@ func (m *Model) chromeHeight() int { return 6 }
 // everything else to the current step.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	if !m.ticking && (m.env.connecting() || m.env.spinWanted) {
+		m.ticking = true
+		cmd = tea.Batch(cmd, m.spinner.Tick)
+	}
 	if m.env.dirty && m.saver != nil && !m.savePending && !m.quitting {
 		// Steps write every change into the spec; the draft follows a moment later, so a
 		// kill -9 loses at most the last keystrokes and typing never waits on the disk.
@@ -196,12 +201,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.ID != m.spinner.ID() {
 			break // another spinner's
 		}
-		if m.env.connecting() {
-			var cmd tea.Cmd
-			m.spinner, cmd = m.spinner.Update(msg)
-			return cmd
-		}
-		return nil
+		m.ticking = false
+		return m.keepSpinning(msg)
 	case tui.Result[*Session]:
 		if msg.ID != m.connectID {
 			return nil
@@ -275,7 +276,7 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 			case "demo":
 				m.chooser = nil
 				m.connectErr = nil
-				return tea.Batch(m.startConnect(m.demo), m.spinner.Tick)
+				return m.startConnect(m.demo)
 			case "offline":
 				m.chooser = nil
 				m.env.session = &Session{}
@@ -301,6 +302,20 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	return m.steps[m.current].Update(k)
+}
+
+// keepSpinning turns the spinner while the session loads or the last frame drew it.
+func (m *Model) keepSpinning(tick spinner.TickMsg) tea.Cmd {
+	wanted := m.env.spinWanted || m.env.connecting()
+	m.env.spinWanted = false
+	if !wanted {
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spinner, cmd = m.spinner.Update(tick)
+	m.env.spinFrame = m.spinner.View()
+	m.ticking = true
+	return cmd
 }
 
 // reachable reports whether step n may be jumped to: it is completed, or every step
@@ -404,7 +419,7 @@ func (m *Model) contextLine() string {
 	case m.connectErr != nil:
 		return st.Error.Render("AWS  not connected")
 	case s == nil:
-		return st.Context.Render("AWS  " + m.spinner.View() + " loading profile, Region and account…")
+		return st.Context.Render("AWS  " + m.env.spin() + " loading profile, Region and account…")
 	case s.Offline():
 		return st.Warning.Render("AWS  offline: typed values only, registering is off")
 	}
