@@ -140,6 +140,12 @@ func (f *Field) Err() error { return f.err }
 // SetErr shows err under the field (nil clears it).
 func (f *Field) SetErr(err error) { f.err = err }
 
+// textual reports whether the field takes typed text now: a Text field, a Choice while
+// typing its own value, or a Choice with no options to pick (offline, none found).
+func (f *Field) textual() bool {
+	return f.Kind == Text || f.typing || (f.Kind == Choice && len(f.Options) == 0)
+}
+
 func (f *Field) visible() bool { return f.Visible == nil || f.Visible() }
 
 func (f *Field) check() bool {
@@ -259,7 +265,7 @@ func (f *Form) blurInput() {
 }
 
 func (f *Form) focusInput() {
-	if fl := f.Focused(); fl != nil && (fl.Kind == Text || fl.typing) {
+	if fl := f.Focused(); fl != nil && fl.textual() {
 		fl.input.Focus()
 	}
 }
@@ -288,7 +294,7 @@ func (f *Form) Update(msg tea.Msg) tea.Cmd {
 	}
 	k, isKey := msg.(tea.KeyPressMsg)
 	if !isKey {
-		if fl.Kind == Text || fl.typing {
+		if fl.textual() {
 			var cmd tea.Cmd
 			fl.input, cmd = fl.input.Update(msg)
 			return cmd
@@ -366,11 +372,8 @@ func (f *Form) Update(msg tea.Msg) tea.Cmd {
 			f.move(1)
 		}
 		return nil
-	case fl.Kind == Text || fl.typing || (fl.Kind == Choice && len(fl.Options) == 0):
-		if fl.Kind == Choice && !fl.typing {
-			fl.typing = true
-			fl.input.Focus()
-		}
+	case fl.textual():
+		fl.input.Focus()
 		var cmd tea.Cmd
 		fl.input, cmd = fl.input.Update(msg)
 		fl.err = nil

@@ -1,0 +1,168 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+func keyPress(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "ctrl+t":
+		return tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl}
+	}
+	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+}
+
+func send(f *Form, ks ...string) (done bool) {
+	for _, k := range ks {
+		if cmd := f.Update(keyPress(k)); cmd != nil {
+			if _, ok := cmd().(FormDoneMsg); ok {
+				done = true
+			}
+		}
+	}
+	return done
+}
+
+func typeInto(f *Form, text string) {
+	for _, r := range text {
+		f.Update(keyPress(string(r)))
+	}
+}
+
+func TestFormRefusesToMoveOnFromAFieldThatDoesNotValidate(t *testing.T) {
+	name := &Field{Key: "app_name", Title: "App", Kind: Text, Validate: func(v string) error {
+		if v == "" {
+			return errors.New("is required")
+		}
+		return nil
+	}}
+	port := &Field{Key: "port", Title: "Port", Kind: Text}
+	f := NewForm(name, port)
+	if send(f, "enter") || f.Focused() != name || name.Err() == nil {
+		t.Fatalf("Enter on an empty required field moved on (focus %q, err %v)", f.Focused().Key, name.Err())
+	}
+	typeInto(f, "shop")
+	if name.Err() != nil {
+		t.Errorf("typing did not clear the error: %v", name.Err())
+	}
+	send(f, "enter")
+	if f.Focused() != port {
+		t.Fatalf("Enter on a valid field did not move to the next one")
+	}
+	if !send(f, "enter") {
+		t.Fatalf("Enter on the last field did not finish the form")
+	}
+}
+
+func TestChoiceMovesItsCursorAndTypesItsOwnValue(t *testing.T) {
+	var got []string
+	env := &Field{Key: "environment", Kind: Choice, Other: true,
+		Options: []Option{{Value: "dev"}, {Value: "staging"}, {Value: "prod"}},
+		OnSet:   func(v string) { got = append(got, v) }}
+	f := NewForm(env)
+	send(f, "down", "down", "down")
+	if env.Value() != "prod" {
+		t.Fatalf("cursor at %q after three downs, want prod (the last)", env.Value())
+	}
+	send(f, "ctrl+t")
+	if !f.Capturing() {
+		t.Fatalf("typing one's own value should capture Esc")
+	}
+	typeInto(f, "qa")
+	if env.Value() != "qa" {
+		t.Fatalf("typed value is %q, want qa", env.Value())
+	}
+	send(f, "esc")
+	if f.Capturing() || env.Value() != "prod" {
+		t.Fatalf("Esc should leave typing and return to the list (value %q)", env.Value())
+	}
+	if !send(f, "enter") {
+		t.Fatal("Enter on the only field did not finish")
+	}
+	if len(got) == 0 || got[len(got)-1] != "prod" {
+		t.Errorf("OnSet calls %q, want the last to be prod", got)
+	}
+}
+
+func TestChoiceWithoutOptionsIsTyped(t *testing.T) {
+	img := &Field{Key: "image", Kind: Choice, Other: true}
+	f := NewForm(img)
+	typeInto(f, "nginx:1.27")
+	if img.Value() != "nginx:1.27" {
+		t.Fatalf("value %q, want the typed reference", img.Value())
+	}
+	img.SetOptions([]Option{{Value: "a"}, {Value: "b"}})
+	if img.Value() != "nginx:1.27" {
+		t.Errorf("loading options lost the typed value: %q", img.Value())
+	}
+}
+
+func TestToggleAnswersWithSpaceAndYesNo(t *testing.T) {
+	ro := &Field{Key: "readonly", Kind: Toggle}
+	f := NewForm(ro)
+	send(f, "space")
+	if !ro.On() {
+		t.Fatal("space did not turn the toggle on")
+	}
+	send(f, "n")
+	if ro.On() {
+		t.Fatal("n did not turn the toggle off")
+	}
+	send(f, "y")
+	if !ro.On() {
+		t.Fatal("y did not turn the toggle on")
+	}
+}
+
+func TestHiddenFieldsAreSkippedAndNotValidated(t *testing.T) {
+	show := false
+	a := &Field{Key: "a", Kind: Text}
+	hidden := &Field{Key: "b", Kind: Text, Visible: func() bool { return show },
+		Validate: func(string) error { return errors.New("never valid") }}
+	c := &Field{Key: "c", Kind: Text}
+	f := NewForm(a, hidden, c)
+	send(f, "tab")
+	if f.Focused() != c {
+		t.Fatalf("tab landed on %q, want c (b is hidden)", f.Focused().Key)
+	}
+	if !send(f, "enter") {
+		t.Fatal("a hidden field blocked the form")
+	}
+}
+
+func TestMaskedFieldNeverShowsItsValue(t *testing.T) {
+	secret := &Field{Key: "value", Kind: Text, Masked: true}
+	other := &Field{Key: "other", Kind: Text}
+	f := NewForm(secret, other)
+	typeInto(f, "hunter2")
+	view := ansi.Strip(f.View(NewStyles(true)))
+	send(f, "tab")
+	view += ansi.Strip(f.View(NewStyles(true)))
+	if secret.Value() != "hunter2" {
+		t.Fatalf("value %q", secret.Value())
+	}
+	for _, s := range []string{"hunter2", "hunter"} {
+		if strings.Contains(view, s) {
+			t.Fatalf("the masked value shows on screen:\n%s", view)
+		}
+	}
+}
