@@ -35,26 +35,27 @@ func (o Option) label() string {
 // Field is one question of a form. The wizard's steps are made of fields; the same
 // definitions drive the accessible mode.
 type Field struct {
-	Key         string // the spec variable the field answers ("app_name"), for findings
-	Title       string
-	Hint        string // the one line that explains the choice or its consequence
-	Kind        FieldKind
-	Placeholder string
-	Masked      bool                 // a secret value: shown as dots, never echoed
-	Validate    func(v string) error // nil accepts anything
-	Options     []Option             // Choice
-	Other       bool                 // Choice: ctrl+t types a value not in the list
-	Status      string               // Choice: "loading repositories…", or an error line
-	StatusIsErr bool                 // Status is a failure
-	OnSet       func(value string)   // called when the value changes
-	Visible     func() bool          // nil means always shown
-	Window      int                  // Choice: options shown at once (default 7)
-	input       textinput.Model      // Text, or Choice while typing its own value
-	cursor      int                  // Choice: the option under the cursor
-	typing      bool                 // Choice: typing a value not in the list
-	on          bool                 // Toggle
-	err         error                // the last validation failure, shown under the field
-	init        bool
+	Key          string // the spec variable the field answers ("app_name"), for findings
+	Title        string
+	Hint         string // the one line that explains the choice or its consequence
+	Kind         FieldKind
+	Placeholder  string
+	Masked       bool                 // a secret value: shown as dots, never echoed
+	Validate     func(v string) error // nil accepts anything
+	Options      []Option             // Choice
+	Other        bool                 // Choice: ctrl+t types a value not in the list
+	Status       string               // Choice: "loading repositories…", or an error line
+	StatusIsErr  bool                 // Status is a failure
+	StatusIsWarn bool                 // Status is a warning
+	OnSet        func(value string)   // called when the value changes
+	Visible      func() bool          // nil means always shown
+	Window       int                  // Choice: options shown at once (default 7)
+	input        textinput.Model      // Text, or Choice while typing its own value
+	cursor       int                  // Choice: the option under the cursor
+	typing       bool                 // Choice: typing a value not in the list
+	on           bool                 // Toggle
+	err          error                // the last validation failure, shown under the field
+	init         bool
 }
 
 func (f *Field) setup() {
@@ -112,9 +113,11 @@ func (f *Field) SetValue(v string) {
 		if v != "" && (f.Other || len(f.Options) == 0) {
 			f.typing = true
 			f.input.SetValue(v)
+			f.input.CursorEnd()
 		}
 	default:
 		f.input.SetValue(v)
+		f.input.CursorEnd()
 	}
 }
 
@@ -159,9 +162,23 @@ func (f *Field) check() bool {
 // Form is a column of fields with one focused. Enter accepts a field (when it
 // validates) and moves on; Enter on the last field finishes the form.
 type Form struct {
-	Fields []*Field
-	focus  int
-	width  int
+	Fields  []*Field
+	focus   int
+	width   int
+	blurred bool // drawn with no field focused
+}
+
+// Blur draws the form with no field focused, for a step whose focus is elsewhere; Focus
+// gives it back.
+func (f *Form) Blur() {
+	f.blurred = true
+	f.blurInput()
+}
+
+// Focus gives the focus back to the field that had it.
+func (f *Form) Focus() {
+	f.blurred = false
+	f.focusInput()
 }
 
 // FormDoneMsg is sent when Enter is pressed on the last field and every field validates.
@@ -392,7 +409,7 @@ func (f *Form) View(st Styles) string {
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		fl.view(&b, st, i == f.focus)
+		fl.view(&b, st, i == f.focus && !f.blurred)
 	}
 	return b.String()
 }
@@ -442,8 +459,11 @@ func (fl *Field) view(b *strings.Builder, st Styles, focused bool) {
 	}
 	if fl.Status != "" {
 		style := st.Muted
-		if fl.StatusIsErr {
+		switch {
+		case fl.StatusIsErr:
 			style = st.Error
+		case fl.StatusIsWarn:
+			style = st.Warning
 		}
 		b.WriteString(style.Render("    "+fl.Status) + "\n")
 	}
