@@ -68,6 +68,7 @@ build:
 # (see docs/PERFORMANCE.md).
 bench:
 	bench/startup.sh
+	bench/firstframe.sh
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./bench/
 
 clean:

@@ -682,8 +682,8 @@ func TestInformationCommands(t *testing.T) {
 		wantParts []string
 	}{
 		{
-			name:      "no command prints help that mentions the wizard to come",
-			args:      []string{},
+			name:      "--help describes the wizard and the commands",
+			args:      []string{"--help"},
 			wantParts: []string{"Usage:", "wizard", "validate", "render", "completion", "version"},
 		},
 		{

@@ -88,7 +88,17 @@ ecs-task-definition Terraform module, so one file feeds both ecswiz and
 
 Run without a command, ecswiz opens an interactive wizard that walks you through the
 spec, previews the task definition, and registers it or exports Terraform. --demo runs
-it against a built-in demo account; --resume continues the last draft.`,
+it against a built-in demo account; -f opens it prefilled from a spec.
+
+Drafts: the wizard saves your answers as you go (never a secret value) to draft.tfvars
+in $ECSWIZ_CONFIG_DIR, else ecswiz's directory in your config directory (on Linux
+~/.config/ecswiz), with mode 0600. --resume continues that draft. Starting afresh leaves
+it alone until your first answer, then keeps it as draft.previous.tfvars beside the new
+one: a spec file that -f opens. Only the latest replaced draft is kept.
+
+--accessible (also ACCESSIBLE=1, or TERM=dumb) asks the questions one at a time as plain
+prompts for screen readers; it reads answers line by line, so it needs no terminal. It
+exports and saves the spec but does not register: run "ecswiz register -f FILE" after.`,
 		Example: `  ecswiz --demo
   ecswiz -f dev.tfvars
   ecswiz --resume

@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 	"github.com/ecswiz/ecswiz/internal/draft"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui/wizard"
@@ -18,6 +23,11 @@ import (
 
 // configDirEnv overrides where drafts are kept (tests, and people who want them elsewhere).
 const configDirEnv = "ECSWIZ_CONFIG_DIR"
+
+// demoLatencyEnv delays every call of the demo account the wizard opens (--demo), as a
+// slow network would: the benchmarks measure the first frame with the session still
+// loading, and it shows the spinners at work. A Go duration: ECSWIZ_DEMO_LATENCY=2s.
+const demoLatencyEnv = "ECSWIZ_DEMO_LATENCY"
 
 // wizardFlags are the root command's own flags: they open the wizard.
 type wizardFlags struct {
@@ -28,8 +38,8 @@ type wizardFlags struct {
 
 func (f *wizardFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.file, "file", "f", "", "open the wizard prefilled from this spec `file` (.tfvars or .tfvars.json)")
-	cmd.Flags().BoolVar(&f.resume, "resume", false, "continue the last draft of the wizard")
-	cmd.Flags().BoolVar(&f.accessible, "accessible", false, "ask the questions one at a time as plain prompts (screen readers); also ACCESSIBLE=1")
+	cmd.Flags().BoolVar(&f.resume, "resume", false, "continue the wizard's last draft (see Drafts above)")
+	cmd.Flags().BoolVar(&f.accessible, "accessible", false, "ask plain questions one at a time, for screen readers (also ACCESSIBLE=1)")
 	_ = cmd.MarkFlagFilename("file", "tfvars", "json")
 	cmd.MarkFlagsMutuallyExclusive("file", "resume")
 }
@@ -42,33 +52,134 @@ func (a *app) drafts() (draft.Store, error) {
 	return draft.DefaultStore()
 }
 
+// accessibleMode reports whether the wizard asks plain questions instead of drawing.
+func (a *app) accessibleMode(f wizardFlags) bool {
+	if f.accessible || a.getenv("TERM") == "dumb" {
+		return true
+	}
+	on, err := strconv.ParseBool(a.getenv("ACCESSIBLE"))
+	return err == nil && on
+}
+
 // runWizard opens the interactive wizard.
 func (a *app) runWizard(ctx context.Context, f wizardFlags) error {
-	if !a.interactive() {
+	accessible := a.accessibleMode(f)
+	if !accessible && !a.interactive() {
 		return usageErrorf("the wizard needs a terminal; without one, use `ecswiz validate`, `ecswiz render`, `ecswiz export` or `ecswiz register` with a spec file (see `ecswiz --help`)")
 	}
-	store, err := a.drafts()
+	opts, err := a.wizardOptions(f)
 	if err != nil {
 		return err
 	}
-	opts := wizard.Options{Spec: model.NewSpec(), Drafts: &store}
+	if accessible {
+		a.log.Info("wizard: accessible mode")
+		outcome, err := wizard.RunAccessible(ctx, opts, a.stdin, a.stdout)
+		a.printOutcome(outcome)
+		switch {
+		case errors.Is(err, context.Canceled):
+			return silentExit(exitCancelled)
+		case errors.Is(err, wizard.ErrInputEnded):
+			return fmt.Errorf("%w; continue with `ecswiz --resume --accessible`", err)
+		}
+		return err
+	}
+
+	m := wizard.New(opts)
+	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stdout)}
+	var upgrade func(*tea.Program)
+	if out, ok := a.stdout.(*os.File); ok {
+		var profile colorprofile.Profile
+		profile, upgrade = quickColorProfile(out, os.Environ())
+		progOpts = append(progOpts, tea.WithColorProfile(profile))
+	}
+	p := tea.NewProgram(m, progOpts...)
+	if upgrade != nil {
+		go upgrade(p)
+	}
+	_, err = p.Run()
+	// Stopped by a signal, the wizard could not save its last answers: they are saved
+	// now that the screen is restored.
+	if serr := m.SaveDraft(); serr != nil {
+		a.log.Warn("draft not saved after the wizard stopped", "error", serr)
+	}
+	a.printOutcome(m.Outcome())
+	switch {
+	case errors.Is(err, tea.ErrProgramKilled), errors.Is(err, tea.ErrInterrupted), ctx.Err() != nil:
+		return silentExit(exitCancelled)
+	case err != nil:
+		return fmt.Errorf("the wizard stopped: %w", err)
+	}
+	return nil
+}
+
+// quickColorProfile is the terminal's colour profile, detected without what inside tmux
+// costs the first frame tens of milliseconds: colorprofile runs `tmux info` to learn
+// whether tmux passes true colour. The profile starts from the environment and terminfo;
+// upgrade, run beside the program, asks tmux and moves the program to true colour when
+// tmux has it (Bubble Tea's own way, a "RGB" capability). nil when there is no need.
+func quickColorProfile(out *os.File, environ []string) (colorprofile.Profile, func(*tea.Program)) {
+	var withoutTmux []string
+	inTmux := false
+	for _, kv := range environ {
+		if strings.HasPrefix(kv, "TMUX=") {
+			inTmux = true
+			continue
+		}
+		withoutTmux = append(withoutTmux, kv)
+	}
+	quick := colorprofile.Detect(out, withoutTmux)
+	if !inTmux || quick == colorprofile.TrueColor || quick <= colorprofile.ASCII {
+		return quick, nil // nothing to ask tmux: no tmux, the most already, or no colours wanted
+	}
+	return quick, func(p *tea.Program) {
+		if colorprofile.Detect(out, environ) == colorprofile.TrueColor {
+			p.Send(tea.CapabilityMsg{Content: "RGB"})
+		}
+	}
+}
+
+func (a *app) printOutcome(o wizard.Outcome) {
+	for _, line := range o.Lines {
+		fmt.Fprintln(a.stdout, line)
+	}
+}
+
+// wizardOptions are the wizard's answers to start from (a spec file, a draft or the
+// defaults), where it keeps its draft and how it reaches AWS.
+func (a *app) wizardOptions(f wizardFlags) (wizard.Options, error) {
+	store, err := a.drafts()
+	if err != nil {
+		return wizard.Options{}, err
+	}
+	opts := wizard.Options{Spec: model.NewSpec(), Drafts: &store, Log: a.log}
 	switch {
 	case f.resume:
 		d, err := store.Load()
 		if err != nil {
-			return usageError(err)
+			return wizard.Options{}, usageError(err)
 		}
 		opts.Spec, opts.Step, opts.Completed, opts.SpecPath = d.Spec, d.Step, d.Completed, d.Source
+		a.log.Info("wizard: resuming the draft", "path", store.Path(), "step", d.Step)
 	case f.file != "":
 		spec, err := (&specFlags{file: f.file}).load()
 		if err != nil {
-			return err
+			return wizard.Options{}, err
 		}
 		abs, err := filepath.Abs(f.file)
 		if err != nil {
 			abs = f.file
 		}
 		opts.Spec, opts.SpecPath = spec, abs
+	}
+	if !f.resume {
+		// A draft this wizard does not continue stays where it is until the first answer,
+		// then moves aside (draft.previous.tfvars): never destroyed without a word.
+		if saved, err := store.Modified(); err == nil {
+			opts.PreviousDraft = saved
+		}
+	}
+	if err := a.delayDemo(); err != nil {
+		return wizard.Options{}, err
 	}
 	fallbackRegion := opts.Spec.AWSRegion
 	opts.Connect = func(ctx context.Context) (*wizard.Session, error) { return a.session(ctx, fallbackRegion) }
@@ -78,17 +189,20 @@ func (a *app) runWizard(ctx context.Context, f wizardFlags) error {
 			return a.session(ctx, fallbackRegion)
 		}
 	}
-	if f.accessible || a.getenv("ACCESSIBLE") != "" {
-		return usageErrorf("--accessible is not built yet") // TODO(issue 5): accessible mode
+	return opts, nil
+}
+
+// delayDemo applies ECSWIZ_DEMO_LATENCY to the demo account.
+func (a *app) delayDemo() error {
+	v := a.getenv(demoLatencyEnv)
+	if v == "" || a.newDemo != nil {
+		return nil
 	}
-	m := wizard.New(opts)
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		return fmt.Errorf("the wizard stopped: %w", err)
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return usageErrorf("%s=%q: want a duration such as 500ms or 2s", demoLatencyEnv, v)
 	}
-	for _, line := range m.Outcome().Lines {
-		fmt.Fprintln(a.stdout, line)
-	}
+	a.newDemo = func() *fakeaws.Server { return fakeaws.NewDemo(fakeaws.WithLatency(d)) }
 	return nil
 }
 

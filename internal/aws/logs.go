@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,6 +51,36 @@ func (l *Logs) GroupExists(ctx context.Context, name string) (bool, error) {
 		}
 		in.NextToken = out.NextToken
 	}
+}
+
+// Groups lists the names of the log groups starting with prefix ("" lists every group),
+// following every page (AWS returns at most 50 a page), sorted by name.
+//
+// Equivalent to aws logs describe-log-groups --log-group-name-prefix PREFIX
+func (l *Logs) Groups(ctx context.Context, prefix string) ([]string, error) {
+	in := &cloudwatchlogs.DescribeLogGroupsInput{}
+	if prefix != "" {
+		in.LogGroupNamePrefix = sdkaws.String(prefix)
+	}
+	var names []string
+	for {
+		out, err := l.api.DescribeLogGroups(ctx, in)
+		if err != nil {
+			if prefix == "" {
+				return nil, classify("list log groups", err)
+			}
+			return nil, classify(fmt.Sprintf("list log groups under %s", prefix), err)
+		}
+		for _, g := range out.LogGroups {
+			names = append(names, sdkaws.ToString(g.LogGroupName))
+		}
+		if sdkaws.ToString(out.NextToken) == "" {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	slices.Sort(names)
+	return names, nil
 }
 
 // CreateGroup creates a log group and sets its retention (0 = never expire). A group

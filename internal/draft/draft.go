@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ecswiz/ecswiz/internal/atomicfile"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -19,6 +20,11 @@ import (
 
 // FileName is the draft's name in its directory.
 const FileName = "draft.tfvars"
+
+// PreviousFileName is where a wizard started afresh keeps the draft it replaces, so
+// starting `ecswiz` without --resume never destroys a draft: it is one `ecswiz -f`
+// away. Only the latest replaced draft is kept.
+const PreviousFileName = "draft.previous.tfvars"
 
 const marker = "# ecswiz-draft: "
 
@@ -51,6 +57,35 @@ func DefaultStore() (Store, error) {
 
 // Path is the draft file's path.
 func (s Store) Path() string { return filepath.Join(s.Dir, FileName) }
+
+// PreviousPath is where KeepPrevious moves the draft.
+func (s Store) PreviousPath() string { return filepath.Join(s.Dir, PreviousFileName) }
+
+// Modified is when the draft was last saved; the error is ErrNoDraft when there is none.
+func (s Store) Modified() (time.Time, error) {
+	info, err := os.Stat(s.Path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, ErrNoDraft
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("look for a draft: %w", err)
+	}
+	return info.ModTime(), nil
+}
+
+// KeepPrevious moves the draft to PreviousPath (replacing the one kept before), before
+// a wizard that did not resume it saves its own. It reports whether there was a draft
+// to move.
+func (s Store) KeepPrevious() (bool, error) {
+	err := os.Rename(s.Path(), s.PreviousPath())
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("keep the earlier draft: %w", err)
+	}
+	return true, nil
+}
 
 // Encode is the draft file's content.
 func Encode(d Draft) []byte {

@@ -311,9 +311,11 @@ func (f *Form) Update(msg tea.Msg) tea.Cmd {
 	}
 	k, isKey := msg.(tea.KeyPressMsg)
 	if !isKey {
-		if fl.textual() {
+		if fl.textual() { // a paste, among others
+			before := fl.Value()
 			var cmd tea.Cmd
 			fl.input, cmd = fl.input.Update(msg)
+			f.changed(fl, before)
 			return cmd
 		}
 		return nil

@@ -130,3 +130,34 @@ func TestLogStreamsAndFollowingEvents(t *testing.T) {
 		t.Fatalf("want ResourceNotFoundException, got %v", err)
 	}
 }
+
+func TestDescribeLogGroupsPagesAtMostFiftyLikeAWS(t *testing.T) {
+	c := start(t)
+	for i := range 120 {
+		c.srv.CreateLogGroup(fmt.Sprintf("/ecs/page-%03d", i), 0)
+	}
+	var sizes []int
+	var names []string
+	in := &logs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/ecs/page-")}
+	for {
+		out := must[*logs.DescribeLogGroupsOutput](t)(c.logs.DescribeLogGroups(ctx(t), in))
+		sizes = append(sizes, len(out.LogGroups))
+		for _, g := range out.LogGroups {
+			names = append(names, *g.LogGroupName)
+		}
+		if out.NextToken == nil {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	if diff := cmp.Diff([]int{50, 50, 20}, sizes); diff != "" {
+		t.Errorf("page sizes without a limit (-want +got):\n%s", diff)
+	}
+	if len(names) != 120 || names[0] != "/ecs/page-000" || names[119] != "/ecs/page-119" {
+		t.Errorf("names: %d, first %q, last %q", len(names), names[0], names[len(names)-1])
+	}
+	_, err := c.logs.DescribeLogGroups(ctx(t), &logs.DescribeLogGroupsInput{Limit: aws.Int32(50)})
+	if err != nil {
+		t.Errorf("a limit of 50 is refused: %v", err)
+	}
+}

@@ -39,6 +39,9 @@ type env struct {
 	dirty   bool // the spec changed since the draft was last saved
 	// specPath is the file the spec came from (-f), the default path to save it to.
 	specPath string
+	// prefilled is set when the spec came from a file or a draft: its values are answers
+	// and no step replaces them with a suggestion (the sizing preset).
+	prefilled bool
 
 	// The root's spinner: a step draws spin() while a call runs, and the root keeps it
 	// turning as long as some View asked for it.

@@ -28,9 +28,8 @@ type applicationStep struct {
 	form *tui.Form
 
 	repos      []aws.Repository
-	reposID    int64 // the repositories call waited for
-	tagsID     int64 // the tags call waited for
-	tagsRepo   string
+	reposID    int64  // the repositories call waited for
+	tagsID     int64  // the tags call waited for
 	repoPicked string // the repository whose tags are shown
 }
 
@@ -70,7 +69,14 @@ func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, "container_name", false, func(x *model.Spec) { x.ContainerName = v })
 		},
-		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.ContainerName = strings.TrimSpace(v) }) },
+		OnSet: func(v string) {
+			s.env.update(func(x *model.Spec) {
+				x.ContainerName = strings.TrimSpace(v)
+				if x.ContainerName == "" {
+					x.ContainerName = x.AppName // the default the hint promises
+				}
+			})
+		},
 	}
 	repo := &tui.Field{Key: fieldRepository, Title: "Image repository", Kind: tui.Choice, Other: true,
 		Hint:    "Pick an ECR repository, or press ctrl+t to type any image reference (REGISTRY/REPO:TAG).",
@@ -298,6 +304,9 @@ func (s *applicationStep) SetSize(w, _ int) {
 		s.form.SetWidth(w)
 	}
 }
+
+// Form is the step's questions, for the accessible mode.
+func (s *applicationStep) Form() *tui.Form { return s.form }
 
 func (s *applicationStep) Capturing() bool { return s.form != nil && s.form.Capturing() }
 

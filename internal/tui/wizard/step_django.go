@@ -1,3 +1,192 @@
 package wizard
 
-func newDjangoStep(e *env) step { return &stubStep{env: e, title: "Django"} }
+import (
+	"context"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
+)
+
+// djangoStep asks for Django's settings (module, ALLOWED_HOSTS, DEBUG) and the extra
+// environment variables.
+type djangoStep struct {
+	env  *env
+	form *tui.Form
+	// display draws the same fields with none focused, while the list has the focus.
+	display *tui.Form
+	vars    *envEditor
+	width   int
+}
+
+func newDjangoStep(e *env) *djangoStep { return &djangoStep{env: e, vars: newEnvEditor(e)} }
+
+func (s *djangoStep) Title() string { return "Django" }
+
+const (
+	fieldSettings = "django_settings_module"
+	fieldHosts    = "allowed_hosts"
+	fieldDebug    = "debug_mode"
+)
+
+func (s *djangoStep) Init(context.Context) tea.Cmd {
+	spec := *s.env.spec
+	settings := &tui.Field{Key: fieldSettings, Title: "Settings module", Kind: tui.Text, Placeholder: "config.settings.production",
+		Hint: "Sets DJANGO_SETTINGS_MODULE: the dotted path of the settings the container loads.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldSettings, true, func(x *model.Spec) { x.DjangoSettingsModule = strings.TrimSpace(v) })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.DjangoSettingsModule = strings.TrimSpace(v) }) },
+	}
+	hosts := &tui.Field{Key: fieldHosts, Title: "ALLOWED_HOSTS", Kind: tui.Text, Placeholder: "api.example.com,.example.com",
+		Hint: "Host names Django serves, comma-separated (.example.com matches subdomains); others get 400.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldHosts, true, func(x *model.Spec) { x.AllowedHosts = strings.TrimSpace(v) })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.AllowedHosts = strings.TrimSpace(v) }) },
+	}
+	debug := &tui.Field{Key: fieldDebug, Title: "DEBUG", Kind: tui.Toggle,
+		Hint:  "Sets DEBUG: error pages then show settings, source and tracebacks. Only for development.",
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.DebugMode = v == "true" }) },
+	}
+	settings.SetValue(spec.DjangoSettingsModule)
+	hosts.SetValue(spec.AllowedHosts)
+	debug.SetValue(boolText(spec.DebugMode))
+	wrapValidators(func() int { return s.width }, settings, hosts, debug)
+	s.form = tui.NewForm(settings, hosts, debug)
+
+	// A form focused on a field that is never drawn draws the others unfocused.
+	shown := true
+	none := &tui.Field{Kind: tui.Toggle, Visible: func() bool { return shown }}
+	s.display = tui.NewForm(none, settings, hosts, debug)
+	shown = false
+
+	s.vars.focused, s.vars.editing, s.vars.confirm, s.vars.notice = false, false, "", ""
+	s.SetSize(s.width, 0)
+	s.refresh()
+	return nil
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// warnStatus is a warning drawn under a field, wrapped to width.
+func warnStatus(st *tui.Styles, msg string, width int) string {
+	if msg == "" {
+		return ""
+	}
+	return st.Warning.Render(wrapStatus("⚠ "+msg, width))
+}
+
+// refresh shows the model's warnings (DEBUG in production, ALLOWED_HOSTS) in place.
+func (s *djangoStep) refresh() {
+	spec := *s.env.spec
+	for _, k := range []string{fieldHosts, fieldDebug} {
+		f := s.form.Field(k)
+		f.Status = warnStatus(s.env.styles, fieldWarning(spec, k), s.width)
+	}
+	if debug := s.form.Field(fieldDebug); debug.Status == "" && model.IsProduction(spec.Environment) {
+		debug.Status = s.env.styles.Muted.Render(spec.Environment + " is production: keep DEBUG off")
+	}
+}
+
+func (s *djangoStep) Connected() tea.Cmd { return nil }
+
+// Form is the step's questions, for the accessible mode (the variables list is edited
+// in the full-screen wizard or the spec file).
+func (s *djangoStep) Form() *tui.Form { return s.form }
+
+func (s *djangoStep) Update(msg tea.Msg) tea.Cmd {
+	defer s.refresh()
+	if _, ok := msg.(tui.FormDoneMsg); ok {
+		s.vars.focused = true // the list is the last answer of the step
+		return nil
+	}
+	if s.vars.focused {
+		cmd, res := s.vars.Update(msg)
+		switch res {
+		case envLeaveUp:
+			s.vars.focused = false
+			s.form.FocusKey(fieldDebug)
+		case envContinue:
+			return s.finish()
+		}
+		return cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		f := s.form.Focused()
+		last := f != nil && f.Key == fieldDebug
+		switch {
+		case last && (key.Matches(k, tui.Keys.Down) || k.String() == "tab"):
+			s.vars.focused = true
+			return nil
+		case f != nil && f.Kind != tui.Text && key.Matches(k, tui.Keys.Add):
+			return s.vars.startAdd()
+		}
+	}
+	return s.form.Update(msg)
+}
+
+// finish completes the step when the fields and the model agree.
+func (s *djangoStep) finish() tea.Cmd {
+	if !s.form.Validate() {
+		s.vars.focused = false
+		return nil
+	}
+	s.form.Commit()
+	spec := *s.env.spec
+	for _, k := range []string{fieldSettings, fieldHosts, fieldDebug} {
+		if err := fieldError(spec, k, true, func(*model.Spec) {}); err != nil {
+			s.vars.focused = false
+			s.form.FocusKey(k)
+			s.form.Field(k).SetErr(wrapFieldError(err, s.width))
+			return nil
+		}
+	}
+	if s.vars.focusFinding() {
+		return nil
+	}
+	return stepDone
+}
+
+func (s *djangoStep) View() string {
+	st := s.env.styles
+	form := s.form
+	if s.vars.focused {
+		form = s.display
+	}
+	return st.Title.Render("Django") + "\n" +
+		st.Subtitle.Render("The settings Django reads from its environment, and any variables of your own.") + "\n\n" +
+		form.View(*st) + "\n" + s.vars.View(*st)
+}
+
+func (s *djangoStep) SetSize(w, _ int) {
+	s.width = w
+	s.vars.width = w
+	if s.form != nil {
+		s.form.SetWidth(w)
+		s.display.SetWidth(w)
+	}
+	if s.vars.entry != nil {
+		s.vars.entry.SetWidth(w - 4)
+	}
+}
+
+func (s *djangoStep) Capturing() bool {
+	return s.vars.Capturing() || (s.form != nil && !s.vars.focused && s.form.Capturing())
+}
+
+func (s *djangoStep) Help() []key.Binding {
+	if s.vars.focused {
+		return s.vars.Help()
+	}
+	return []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields")),
+		tui.Keys.Toggle}
+}

@@ -1,3 +1,237 @@
 package wizard
 
-func newIntegrationsStep(e *env) step { return &stubStep{env: e, title: "Integrations"} }
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
+)
+
+// integrationsStep asks for the optional services: Twilio (whose secrets it checks in
+// Parameter Store), the S3 bucket and the CloudFront distribution.
+type integrationsStep struct {
+	env   *env
+	ctx   context.Context
+	form  *tui.Form
+	width int
+
+	checkID    int64           // the existence check waited for; 0 when none runs
+	checkedFor []string        // the parameter names of the last check
+	found      map[string]bool // its answer: name → exists
+	checkErr   error           // its failure
+}
+
+func newIntegrationsStep(e *env) *integrationsStep { return &integrationsStep{env: e} }
+
+func (s *integrationsStep) Title() string { return "Integrations" }
+
+const (
+	fieldTwilio     = "enable_twilio"
+	fieldBucket     = "s3_bucket_name"
+	fieldCloudFront = "cloudfront_distribution_id"
+)
+
+func (s *integrationsStep) Init(ctx context.Context) tea.Cmd {
+	s.ctx = ctx
+	spec := *s.env.spec
+	twilio := &tui.Field{Key: fieldTwilio, Title: "Twilio", Kind: tui.Toggle,
+		Hint:  "Adds the Twilio account SID, auth token and phone number as secrets from Parameter Store.",
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.EnableTwilio = v == "true" }) },
+	}
+	bucket := &tui.Field{Key: fieldBucket, Title: "S3 bucket", Kind: tui.Text, Placeholder: "demo-shop-media (empty: no bucket)",
+		Hint: "Sets AWS_STORAGE_BUCKET_NAME (django-storages); the task role needs access to it. Empty: not set.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldBucket, false, func(x *model.Spec) { x.S3BucketName = strings.TrimSpace(v) })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.S3BucketName = strings.TrimSpace(v) }) },
+	}
+	cloudFront := &tui.Field{Key: fieldCloudFront, Title: "CloudFront distribution", Kind: tui.Text, Placeholder: "E1234567890ABC (empty: none)",
+		Hint: "Sets CLOUDFRONT_DISTRIBUTION_ID, e.g. for cache invalidations from the app. Empty: not set.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldCloudFront, false, func(x *model.Spec) { x.CloudFrontDistributionID = strings.TrimSpace(v) })
+		},
+		OnSet: func(v string) {
+			s.env.update(func(x *model.Spec) { x.CloudFrontDistributionID = strings.TrimSpace(v) })
+		},
+	}
+	twilio.SetValue(boolText(spec.EnableTwilio))
+	bucket.SetValue(spec.S3BucketName)
+	cloudFront.SetValue(spec.CloudFrontDistributionID)
+	wrapValidators(func() int { return s.width }, twilio, bucket, cloudFront)
+	s.form = tui.NewForm(twilio, bucket, cloudFront)
+	s.form.SetWidth(s.width)
+	s.checkID, s.checkedFor, s.found, s.checkErr = 0, nil, nil, nil // the prefix may have changed
+	s.refresh()
+	return s.Connected()
+}
+
+// twilioSecrets are the secrets enable_twilio adds, with the parameters they are read
+// from (secrets_from_parameter_store may point one elsewhere).
+func twilioSecrets(spec model.Spec) []model.SecretRef {
+	off, on := spec, spec
+	off.EnableTwilio, on.EnableTwilio = false, true
+	base := map[string]bool{}
+	for _, r := range model.RequiredSecrets(off) {
+		base[r.Name] = true
+	}
+	from := model.ContainerSecrets(on)
+	var refs []model.SecretRef
+	for _, r := range model.RequiredSecrets(on) {
+		if !base[r.Name] {
+			refs = append(refs, model.SecretRef{Name: r.Name, ValueFrom: from[r.Name]})
+		}
+	}
+	return refs
+}
+
+func (s *integrationsStep) Connected() tea.Cmd { return s.maybeCheck() }
+
+// Form is the step's questions, for the accessible mode.
+func (s *integrationsStep) Form() *tui.Form { return s.form }
+
+// maybeCheck asks Parameter Store whether Twilio's parameters exist, when Twilio is on
+// and they were not checked yet.
+func (s *integrationsStep) maybeCheck() tea.Cmd {
+	cloud := s.env.cloud()
+	if cloud == nil || s.form == nil || !s.form.Field(fieldTwilio).On() || s.checkID != 0 {
+		return nil
+	}
+	var names []string
+	for _, r := range twilioSecrets(*s.env.spec) {
+		names = append(names, r.ValueFrom)
+	}
+	if slices.Equal(names, s.checkedFor) && s.checkErr == nil {
+		return nil
+	}
+	s.checkedFor, s.found, s.checkErr = names, nil, nil
+	s.checkID = tui.NewID()
+	return tui.Call(s.ctx, s.checkID, func(ctx context.Context) (map[string]bool, error) {
+		return cloud.Parameters.Exist(ctx, names)
+	})
+}
+
+func (s *integrationsStep) Update(msg tea.Msg) tea.Cmd {
+	defer s.refresh()
+	switch msg := msg.(type) {
+	case tui.Result[map[string]bool]:
+		if msg.ID != s.checkID {
+			return nil // a check of names no longer asked about
+		}
+		s.checkID = 0
+		s.found, s.checkErr = msg.Value, msg.Err
+		return nil
+	case tui.FormDoneMsg:
+		if stepBlocked(*s.env.spec, fieldTwilio, fieldBucket, fieldCloudFront) {
+			return nil
+		}
+		return stepDone
+	case tea.KeyPressMsg:
+		if key.Matches(msg, tui.Keys.Retry) && s.form.Field(fieldTwilio).On() && s.env.cloud() != nil {
+			s.checkID, s.checkedFor = 0, nil
+			return s.maybeCheck()
+		}
+	}
+	cmd := s.form.Update(msg)
+	return tea.Batch(cmd, s.maybeCheck())
+}
+
+// refresh shows the model's warnings in place.
+func (s *integrationsStep) refresh() {
+	s.form.Field(fieldCloudFront).Status = warnStatus(s.env.styles, fieldWarning(*s.env.spec, fieldCloudFront), s.width)
+}
+
+// twilioStatus lists Twilio's secrets, each found, missing or not checked, with what to
+// do about it; it draws the spinner while the check runs.
+func (s *integrationsStep) twilioStatus() (string, bool) {
+	if !s.form.Field(fieldTwilio).On() {
+		return "", false
+	}
+	refs := twilioSecrets(*s.env.spec)
+	cloud := s.env.cloud()
+	lines := []string{fmt.Sprintf("Adds %d secrets, read from Parameter Store when the task starts:", len(refs))}
+	missing := 0
+	nameWidth, fromWidth := 0, 0
+	for _, r := range refs {
+		nameWidth, fromWidth = max(nameWidth, len(r.Name)), max(fromWidth, len(r.ValueFrom))
+	}
+	var rows []string
+	for _, r := range refs {
+		state := "not checked"
+		switch {
+		case s.env.connecting():
+			state = "checked once AWS is connected"
+		case cloud == nil:
+			state = "not checked (offline)"
+		case s.checkID != 0:
+			state = s.env.spin() + " checking"
+		case s.checkErr != nil:
+			state = "not checked"
+		case s.found == nil:
+		case strings.HasPrefix(r.ValueFrom, "arn:") && !strings.Contains(r.ValueFrom, ":ssm:"):
+			state = "not a parameter: not checked"
+		default:
+			if exists, ok := s.found[r.ValueFrom]; ok && exists {
+				state = "✓ found"
+			} else if ok {
+				state = "✗ missing"
+				missing++
+			}
+		}
+		rows = append(rows, ansi.Truncate(fmt.Sprintf("  %-*s  %-*s  %s", nameWidth, r.Name, fromWidth, r.ValueFrom, state), max(20, s.width-6), "…"))
+	}
+	var notes []string
+	var errLine bool
+	switch {
+	case s.env.connecting():
+	case cloud == nil:
+		notes = append(notes, "Offline: make sure these parameters exist before the task starts; the Secrets step can create them once connected.")
+	case s.checkErr != nil:
+		notes = append(notes, "✗ "+errorLine(s.checkErr)+" · ctrl+r retries")
+		errLine = true
+	case missing > 0:
+		notes = append(notes, fmt.Sprintf("%s: the task cannot start without them. Create them in the Secrets step (esc goes back) · ctrl+r checks again.",
+			plural(missing, "parameter")+" missing"))
+		errLine = true
+	}
+	lines[0] = wrapStatus(lines[0], s.width)
+	lines = append(lines, rows...)
+	for _, n := range notes {
+		lines = append(lines, wrapStatus(n, s.width))
+	}
+	return strings.Join(lines, "\n    "), errLine
+}
+
+func (s *integrationsStep) View() string {
+	st := s.env.styles
+	tw := s.form.Field(fieldTwilio)
+	tw.Status, tw.StatusIsErr = s.twilioStatus()
+	return st.Title.Render("Integrations") + "\n" +
+		st.Subtitle.Render("Optional services the app talks to; each one only adds settings to the container.") + "\n\n" +
+		s.form.View(*st)
+}
+
+func (s *integrationsStep) SetSize(w, _ int) {
+	s.width = w
+	if s.form != nil {
+		s.form.SetWidth(w)
+		s.refresh()
+	}
+}
+
+func (s *integrationsStep) Capturing() bool { return s.form != nil && s.form.Capturing() }
+
+func (s *integrationsStep) Help() []key.Binding {
+	h := []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields")),
+		tui.Keys.Toggle}
+	if s.form != nil && s.form.Field(fieldTwilio).On() && s.env.cloud() != nil {
+		h = append(h, tui.Keys.Retry)
+	}
+	return h
+}

@@ -2,9 +2,19 @@ package wizard
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/model/taskdef"
+	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
 // taskDefinitions is what the review and act steps ask of ECS.
@@ -15,4 +25,415 @@ type taskDefinitions interface {
 	Services(ctx context.Context, cluster string) ([]aws.Service, error)
 }
 
-func newReviewStep(e *env) step { return &stubStep{env: e, title: "Review"} }
+// The review's tabs, in the order they are shown.
+const (
+	tabJSON = iota
+	tabTFVars
+	tabModule
+	tabResource
+	tabDiff
+	reviewTabCount
+)
+
+var reviewTabNames = [reviewTabCount]string{"ECS JSON", "tfvars", "module block", "resource HCL", "diff"}
+
+// reviewStep shows what the answers make: the validation summary, the task definition
+// in every form ecswiz writes, and the diff against the live latest revision.
+type reviewStep struct {
+	env *env
+	ctx context.Context
+
+	findings model.Findings
+	region   string
+	td       taskdef.TaskDefinition
+	buildErr error
+
+	// texts are the tabs' contents exactly as the model functions return them; notes
+	// stand in for a tab that cannot be drawn (no Region).
+	texts [reviewTabCount]string
+	notes [reviewTabCount]string
+	tab   int
+	vp    viewport.Model
+
+	diff reviewDiff
+
+	blocked    bool      // Enter was pressed while errors remain: list them all
+	regionForm *tui.Form // typing aws_region (ctrl+e)
+
+	width, height int
+}
+
+// reviewDiff is the comparison with the live latest revision of the family.
+type reviewDiff struct {
+	id        int64
+	loading   bool
+	family    string
+	note      string // why there is no diff (offline, no Region, connecting)
+	err       error
+	live      string // FAMILY:REV compared with
+	newFamily bool
+	text      string // the unified diff; "" when the same
+}
+
+func newReviewStep(e *env) *reviewStep {
+	vp := viewport.New()
+	vp.SoftWrap = true
+	return &reviewStep{env: e, vp: vp}
+}
+
+func (s *reviewStep) Title() string { return "Review" }
+
+func (s *reviewStep) Init(ctx context.Context) tea.Cmd {
+	s.ctx = ctx
+	s.blocked = false
+	s.regionForm = nil
+	return s.reload()
+}
+
+func (s *reviewStep) Connected() tea.Cmd { return s.reload() }
+
+// reload renders the spec again and starts the diff.
+func (s *reviewStep) reload() tea.Cmd {
+	spec := *s.env.spec
+	s.findings = model.Validate(spec)
+	s.region = reviewRegion(s.env)
+	s.notes = [reviewTabCount]string{}
+	s.texts = [reviewTabCount]string{}
+	s.texts[tabTFVars] = string(model.FormatTFVars(spec))
+	s.texts[tabModule] = string(model.FormatModule(spec, model.DefaultModuleSource))
+	s.td, s.buildErr = model.Build(spec, s.region)
+	if s.region == "" {
+		s.notes[tabJSON], s.notes[tabResource] = reviewNoRegionHelp(), reviewNoRegionHelp()
+	} else {
+		if s.buildErr == nil {
+			s.texts[tabJSON] = string(model.RenderJSON(s.td))
+		} else {
+			s.notes[tabJSON] = errorLine(s.buildErr)
+		}
+		if res, err := model.FormatResource(spec, s.region); err == nil {
+			s.texts[tabResource] = string(res)
+		} else {
+			s.notes[tabResource] = errorLine(err)
+		}
+	}
+	cmd := s.startDiff()
+	s.layout()
+	s.vp.GotoTop()
+	return cmd
+}
+
+// startDiff reads the latest revision of the family, when there is an AWS to ask.
+func (s *reviewStep) startDiff() tea.Cmd {
+	s.diff = reviewDiff{family: s.env.spec.Family()}
+	cloud := s.env.cloud()
+	switch {
+	case s.env.connecting():
+		s.diff.note = "The diff loads once the AWS session is ready."
+		return nil
+	case cloud == nil:
+		s.diff.note = "diff not available offline: there is no AWS session to read the registered revision from. Registering is off too; exporting and saving work."
+		return nil
+	case s.region == "":
+		s.diff.note = reviewNoRegionHelp()
+		return nil
+	case s.buildErr != nil:
+		s.diff.note = errorLine(s.buildErr)
+		return nil
+	}
+	s.diff.id, s.diff.loading = tui.NewID(), true
+	family := s.diff.family
+	return tui.Call(stepContext(s.ctx), s.diff.id, func(ctx context.Context) ([]byte, error) {
+		return cloud.TaskDefs.DescribeTaskDefinition(ctx, family)
+	})
+}
+
+func (s *reviewStep) diffLoaded(live []byte, err error) {
+	d := &s.diff
+	d.loading = false
+	d.live = d.family
+	switch {
+	case isNotFound(err):
+		d.newFamily = true
+		live = nil
+	case err != nil:
+		d.err = err
+		return
+	default:
+		reg, err := actDescribedRevision(live)
+		if err != nil {
+			d.err = err
+			return
+		}
+		d.live = actRef(reg)
+	}
+	d.text, d.err = model.DiffTaskDefinitions(d.live, live, specDocName, []byte(s.texts[tabJSON]))
+}
+
+func (s *reviewStep) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tui.Result[[]byte]:
+		if msg.ID != s.diff.id {
+			return nil
+		}
+		s.diffLoaded(msg.Value, msg.Err)
+		s.layout()
+		return nil
+	case tui.FormDoneMsg:
+		if s.regionForm == nil {
+			return nil
+		}
+		s.regionForm = nil
+		return s.reload()
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	}
+	if s.regionForm != nil {
+		return s.regionForm.Update(msg)
+	}
+	return nil
+}
+
+func (s *reviewStep) key(k tea.KeyPressMsg) tea.Cmd {
+	if s.regionForm != nil {
+		if key.Matches(k, tui.Keys.Back) {
+			s.regionForm = nil
+			s.layout()
+			return nil
+		}
+		cmd := s.regionForm.Update(k)
+		s.layout() // a message under the field takes a line from the viewport
+		return cmd
+	}
+	switch {
+	case key.Matches(k, tui.Keys.Next):
+		if s.findings.HasErrors() {
+			s.blocked = true
+			s.layout()
+			return nil
+		}
+		return stepDone
+	case key.Matches(k, tui.Keys.NextTab):
+		s.showTab((s.tab + 1) % reviewTabCount)
+	case key.Matches(k, tui.Keys.PrevTab):
+		s.showTab((s.tab + reviewTabCount - 1) % reviewTabCount)
+	case key.Matches(k, tui.Keys.Up):
+		s.vp.ScrollUp(1)
+	case key.Matches(k, tui.Keys.Down):
+		s.vp.ScrollDown(1)
+	case key.Matches(k, tui.Keys.PageUp):
+		s.vp.PageUp()
+	case key.Matches(k, tui.Keys.PageDown):
+		s.vp.PageDown()
+	case key.Matches(k, tui.Keys.Retry) && s.diff.err != nil:
+		cmd := s.startDiff()
+		s.layout()
+		return cmd
+	case key.Matches(k, tui.Keys.Edit):
+		s.openRegionForm()
+	}
+	return nil
+}
+
+func (s *reviewStep) showTab(i int) {
+	s.tab = i
+	s.layout()
+	s.vp.GotoTop()
+}
+
+// openRegionForm asks for aws_region: the typed fallback when the session has no Region.
+func (s *reviewStep) openRegionForm() {
+	f := &tui.Field{Key: "aws_region", Title: "aws_region", Kind: tui.Text, Placeholder: "eu-west-2",
+		Hint: "The Region the task logs to (awslogs-region). Empty uses the AWS session's Region.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, "aws_region", false, func(x *model.Spec) { x.AWSRegion = strings.TrimSpace(v) })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.AWSRegion = strings.TrimSpace(v) }) },
+	}
+	f.SetValue(s.env.spec.AWSRegion)
+	s.regionForm = tui.NewForm(f)
+	s.regionForm.SetWidth(s.width)
+	s.layout()
+}
+
+// summary is the validation summary drawn above the tabs.
+func (s *reviewStep) summary() string {
+	st := s.env.styles
+	errs, warns := s.findings.Errors(), s.findings.Warnings()
+	var head string
+	switch {
+	case s.blocked && len(errs) > 0:
+		head = st.Error.Render(fmt.Sprintf("✗ Fix %s before going on: in %s.", plural(len(errs), "error"), reviewErrorPlaces(errs)))
+	case len(errs) > 0:
+		head = st.Error.Render(fmt.Sprintf("✗ %s block registering and exporting", plural(len(errs), "error")))
+	default:
+		head = st.OK.Render("✓ The spec is valid: ready to register or export")
+	}
+	if len(warns) > 0 {
+		head += st.Muted.Render(fmt.Sprintf(" · %s (they do not block)", plural(len(warns), "warning")))
+	}
+	lines := []string{head}
+	// Findings take at most a quarter of the height, or all of it but the tabs once
+	// Enter asked for the errors.
+	limit := max(2, s.height/4)
+	if s.blocked {
+		limit = max(2, s.height-10)
+	}
+	var blocks []string
+	for _, f := range append(append(model.Findings{}, errs...), warns...) {
+		blocks = append(blocks, reviewFindingView(st, f, s.width))
+	}
+	shown, used := 0, 0
+	for shown < len(blocks) {
+		room := limit
+		if shown < len(blocks)-1 {
+			room-- // keep a line for "… N more"
+		}
+		h := lipgloss.Height(blocks[shown])
+		if used+h > room {
+			break
+		}
+		lines = append(lines, blocks[shown])
+		used += h
+		shown++
+	}
+	if rest := len(blocks) - shown; rest > 0 {
+		more := fmt.Sprintf("    … %d more", rest)
+		if len(errs) > 0 && !s.blocked {
+			more += ": press " + tui.Keys.Next.Help().Key + " to list every error"
+		}
+		lines = append(lines, st.Muted.Render(more))
+	}
+	if s.regionForm != nil {
+		lines = append(lines, "", s.regionForm.View(*st)+st.Help.Render("    "+tui.Keys.Next.Help().Key+" set · "+tui.Keys.Back.Help().Key+" cancel"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *reviewStep) tabsView() string {
+	st := s.env.styles
+	var tabs []string
+	for i, name := range reviewTabNames {
+		if i == tabDiff && s.diff.loading {
+			name += " " + s.env.spin()
+		}
+		if i == s.tab {
+			tabs = append(tabs, st.ActiveTab.Render(name))
+		} else {
+			tabs = append(tabs, st.Tab.Render(name))
+		}
+	}
+	return strings.Join(tabs, " ")
+}
+
+// header is what is above the viewport; layout sizes the viewport to the rest.
+func (s *reviewStep) header() string {
+	st := s.env.styles
+	return st.Title.Render("Review") + "\n" +
+		st.Subtitle.Render("What your answers make, in every form ecswiz writes, and what would change in ECS.") + "\n\n" +
+		s.summary() + "\n\n" + s.tabsView()
+}
+
+// layout sizes the viewport below the header and fills it with the current tab.
+func (s *reviewStep) layout() {
+	h := s.height - lipgloss.Height(s.header()) - 1 // the scroll line under it
+	s.vp.SetWidth(max(10, s.width))
+	s.vp.SetHeight(max(3, h))
+	s.vp.SetContent(s.tabContent())
+}
+
+// tabContent is the current tab drawn for the viewport: JSON and HCL plain, the diff
+// coloured.
+func (s *reviewStep) tabContent() string {
+	st := s.env.styles
+	if s.tab != tabDiff {
+		if note := s.notes[s.tab]; note != "" {
+			return st.Warning.Render(wrapWords(note, max(20, s.width)))
+		}
+		return strings.TrimSuffix(s.texts[s.tab], "\n")
+	}
+	d := s.diff
+	wrap := func(style lipgloss.Style, text string) string {
+		return style.Render(wrapWords(text, max(20, s.width)))
+	}
+	switch {
+	case d.loading:
+		return "" // drawn by View with the spinner
+	case d.note != "":
+		return wrap(st.Muted, d.note)
+	case d.err != nil:
+		return wrap(st.Error, "✗ "+errorLine(d.err)+" — press "+tui.Keys.Retry.Help().Key+" to try again.")
+	case d.newFamily:
+		return wrap(st.OK, "New family "+d.family+": nothing registered yet. Registering makes its first revision; every line is new.") +
+			"\n\n" + colourDiff(st, d.text)
+	case d.text == "":
+		return wrap(st.OK, "✓ unchanged: "+d.live+" is already this task definition. Registering would make no new revision.")
+	}
+	return wrap(st.Subtitle, "Changes from "+d.live+", the latest ACTIVE revision in "+s.env.session.Region+", to this spec:") +
+		"\n\n" + colourDiff(st, d.text)
+}
+
+// colourDiff colours a unified diff: additions, removals and hunk headers.
+func colourDiff(st *tui.Styles, diff string) string {
+	lines := strings.Split(strings.TrimSuffix(diff, "\n"), "\n")
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+			lines[i] = st.Muted.Render(l)
+		case strings.HasPrefix(l, "@@"):
+			lines[i] = st.DiffHunk.Render(l)
+		case strings.HasPrefix(l, "+"):
+			lines[i] = st.DiffAdd.Render(l)
+		case strings.HasPrefix(l, "-"):
+			lines[i] = st.DiffRemove.Render(l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *reviewStep) View() string {
+	st := s.env.styles
+	body := s.vp.View()
+	if s.tab == tabDiff && s.diff.loading {
+		body = lipgloss.PlaceVertical(s.vp.Height(), lipgloss.Top,
+			s.env.spin()+" Reading the latest revision of "+s.diff.family+"…")
+	}
+	scroll := ""
+	if !(s.vp.AtTop() && s.vp.AtBottom()) {
+		scroll = st.Muted.Render(fmt.Sprintf("%d%% · %s to scroll", int(s.vp.ScrollPercent()*100), scrollKeys()))
+	}
+	return s.header() + "\n" + body + "\n" + scroll
+}
+
+func (s *reviewStep) SetSize(w, h int) {
+	s.width, s.height = w, h
+	if s.regionForm != nil {
+		s.regionForm.SetWidth(w)
+	}
+	s.layout()
+}
+
+func (s *reviewStep) Capturing() bool { return s.regionForm != nil }
+
+func (s *reviewStep) Help() []key.Binding {
+	if s.regionForm != nil {
+		return []key.Binding{helpAs(tui.Keys.Next, "set aws_region"), helpAs(tui.Keys.Back, "cancel")}
+	}
+	b := []key.Binding{
+		tui.Keys.Next,
+		helpKeys("tabs", tui.Keys.PrevTab, tui.Keys.NextTab),
+		key.NewBinding(key.WithHelp(scrollKeys(), "scroll")),
+	}
+	if s.diff.err != nil {
+		b = append(b, helpAs(tui.Keys.Retry, "retry the diff"))
+	}
+	if s.region == "" || slices.ContainsFunc(s.findings, func(f model.Finding) bool { return f.Field == "aws_region" }) {
+		b = append(b, helpAs(tui.Keys.Edit, "set aws_region"))
+	}
+	return b
+}
+
+// scrollKeys names the keys that scroll: "↑/↓ pgup/pgdn".
+func scrollKeys() string {
+	k := func(b key.Binding) string { return b.Help().Key }
+	return k(tui.Keys.Up) + "/" + k(tui.Keys.Down) + " " + k(tui.Keys.PageUp) + "/" + k(tui.Keys.PageDown)
+}

@@ -2,12 +2,20 @@ package wizard
 
 import (
 	"context"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
 // logGroups is what the runtime step asks of CloudWatch Logs.
 type logGroups interface {
+	Groups(ctx context.Context, prefix string) ([]string, error)
 	GroupExists(ctx context.Context, name string) (bool, error)
 	CreateGroup(ctx context.Context, name string, retentionDays int32) error
 }
@@ -17,4 +25,523 @@ type roleLister interface {
 	TaskRoles(ctx context.Context) ([]aws.Role, error)
 }
 
-func newRuntimeStep(e *env) step { return &stubStep{env: e, title: "Runtime"} }
+func newRuntimeStep(e *env) step { return newRuntime(e) }
+
+// The runtime step's fields.
+const (
+	fieldLogGroup      = "log_group_name"
+	fieldStreamPrefix  = "log_stream_prefix"
+	fieldExecutionRole = "execution_role_arn"
+	fieldTaskRole      = "task_role_arn"
+	fieldCommand       = "container_command"
+)
+
+// The step's sections, top to bottom: the fields of a form, the storage editor, then
+// the command (a form of one field).
+const (
+	sectionFields = iota
+	sectionStorage
+	sectionCommand
+)
+
+// runtimeStep asks where the logs go, which roles the task uses, its volumes and mount
+// points, and the command the container runs.
+type runtimeStep struct {
+	env    *env
+	ctx    context.Context
+	width  int
+	height int
+
+	section int
+	form    *tui.Form // log group, stream prefix, roles
+	command *tui.Form // the command
+
+	logs    logGroupState
+	roles   roleState
+	storage storageEditor
+}
+
+func newRuntime(e *env) *runtimeStep {
+	s := &runtimeStep{env: e, width: 98, height: 24}
+	s.storage.step = s
+	return s
+}
+
+func (s *runtimeStep) Title() string { return "Runtime" }
+
+// runtimeFormDone is a form's FormDoneMsg, told apart by the form that sent it.
+type runtimeFormDone struct{ form int }
+
+const (
+	doneFields = iota
+	doneCommand
+	doneEntry
+)
+
+// tagDone turns the FormDoneMsg cmd may yield into a runtimeFormDone for form.
+func tagDone(cmd tea.Cmd, form int) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if _, ok := msg.(tui.FormDoneMsg); ok {
+			return runtimeFormDone{form: form}
+		}
+		return msg
+	}
+}
+
+func (s *runtimeStep) Init(ctx context.Context) tea.Cmd {
+	s.ctx = ctx
+	spec := *s.env.spec
+	s.logs = logGroupState{exists: map[string]bool{}}
+	s.roles = roleState{}
+	s.storage.reset()
+
+	logGroup := &tui.Field{Key: fieldLogGroup, Title: "Log group", Kind: tui.Choice, Other: true, Window: 6,
+		Placeholder: "/ecs/APP-ENV",
+		Hint:        "awslogs sends the container's output here; one group per app and environment.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldLogGroup, true, func(x *model.Spec) { x.LogGroupName = v })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.LogGroupName = strings.TrimSpace(v) }) },
+	}
+	prefix := &tui.Field{Key: fieldStreamPrefix, Title: "Stream prefix", Kind: tui.Text, Placeholder: "ecs",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldStreamPrefix, true, func(x *model.Spec) { x.LogStreamPrefix = strings.TrimSpace(v) })
+		},
+		OnSet: func(v string) {
+			s.env.update(func(x *model.Spec) { x.LogStreamPrefix = strings.TrimSpace(v) })
+		},
+	}
+	execRole := &tui.Field{Key: fieldExecutionRole, Title: "Execution role", Kind: tui.Choice, Other: true, Window: 6,
+		Placeholder: "arn:aws:iam::ACCOUNT:role/NAME",
+		Hint:        "Used by ECS to start the task: it pulls the image, writes the logs and reads the secrets.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldExecutionRole, true, func(x *model.Spec) { x.ExecutionRoleARN = v })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.ExecutionRoleARN = v }) },
+	}
+	taskRole := &tui.Field{Key: fieldTaskRole, Title: "Task role", Kind: tui.Choice, Other: true, Window: 6,
+		Placeholder: "empty for none, or arn:aws:iam::ACCOUNT:role/NAME",
+		Hint:        "What the app itself may call (S3, SES…) with its AWS SDK; none if it calls no AWS API.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldTaskRole, false, func(x *model.Spec) { x.TaskRoleARN = v })
+		},
+		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.TaskRoleARN = v }) },
+	}
+	group := spec.LogGroupName
+	if group == "" {
+		group = defaultLogGroup(spec)
+	}
+	logGroup.SetValue(group)
+	if spec.LogStreamPrefix == "" {
+		prefix.SetValue("ecs")
+	} else {
+		prefix.SetValue(spec.LogStreamPrefix)
+	}
+	execRole.SetValue(spec.ExecutionRoleARN)
+	taskRole.SetValue(spec.TaskRoleARN)
+	s.form = tui.NewForm(logGroup, prefix, execRole, taskRole)
+
+	cmdField := &tui.Field{Key: fieldCommand, Title: "Command", Kind: tui.Text,
+		Placeholder: "empty: the image's CMD runs, e.g. gunicorn config.wsgi --bind 0.0.0.0:8000",
+		Hint:        "Typed like a shell line and split into arguments (quotes respected); no shell runs it.",
+		Validate: func(v string) error {
+			args, err := splitCommand(v)
+			if err != nil {
+				return err
+			}
+			return fieldError(*s.env.spec, fieldCommand, false, func(x *model.Spec) { x.ContainerCommand = args })
+		},
+		OnSet: func(v string) {
+			if args, err := splitCommand(v); err == nil {
+				s.env.update(func(x *model.Spec) { x.ContainerCommand = args })
+			}
+		},
+	}
+	cmdField.SetValue(joinCommand(spec.ContainerCommand))
+	s.command = tui.NewForm(cmdField)
+	s.section = sectionFields
+	s.SetSize(s.width, s.height)
+	s.rebuildLogOptions()
+	s.refresh()
+	return s.Connected()
+}
+
+// defaultLogGroup is the group the seed's module expects: /ecs/APP-ENV.
+func defaultLogGroup(spec model.Spec) string {
+	if spec.AppName == "" || spec.Environment == "" {
+		return ""
+	}
+	return "/ecs/" + spec.Family()
+}
+
+func (s *runtimeStep) Connected() tea.Cmd {
+	if s.form == nil {
+		return nil
+	}
+	cmds := []tea.Cmd{s.loadGroups(), s.loadRoles()}
+	s.refresh()
+	return tea.Batch(cmds...)
+}
+
+func (s *runtimeStep) Update(msg tea.Msg) tea.Cmd {
+	if s.form == nil {
+		return nil
+	}
+	cmd := s.update(msg)
+	s.refresh()
+	return cmd
+}
+
+func (s *runtimeStep) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tui.Result[[]string]:
+		return s.groupsLoaded(msg)
+	case tui.Result[groupCheck]:
+		s.groupChecked(msg)
+		return nil
+	case tui.Result[groupCreated]:
+		s.groupCreated(msg)
+		return nil
+	case tui.Result[[]aws.Role]:
+		s.rolesLoaded(msg)
+		return nil
+	case runtimeFormDone:
+		switch msg.form {
+		case doneFields:
+			s.section = sectionStorage
+			return s.maybeCheckGroup()
+		case doneCommand:
+			return s.finish()
+		case doneEntry:
+			s.storage.accept()
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	}
+	// Anything else (a paste, the input's own messages) goes where the person types.
+	switch {
+	case s.logs.dialog != nil:
+		return s.logs.dialog.Update(msg)
+	case s.storage.entry != nil:
+		return s.storage.entry.form.Update(msg)
+	case s.section == sectionFields:
+		return s.form.Update(msg)
+	case s.section == sectionCommand:
+		return s.command.Update(msg)
+	}
+	return nil
+}
+
+func (s *runtimeStep) key(k tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case s.logs.dialog != nil:
+		return s.createDialogKey(k)
+	case s.storage.entry != nil || s.storage.confirm:
+		return s.storage.key(k)
+	case key.Matches(k, tui.Keys.Create) && s.canCreateGroup():
+		s.openCreateDialog()
+		return nil
+	case key.Matches(k, tui.Keys.Retry):
+		if cmd := s.retry(); cmd != nil {
+			return cmd
+		}
+	}
+	switch s.section {
+	case sectionStorage:
+		return s.storage.key(k)
+	case sectionCommand:
+		if key.Matches(k, tui.Keys.PrevField) {
+			s.section = sectionStorage
+			return nil
+		}
+		return tagDone(s.command.Update(k), doneCommand)
+	}
+	// The fields: Tab (or ↓ where it means "next field") on the last one moves on to the
+	// storage once every field is valid, as Enter does.
+	if fl := s.form.Focused(); fl != nil && fl.Key == fieldTaskRole && key.Matches(k, tui.Keys.NextField) &&
+		(!key.Matches(k, tui.Keys.Down) || !listShown(s.form, fl)) {
+		if s.form.Validate() {
+			s.form.Commit()
+			s.section = sectionStorage
+		}
+		return s.maybeCheckGroup()
+	}
+	before := s.form.Focused()
+	cmd := tagDone(s.form.Update(k), doneFields)
+	if s.form.Focused() != before {
+		return tea.Batch(cmd, s.maybeCheckGroup())
+	}
+	return cmd
+}
+
+// listShown reports whether fl, the focused field of f, shows a list whose cursor ↑ and
+// ↓ move (rather than moving between fields).
+func listShown(f *tui.Form, fl *tui.Field) bool {
+	return fl.Kind == tui.Choice && len(fl.Options) > 0 && !f.Capturing()
+}
+
+// finish completes the step when none of its fields has a blocking finding, and shows
+// the first one otherwise.
+func (s *runtimeStep) finish() tea.Cmd {
+	spec := *s.env.spec
+	noChange := func(*model.Spec) {}
+	for _, c := range []struct {
+		field    string
+		required bool
+	}{
+		{fieldLogGroup, true}, {fieldStreamPrefix, true}, {fieldExecutionRole, true}, {fieldTaskRole, false},
+		{"volumes", false}, {"mount_points", false}, {fieldCommand, false},
+	} {
+		err := fieldError(spec, c.field, c.required, noChange)
+		if err == nil {
+			continue
+		}
+		switch c.field {
+		case "volumes", "mount_points":
+			s.section = sectionStorage
+			s.storage.note, s.storage.noteIsErr = err.Error(), true
+		case fieldCommand:
+			s.section = sectionCommand
+			s.command.Fields[0].SetErr(err)
+		default:
+			s.section = sectionFields
+			s.form.FocusKey(c.field)
+			s.form.Field(c.field).SetErr(err)
+		}
+		return nil
+	}
+	return stepDone
+}
+
+func (s *runtimeStep) retry() tea.Cmd {
+	var cmds []tea.Cmd
+	if s.logs.listErr != nil {
+		cmds = append(cmds, s.loadGroups())
+	}
+	if s.logs.checkErr != nil {
+		s.logs.checkErr, s.logs.checkErrName = nil, ""
+		cmds = append(cmds, s.maybeCheckGroup())
+	}
+	if s.roles.err != nil {
+		cmds = append(cmds, s.loadRoles())
+	}
+	if len(cmds) == 0 {
+		return nil
+	}
+	return tea.Batch(cmds...)
+}
+
+// refresh brings the status lines up to date with what is known.
+func (s *runtimeStep) refresh() {
+	s.refreshLogStatus()
+	s.refreshRoleStatus()
+	s.refreshStreamHint()
+	s.refreshCommandStatus()
+}
+
+func (s *runtimeStep) refreshStreamHint() {
+	f := s.form.Field(fieldStreamPrefix)
+	prefix := strings.TrimSpace(f.Value())
+	if prefix == "" {
+		prefix = "PREFIX"
+	}
+	container := s.env.spec.ContainerName
+	if container == "" {
+		container = "CONTAINER"
+	}
+	f.Hint = "Log streams are PREFIX/CONTAINER/TASK_ID: here " + prefix + "/" + container + "/TASK_ID."
+}
+
+func (s *runtimeStep) View() string {
+	s.refresh()
+	st := s.env.styles
+	head := st.Title.Render("Runtime") + "\n" +
+		st.Subtitle.Render("Where the logs go, the roles the task runs with, its storage and its command.") + "\n\n"
+	switch {
+	case s.logs.dialog != nil:
+		return head + s.createDialogView()
+	case s.storage.entry != nil:
+		return head + s.storage.entryView()
+	}
+	var parts []string
+	var focus int
+	for i, part := range []struct {
+		section int
+		view    func() string
+	}{
+		{sectionFields, func() string { return formView(s.form, *st, s.section == sectionFields, true) }},
+		{sectionStorage, func() string { return s.storage.view(s.section == sectionStorage) }},
+		{sectionCommand, func() string { return formView(s.command, *st, s.section == sectionCommand, false) }},
+	} {
+		if part.section == s.section {
+			focus = i
+		}
+		parts = append(parts, strings.TrimRight(part.view(), "\n"))
+	}
+	return head + fitSections(parts, focus, s.height-3)
+}
+
+// fitSections joins the sections with a blank line between them and, when they are
+// taller than height, drops lines above the focused section until its end shows.
+func fitSections(parts []string, focus, height int) string {
+	var lines []string
+	var start, end int
+	for i, p := range parts {
+		if i > 0 {
+			lines = append(lines, "")
+		}
+		if i == focus {
+			start = len(lines)
+		}
+		lines = append(lines, strings.Split(p, "\n")...)
+		if i == focus {
+			end = len(lines)
+		}
+	}
+	if height > 0 && len(lines) > height {
+		skip := min(start, max(0, end-height))
+		lines = lines[skip:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// formView draws f, or when it is not the active part of the step, each field as one
+// line (with its error, and its status when statuses is set or it is a failure), the
+// way a form draws the fields it does not focus.
+func formView(f *tui.Form, st tui.Styles, active, statuses bool) string {
+	if active {
+		return f.View(st)
+	}
+	var b strings.Builder
+	for _, fl := range f.Fields {
+		if fl.Visible != nil && !fl.Visible() {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		v := fl.Value()
+		switch fl.Kind {
+		case tui.Toggle:
+			v = map[bool]string{true: "yes", false: "no"}[fl.On()]
+		case tui.Choice:
+			for _, o := range fl.Options {
+				if o.Value != v {
+					continue
+				}
+				if o.Label != "" {
+					v = o.Label
+				}
+				if o.Note != "" {
+					v += "  " + st.Muted.Render(o.Note)
+				}
+				break
+			}
+		}
+		if v == "" {
+			v = st.Muted.Render("—")
+		}
+		b.WriteString(st.Label.Render("  "+fl.Title) + "  " + st.Value.Render(v) + "\n")
+		if fl.Status != "" && (statuses || fl.StatusIsErr) {
+			style := st.Muted
+			if fl.StatusIsErr {
+				style = st.Error
+			}
+			b.WriteString(style.Render("    "+fl.Status) + "\n")
+		}
+		if err := fl.Err(); err != nil {
+			b.WriteString(st.Error.Render("    ✗ "+err.Error()) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// keyName is how the help writes a binding's key ("ctrl+n").
+func keyName(b key.Binding) string { return b.Help().Key }
+
+// fit shortens text to the step's width less indent, with an ellipsis.
+func (s *runtimeStep) fit(text string, indent int) string {
+	return ansi.Truncate(text, max(20, s.width-indent), "…")
+}
+
+// status fits a field's status line under it (indented by 4): a failure is wrapped, so
+// its hint and the way on stay readable; anything else is shortened.
+func (s *runtimeStep) status(text string, isErr bool) string {
+	if !isErr {
+		return s.fit(text, 4)
+	}
+	return s.wrap(text, 4)
+}
+
+// wrap breaks text at the step's width, indenting the lines after the first by indent.
+func (s *runtimeStep) wrap(text string, indent int) string {
+	return strings.ReplaceAll(ansi.Wrap(text, max(20, s.width-indent), ""), "\n", "\n"+strings.Repeat(" ", indent))
+}
+
+func (s *runtimeStep) SetSize(w, h int) {
+	resized := w > 0 && w != s.width
+	if w > 0 {
+		s.width = w
+	}
+	if h > 0 {
+		s.height = h
+	}
+	if s.form != nil {
+		s.form.SetWidth(s.width)
+		s.command.SetWidth(s.width)
+		if resized {
+			s.rebuildRoleOptions() // the notes are cut to the width
+		}
+	}
+	if s.storage.entry != nil {
+		s.storage.entry.form.SetWidth(s.width - 4)
+	}
+}
+
+func (s *runtimeStep) Capturing() bool {
+	switch {
+	case s.form == nil:
+		return false
+	case s.logs.dialog != nil, s.storage.entry != nil, s.storage.confirm:
+		return true
+	case s.section == sectionFields:
+		return s.form.Capturing()
+	}
+	return false
+}
+
+func (s *runtimeStep) Help() []key.Binding {
+	if s.form == nil {
+		return []key.Binding{tui.Keys.Next}
+	}
+	save := key.NewBinding(key.WithHelp(tui.Keys.Next.Help().Key, "create"))
+	cancel := key.NewBinding(key.WithHelp(tui.Keys.Back.Help().Key, "cancel"))
+	fields := key.NewBinding(key.WithHelp("tab/shift+tab", "fields")) // as the application step says it
+	switch {
+	case s.logs.dialog != nil:
+		return []key.Binding{tui.Keys.Up, tui.Keys.Down, save, cancel}
+	case s.storage.confirm:
+		return []key.Binding{tui.Keys.Yes, tui.Keys.No}
+	case s.storage.entry != nil:
+		save = key.NewBinding(key.WithHelp(tui.Keys.Next.Help().Key, "next/save"))
+		return []key.Binding{save, fields, tui.Keys.Toggle, cancel}
+	}
+	// ctrl+t is said under every list that takes a typed value; the line stays short
+	// enough for the wizard's own keys.
+	out := []key.Binding{tui.Keys.Next, fields}
+	if s.section == sectionStorage {
+		out = []key.Binding{tui.Keys.Add, tui.Keys.Edit, tui.Keys.Delete, tui.Keys.Next}
+	}
+	if s.canCreateGroup() {
+		out = append(out, tui.Keys.Create)
+	}
+	if s.logs.listErr != nil || s.logs.checkErr != nil || s.roles.err != nil {
+		out = append(out, tui.Keys.Retry)
+	}
+	return out
+}

@@ -1,3 +1,309 @@
 package wizard
 
-func newSizingStep(e *env) step { return &stubStep{env: e, title: "Sizing"} }
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
+)
+
+// sizingStep asks for the task's CPU, memory and architecture, offering only the pairs
+// Fargate accepts, and prices the choice.
+type sizingStep struct {
+	env    *env
+	form   *tui.Form
+	width  int
+	height int
+
+	// answered is set once the person changed or accepted a size here: from then on the
+	// environment's preset no longer replaces the spec's size.
+	answered bool
+}
+
+func newSizingStep(e *env) *sizingStep { return &sizingStep{env: e} }
+
+func (s *sizingStep) Title() string { return "Sizing" }
+
+// Field keys of the sizing step; fieldTasks is not a spec variable.
+const (
+	fieldCPU   = "task_cpu"
+	fieldMem   = "task_memory"
+	fieldArch  = "cpu_architecture"
+	fieldTasks = "estimate_tasks"
+)
+
+// defaultEstimateTasks is the task count the estimate starts with.
+const defaultEstimateTasks = "2"
+
+func (s *sizingStep) Init(context.Context) tea.Cmd {
+	spec := *s.env.spec
+	size, archValue := s.startingSize(spec)
+
+	cpuOpts := make([]tui.Option, 0, len(model.FargateCPUs()))
+	for _, c := range model.FargateCPUs() {
+		mems := model.ValidMemories(c)
+		cpuOpts = append(cpuOpts, tui.Option{Value: strconv.Itoa(c), Note: fmt.Sprintf("%s vCPU · %s to %s GiB memory",
+			vcpuText(c), vcpuText(mems[0]), vcpuText(mems[len(mems)-1]))})
+	}
+	cpu := &tui.Field{Key: fieldCPU, Title: "CPU", Kind: tui.Choice, Options: cpuOpts,
+		Hint: "1024 units = 1 vCPU. The memory list below holds only the sizes Fargate allows with it.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldCPU, true, func(x *model.Spec) { x.TaskCPU = v })
+		},
+		OnSet: s.setCPU,
+	}
+	mem := &tui.Field{Key: fieldMem, Title: "Memory", Kind: tui.Choice,
+		Hint: "The container is stopped if it uses more. Django with 2-4 gunicorn workers needs about 1 GiB.",
+		Validate: func(v string) error {
+			c := s.form.Field(fieldCPU).Value()
+			return fieldError(*s.env.spec, fieldMem, true, func(x *model.Spec) { x.TaskCPU, x.TaskMemory = c, v })
+		},
+		OnSet: func(v string) {
+			s.answered = true
+			s.env.update(func(x *model.Spec) { x.TaskMemory = v })
+		},
+	}
+	arch := &tui.Field{Key: fieldArch, Title: "Architecture", Kind: tui.Choice,
+		Hint: "ARM64 (Graviton) is ~20% cheaper but needs an image built for linux/arm64 (or multi-arch).",
+		Options: []tui.Option{
+			{Value: model.ArchX86_64, Note: "Intel/AMD: runs any linux/amd64 image"},
+			{Value: model.ArchARM64, Note: "Graviton: ~20% cheaper, needs an arm64 image"},
+		},
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, fieldArch, true, func(x *model.Spec) { x.CPUArchitecture = v })
+		},
+		OnSet: func(v string) {
+			s.answered = true
+			s.env.update(func(x *model.Spec) { x.CPUArchitecture = v })
+		},
+	}
+	tasks := &tui.Field{Key: fieldTasks, Title: "Tasks to estimate", Kind: tui.Text, Placeholder: defaultEstimateTasks,
+		Hint:     "Only multiplies the estimate below (e.g. the service's desired count); it is not saved.",
+		Validate: func(v string) error { _, err := estimateTasks(v); return err },
+	}
+	if old := s.form; old != nil {
+		tasks.SetValue(old.Field(fieldTasks).Value()) // kept while the wizard runs
+	} else {
+		tasks.SetValue(defaultEstimateTasks)
+	}
+
+	cpu.SetValue(strconv.Itoa(size.CPU))
+	mem.SetOptions(memoryOptions(size.CPU))
+	mem.SetValue(strconv.Itoa(size.Memory))
+	arch.SetValue(archValue)
+	wrapValidators(func() int { return s.width }, cpu, mem, arch, tasks)
+	s.form = tui.NewForm(cpu, mem, arch, tasks)
+	s.form.SetWidth(s.width)
+	s.refresh()
+	return nil
+}
+
+// startingSize is the size the lists open on: the environment's preset while the spec
+// holds the variables' defaults and nothing was answered here, else the spec's own
+// size, moved to the nearest valid one when the spec's is not (a file may hold any).
+func (s *sizingStep) startingSize(spec model.Spec) (model.Size, string) {
+	def := model.NewSpec()
+	arch := spec.CPUArchitecture
+	for _, a := range []string{model.ArchX86_64, model.ArchARM64} {
+		if strings.EqualFold(strings.ReplaceAll(arch, "-", "_"), a) {
+			arch = a
+		}
+	}
+	if strings.EqualFold(arch, "amd64") {
+		arch = model.ArchX86_64
+	}
+	if !s.answered && !s.env.prefilled && spec.TaskCPU == def.TaskCPU && spec.TaskMemory == def.TaskMemory {
+		return model.Preset(spec.Environment), arch
+	}
+	preset := model.Preset(spec.Environment)
+	cpu, _, err := model.ParseCPU(spec.TaskCPU)
+	if err != nil {
+		cpu = preset.CPU
+	}
+	cpu = nearestCPU(cpu)
+	mem, _, err := model.ParseMemory(spec.TaskMemory)
+	if err != nil {
+		mem = preset.Memory
+	}
+	return model.Size{CPU: cpu, Memory: model.NearestMemory(cpu, mem)}, arch
+}
+
+// nearestCPU is the Fargate CPU closest to cpu (the smaller on a tie).
+func nearestCPU(cpu int) int {
+	best := 0
+	for _, c := range model.FargateCPUs() {
+		if best == 0 || sizingDistance(c, cpu) < sizingDistance(best, cpu) {
+			best = c
+		}
+	}
+	return best
+}
+
+func sizingDistance(a, b int) int {
+	if a < b {
+		return b - a
+	}
+	return a - b
+}
+
+// vcpuText writes CPU units as vCPUs or MiB as GiB: 512 → "0.5".
+func vcpuText(n int) string { return strconv.FormatFloat(float64(n)/1024, 'f', -1, 64) }
+
+// memoryOptions lists exactly the memories Fargate accepts with cpu.
+func memoryOptions(cpu int) []tui.Option {
+	mems := model.ValidMemories(cpu)
+	opts := make([]tui.Option, len(mems))
+	for i, m := range mems {
+		opts[i] = tui.Option{Value: strconv.Itoa(m), Label: strconv.Itoa(m) + " MiB", Note: vcpuText(m) + " GiB"}
+	}
+	return opts
+}
+
+// setCPU answers task_cpu and keeps the memory the nearest one valid with it.
+func (s *sizingStep) setCPU(v string) {
+	cpu, err := strconv.Atoi(v)
+	if err != nil {
+		return
+	}
+	s.answered = true
+	mem := s.form.Field(fieldMem)
+	before, _ := strconv.Atoi(mem.Value())
+	mem.SetOptions(memoryOptions(cpu))
+	nearest := strconv.Itoa(model.NearestMemory(cpu, before))
+	mem.SetValue(nearest)
+	s.env.update(func(x *model.Spec) { x.TaskCPU, x.TaskMemory = v, nearest })
+}
+
+// estimateTasks reads the task count of the estimate.
+func estimateTasks(v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 || n > 1000 {
+		return 0, fmt.Errorf("tasks to estimate: %q is not a whole number from 1 to 1000 — type how many tasks run, e.g. 2", v)
+	}
+	return n, nil
+}
+
+// refresh shows what model.Validate says of the spec's sizing (a spec from a file may
+// hold an invalid pair) next to the fields that fix it.
+func (s *sizingStep) refresh() {
+	for _, k := range []string{fieldCPU, fieldMem, fieldArch} {
+		f := s.form.Field(k)
+		f.Status, f.StatusIsErr = "", false
+		if err := fieldError(*s.env.spec, k, true, func(*model.Spec) {}); err != nil {
+			f.Status = wrapStatus("✗ "+err.Error()+" · the list shows the nearest valid value; enter takes it", s.width)
+			f.StatusIsErr = true
+		}
+	}
+}
+
+// wrapStatus wraps a status line to width; the form indents the first line by four
+// columns and the following ones get the same indent here.
+func wrapStatus(text string, width int) string { return wrapIndented(text, width-6, "    ") }
+
+// wrapIndented wraps text at limit columns and indents the lines after the first.
+func wrapIndented(text string, limit int, indent string) string {
+	if limit <= 10 {
+		return text
+	}
+	return strings.ReplaceAll(ansi.Wordwrap(text, limit, " "), "\n", "\n"+indent)
+}
+
+// wrapValidators makes the fields' validation failures wrap to the width width returns.
+func wrapValidators(width func() int, fields ...*tui.Field) {
+	for _, f := range fields {
+		if check := f.Validate; check != nil {
+			f.Validate = func(v string) error { return wrapFieldError(check(v), width()) }
+		}
+	}
+}
+
+// wrapFieldError wraps a validation failure to width: the form draws it after "    ✗ ".
+func wrapFieldError(err error, width int) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(wrapIndented(err.Error(), width-8, "      "))
+}
+
+// size is the size the fields show now.
+func (s *sizingStep) size() model.Size {
+	cpu, _ := strconv.Atoi(s.form.Field(fieldCPU).Value())
+	mem, _ := strconv.Atoi(s.form.Field(fieldMem).Value())
+	return model.Size{CPU: cpu, Memory: mem}
+}
+
+func (s *sizingStep) Connected() tea.Cmd { return nil }
+
+// Form is the step's questions, for the accessible mode.
+func (s *sizingStep) Form() *tui.Form { return s.form }
+
+func (s *sizingStep) Update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(tui.FormDoneMsg); ok {
+		s.answered = true
+		s.refresh()
+		if stepBlocked(*s.env.spec, fieldCPU, fieldMem, fieldArch) {
+			return nil
+		}
+		return stepDone
+	}
+	cmd := s.form.Update(msg)
+	s.refresh()
+	return cmd
+}
+
+// stepBlocked reports whether model.Validate finds an error in one of fields.
+func stepBlocked(spec model.Spec, fields ...string) bool {
+	for _, f := range fields {
+		if fieldError(spec, f, true, func(*model.Spec) {}) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sizingStep) View() string {
+	st := s.env.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Sizing") + "\n")
+	b.WriteString(st.Subtitle.Render("How much CPU and memory each task gets, on which processor, and what it costs.") + "\n\n")
+	b.WriteString(s.form.View(*st))
+	b.WriteString("\n" + s.costView())
+	return b.String()
+}
+
+// costView prices the size on screen, per task and for the chosen number of tasks.
+func (s *sizingStep) costView() string {
+	st := s.env.styles
+	size := s.size()
+	arch := s.form.Field(fieldArch).Value()
+	est := model.EstimateCost(size, arch)
+	line := fmt.Sprintf("$%.2f/month per task ($%.4f/hour)", est.MonthlyUSD, est.HourlyUSD)
+	if n, err := estimateTasks(s.form.Field(fieldTasks).Value()); err == nil {
+		line += fmt.Sprintf(" · $%.2f/month for %s", est.MonthlyUSD*float64(n), plural(n, "task"))
+	}
+	return st.Label.Render("  Estimated cost  ") + st.Value.Render(line) + "\n" +
+		st.Muted.Render(fmt.Sprintf("    %s · on demand, 730 hours a month · %s, %s", model.PriceNote, size, arch))
+}
+
+func (s *sizingStep) SetSize(w, h int) {
+	s.width, s.height = w, h
+	if s.form != nil {
+		s.form.SetWidth(w)
+		s.refresh()
+	}
+}
+
+func (s *sizingStep) Capturing() bool { return s.form != nil && s.form.Capturing() }
+
+func (s *sizingStep) Help() []key.Binding {
+	return []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("↑/↓", "choose")),
+		key.NewBinding(key.WithHelp("tab/shift+tab", "fields"))}
+}

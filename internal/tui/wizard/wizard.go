@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/draft"
@@ -40,6 +42,15 @@ type Options struct {
 	Demo Connector
 
 	Drafts *draft.Store // where the draft is saved after every answer; nil saves none
+	// PreviousDraft is when the draft in Drafts was saved, when there is one this wizard
+	// does not continue (it started afresh). The wizard leaves that draft alone until the
+	// person answers something, then moves it to draft.previous.tfvars before saving its
+	// own, and says so. Zero means there is none.
+	PreviousDraft time.Time
+
+	// Log receives the wizard's events (steps, session, drafts), never an answer's
+	// value. nil logs nothing.
+	Log *slog.Logger
 }
 
 // Outcome is what the wizard did, printed after the screen is restored.
@@ -56,8 +67,11 @@ type Model struct {
 	current   int
 	completed map[int]bool
 	cancel    context.CancelFunc // cancels the current step's calls
+	log       *slog.Logger
 
 	width, height int
+	profile       colorprofile.Profile // the terminal's colours, once the program said
+	profileKnown  bool
 
 	connect, demo Connector
 	connectID     int64
@@ -65,9 +79,14 @@ type Model struct {
 	chooser       *tui.Form // no credentials: demo, offline or quit
 	spinner       spinner.Model
 
-	drafts    *draft.Store
-	saver     *draftSaver
-	draftNote string // the last draft failure, shown in the footer
+	drafts   *draft.Store
+	saver    *draftSaver
+	answered bool // the person has pressed a key in a step: from then on drafts are saved
+	// draftNote is the footer's line about drafts: an earlier draft, or a failure.
+	draftNote      string
+	draftNoteIsErr bool
+	previousKept   bool // the earlier draft was moved to draft.previous.tfvars
+	previousDraft  time.Time
 
 	savePending bool // a draft write is scheduled
 	ticking     bool // a spinner tick is on its way
@@ -82,16 +101,26 @@ func New(o Options) *Model {
 	spec := o.Spec
 	st := tui.NewStyles(true)
 	m := &Model{
-		env:       &env{spec: &spec, styles: &st, specPath: o.SpecPath},
-		completed: map[int]bool{},
-		connect:   o.Connect,
-		demo:      o.Demo,
-		drafts:    o.Drafts,
-		spinner:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		env: &env{spec: &spec, styles: &st, specPath: o.SpecPath,
+			prefilled: o.SpecPath != "" || o.Step > 0 || len(o.Completed) > 0},
+		completed:     map[int]bool{},
+		connect:       o.Connect,
+		demo:          o.Demo,
+		drafts:        o.Drafts,
+		spinner:       spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		log:           o.Log,
+		previousDraft: o.PreviousDraft,
+	}
+	if m.log == nil {
+		m.log = slog.New(slog.DiscardHandler)
 	}
 	m.styles = st
 	if o.Drafts != nil {
-		m.saver = &draftSaver{store: *o.Drafts}
+		m.saver = &draftSaver{store: *o.Drafts, keepPrevious: !o.PreviousDraft.IsZero()}
+	}
+	if !o.PreviousDraft.IsZero() {
+		m.draftNote = "Your draft of " + o.PreviousDraft.Format("2 Jan 15:04") +
+			" is untouched: quit and run `ecswiz --resume` to continue it."
 	}
 	e := m.env
 	m.steps = []step{
@@ -127,29 +156,45 @@ func (m *Model) Spec() model.Spec { return *m.env.spec }
 
 // Init draws the first frame at once: the session loads in the background.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.enter(m.current)}
+	m.log.Info("wizard started", "step", m.steps[m.current].Title(), "completed", len(m.completed), "offline", m.connect == nil)
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.show(m.current)}
 	if m.connect != nil {
-		cmds = append(cmds, m.startConnect(m.connect))
+		cmds = append(cmds, m.startConnect(m.connect, "session"))
 	}
 	return tea.Batch(cmds...)
 }
 
-func (m *Model) startConnect(c Connector) tea.Cmd {
+func (m *Model) startConnect(c Connector, what string) tea.Cmd {
 	m.connectID = tui.NewID()
+	log := m.log
 	return tui.Call(context.Background(), m.connectID, func(ctx context.Context) (*Session, error) {
-		return c(ctx)
+		start := time.Now()
+		s, err := c(ctx)
+		if err != nil {
+			log.Warn("AWS "+what+" not loaded", "error", tui.ErrorLine(err), "took", time.Since(start))
+		} else {
+			log.Info("AWS "+what+" loaded", "region", s.Region, "demo", s.Demo, "took", time.Since(start))
+		}
+		return s, err
 	})
 }
 
-// enter shows step i, cancelling the calls of the step it leaves.
-func (m *Model) enter(i int) tea.Cmd {
+// enter moves to step i (the person navigated), cancelling the calls of the step it
+// leaves; the draft records the new step.
+func (m *Model) enter(i int, how string) tea.Cmd {
+	m.log.Info("step", "to", m.steps[i].Title(), "from", m.steps[m.current].Title(), "by", how)
+	m.env.dirty = true
+	return m.show(i)
+}
+
+// show shows step i.
+func (m *Model) show(i int) tea.Cmd {
 	if m.cancel != nil {
 		m.cancel()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.current = i
-	m.env.dirty = true // the draft records the step
 	s := m.steps[i]
 	s.SetSize(m.bodySize())
 	return s.Init(ctx)
@@ -159,18 +204,28 @@ func (m *Model) bodySize() (int, int) {
 	return max(0, m.width-2), max(0, m.height-m.chromeHeight())
 }
 
-// chromeHeight is the lines the header and footer take.
+// chromeHeight is the lines the header and footer take (with one spare line, so a
+// terminal that scrolls on its last line never loses the header).
 func (m *Model) chromeHeight() int { return 6 }
+
+// tooSmall reports whether the window is under MinWidth×MinHeight.
+func (m *Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
+
+// loading reports whether the session is on its way (the spinner turns for it).
+func (m *Model) loading() bool { return m.env.session == nil && m.chooser == nil }
 
 // Update routes a message: window and theme changes, the session, navigation keys, and
 // everything else to the current step.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
-	if !m.ticking && (m.env.connecting() || m.env.spinWanted) {
+	if m.quitting {
+		return m, cmd
+	}
+	if !m.ticking && (m.loading() || m.env.spinWanted) {
 		m.ticking = true
 		cmd = tea.Batch(cmd, m.spinner.Tick)
 	}
-	if m.env.dirty && m.saver != nil && !m.savePending && !m.quitting {
+	if m.env.dirty && m.saving() && !m.savePending {
 		// Steps write every change into the spec; the draft follows a moment later, so a
 		// kill -9 loses at most the last keystrokes and typing never waits on the disk.
 		m.savePending = true
@@ -178,6 +233,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	return m, cmd
 }
+
+// saving reports whether drafts are written: there is a store, and the person has
+// answered something (a wizard opened and closed untouched writes nothing, so it never
+// displaces an earlier draft).
+func (m *Model) saving() bool { return m.saver != nil && m.answered }
 
 // draftDelay is how long after a change the draft is written.
 const draftDelay = 200 * time.Millisecond
@@ -197,6 +257,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		*m.env.styles = tui.NewStyles(msg.IsDark())
 		m.styles = *m.env.styles
 		return nil
+	case tea.ColorProfileMsg:
+		// The first is the profile the program started with; a later one (true colour
+		// found after the first frame) redraws the screen, which is otherwise redrawn
+		// only where its text changes.
+		changed := m.profileKnown && msg.Profile != m.profile
+		m.profile, m.profileKnown = msg.Profile, true
+		if changed {
+			return tea.ClearScreen
+		}
+		return nil
 	case spinner.TickMsg:
 		if msg.ID != m.spinner.ID() {
 			break // another spinner's
@@ -212,26 +282,45 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.savePending = false
 		return m.flushDraft()
 	case draftSavedMsg:
-		m.draftNote = ""
-		if msg.err != nil {
-			m.draftNote = "draft not saved: " + msg.err.Error()
-		}
+		m.drafted(msg)
 		return nil
 	case stepDoneMsg:
 		m.completed[m.current] = true
+		m.log.Info("step completed", "step", m.steps[m.current].Title())
+		m.env.dirty = true
 		var cmd tea.Cmd
 		if m.current+1 < len(m.steps) {
-			cmd = m.enter(m.current + 1)
+			cmd = m.enter(m.current+1, "next")
 		}
-		m.env.dirty = true
 		return tea.Batch(cmd, m.flushDraft()) // a completed step is on disk at once
 	case finishMsg:
-		m.outcome = Outcome{Lines: msg.lines}
+		m.outcome = Outcome{Lines: append(msg.lines, m.quitLines()...)}
+		m.log.Info("wizard finished")
 		return m.quit()
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	}
 	return m.steps[m.current].Update(msg)
+}
+
+func (m *Model) drafted(msg draftSavedMsg) {
+	if msg.err != nil {
+		m.log.Warn("draft not saved", "error", msg.err)
+		m.draftNote, m.draftNoteIsErr = "Draft not saved: "+msg.err.Error(), true
+		return
+	}
+	m.log.Debug("draft saved", "path", m.saver.store.Path())
+	switch {
+	case msg.keptPrevious:
+		m.previousKept = true
+		m.log.Info("earlier draft kept", "path", m.saver.store.PreviousPath())
+		m.draftNote, m.draftNoteIsErr = "Your earlier draft is kept as "+draft.PreviousFileName+" beside the new one (`ecswiz -f` opens it).", false
+	case m.draftNoteIsErr:
+		m.draftNote, m.draftNoteIsErr = "", false // saving works again
+	case !m.previousKept && !m.previousDraft.IsZero():
+		// The earlier draft vanished before the first save: "untouched" is no longer true.
+		m.draftNote = ""
+	}
 }
 
 func (m *Model) connected(s *Session, err error) tea.Cmd {
@@ -243,8 +332,8 @@ func (m *Model) connected(s *Session, err error) tea.Cmd {
 			opts = append(opts, tui.Option{Value: "demo", Label: "Use the demo account", Note: "a built-in fake AWS account with sample data"})
 		}
 		opts = append(opts,
-			tui.Option{Value: "offline", Label: "Continue offline", Note: "type values instead of picking them; exporting works, registering is off"},
-			tui.Option{Value: "quit", Label: "Quit", Note: "fix the credentials and run ecswiz again"},
+			tui.Option{Value: "offline", Label: "Continue offline", Note: "type values instead of picking them; exporting works, not registering"},
+			tui.Option{Value: "quit", Label: "Quit", Note: "fix the AWS setup and run ecswiz again"},
 		)
 		m.chooser = tui.NewForm(&tui.Field{Key: "session", Title: "How do you want to go on?", Kind: tui.Choice, Options: opts})
 		return nil
@@ -256,9 +345,13 @@ func (m *Model) connected(s *Session, err error) tea.Cmd {
 }
 
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
+	if m.quitting {
+		return nil
+	}
 	if m.confirmQuit {
 		switch {
 		case key.Matches(k, tui.Keys.Yes), key.Matches(k, tui.Keys.Quit):
+			m.log.Info("quit")
 			m.outcome = Outcome{Lines: m.quitLines()}
 			return m.quit()
 		case key.Matches(k, tui.Keys.No), key.Matches(k, tui.Keys.Back):
@@ -267,46 +360,59 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if key.Matches(k, tui.Keys.Quit) {
+		m.log.Debug("quit asked")
 		m.confirmQuit = true
 		return nil
 	}
-	if m.chooser != nil {
-		if key.Matches(k, tui.Keys.Next) {
-			switch m.chooser.Focused().Value() {
-			case "demo":
-				m.chooser = nil
-				m.connectErr = nil
-				return m.startConnect(m.demo)
-			case "offline":
-				m.chooser = nil
-				m.env.session = &Session{}
-				return m.steps[m.current].Connected()
-			default:
-				m.outcome = Outcome{Lines: m.quitLines()}
-				return m.quit()
-			}
-		}
-		return m.chooser.Update(k)
+	if m.tooSmall() {
+		return nil // nothing to type into that cannot be seen
 	}
+	if m.chooser != nil {
+		return m.choose(k)
+	}
+	m.answered = true
 	if key.Matches(k, tui.Keys.Jump) {
 		n := int(k.String()[len(k.String())-1] - '1')
 		if n >= 0 && n < len(m.steps) && n != m.current && m.reachable(n) {
-			return m.enter(n)
+			return m.enter(n, "jump")
 		}
 		return nil
 	}
 	if key.Matches(k, tui.Keys.Back) && !m.steps[m.current].Capturing() {
 		if m.current > 0 {
-			return m.enter(m.current - 1)
+			return m.enter(m.current-1, "back")
 		}
 		return nil
 	}
 	return m.steps[m.current].Update(k)
 }
 
+// choose handles a key on the no-credentials chooser.
+func (m *Model) choose(k tea.KeyPressMsg) tea.Cmd {
+	if !key.Matches(k, tui.Keys.Next) {
+		return m.chooser.Update(k)
+	}
+	choice := m.chooser.Focused().Value()
+	m.log.Info("no AWS session: chosen", "choice", choice)
+	switch choice {
+	case "demo":
+		m.chooser = nil
+		m.connectErr = nil
+		return m.startConnect(m.demo, "demo session")
+	case "offline":
+		m.chooser = nil
+		m.connectErr = nil
+		m.env.session = &Session{}
+		return m.steps[m.current].Connected()
+	default:
+		m.outcome = Outcome{Lines: m.quitLines()}
+		return m.quit()
+	}
+}
+
 // keepSpinning turns the spinner while the session loads or the last frame drew it.
 func (m *Model) keepSpinning(tick spinner.TickMsg) tea.Cmd {
-	wanted := m.env.spinWanted || m.env.connecting()
+	wanted := m.env.spinWanted || m.loading()
 	m.env.spinWanted = false
 	if !wanted {
 		return nil
@@ -332,11 +438,23 @@ func (m *Model) reachable(n int) bool {
 	return true
 }
 
+// quitLines say what becomes of the answers when the wizard ends now.
 func (m *Model) quitLines() []string {
-	if m.drafts == nil {
+	if m.saver == nil {
 		return nil
 	}
-	return []string{"Your answers are saved as a draft: `ecswiz --resume` continues where you left off."}
+	var lines []string
+	switch {
+	case m.saving():
+		lines = append(lines, "Your answers are saved as a draft: `ecswiz --resume` continues where you left off.")
+	case !m.previousDraft.IsZero():
+		lines = append(lines, "Your earlier draft is untouched: `ecswiz --resume` continues it.")
+	}
+	if m.previousKept {
+		p := m.saver.store.PreviousPath()
+		lines = append(lines, "The draft you had before is kept as "+p+" (`ecswiz -f "+p+"` opens it).")
+	}
+	return lines
 }
 
 // View draws the header, the step (or a dialog over it) and the key help.
@@ -355,26 +473,64 @@ func (m *Model) view() string {
 	if m.width == 0 {
 		return "" // the size is not known yet; it arrives before any key
 	}
-	if m.width < MinWidth || m.height < MinHeight {
-		return st.Warning.Render(fmt.Sprintf(
-			"ecswiz needs a terminal of at least %d×%d; this one is %d×%d.\nEnlarge the window (or press ctrl+c to quit).",
-			MinWidth, MinHeight, m.width, m.height))
+	if m.tooSmall() {
+		return m.tooSmallView()
 	}
 	w, h := m.bodySize()
 	var body string
 	switch {
 	case m.confirmQuit:
-		body = st.Box.Render(st.Title.Render("Quit ecswiz?") + "\n\n" +
-			strings.Join(append(m.quitLines(), "Nothing is registered or exported that you have not confirmed."), "\n") +
-			"\n\n" + st.Help.Render("y quit · n stay"))
+		body = m.box(m.quitDialog(), w)
 	case m.chooser != nil:
-		body = st.Box.Render(st.Error.Render("No AWS session: "+tui.ErrorLine(m.connectErr)) + "\n\n" + m.chooser.View(st))
+		body = m.box(st.Error.Render("No AWS session: "+tui.ErrorLine(m.connectErr))+"\n\n"+m.chooser.View(st), w)
 	default:
 		body = m.steps[m.current].View()
 	}
 	body = lipgloss.NewStyle().MaxWidth(w).MaxHeight(h).Render(body)
 	body = lipgloss.PlaceVertical(h, lipgloss.Top, body)
 	return lipgloss.JoinVertical(lipgloss.Left, m.header(), "", lipgloss.NewStyle().PaddingLeft(1).Render(body), m.footer())
+}
+
+// tooSmallView asks for room instead of drawing a screen that does not fit.
+func (m *Model) tooSmallView() string {
+	st := m.styles
+	wrap := lipgloss.NewStyle().Width(m.width)
+	help := m.helpLine(tui.Keys.Quit)
+	if m.confirmQuit {
+		help = st.Title.Render("Quit ecswiz?") + " " + m.helpLine(yesQuit, noStay)
+	}
+	text := wrap.Render(st.Warning.Render(fmt.Sprintf("ecswiz needs a window of at least %d×%d; this one is %d×%d.", MinWidth, MinHeight, m.width, m.height))) +
+		"\n" + wrap.Render(help) +
+		"\n\n" + wrap.Render("Enlarge it and the wizard comes back where you were.")
+	return lipgloss.NewStyle().MaxWidth(m.width).MaxHeight(m.height).Render(text)
+}
+
+func (m *Model) quitDialog() string {
+	lines := append(m.quitLines(), "Nothing is registered or exported that you have not confirmed.")
+	return m.styles.Title.Render("Quit ecswiz?") + "\n\n" + strings.Join(lines, "\n")
+}
+
+// box frames a dialog, wrapping it to fit width.
+func (m *Model) box(content string, width int) string {
+	b := m.styles.Box
+	if lipgloss.Width(b.Render(content)) > width {
+		b = b.Width(width)
+	}
+	return b.Render(content)
+}
+
+var (
+	yesQuit = key.NewBinding(key.WithKeys(tui.Keys.Yes.Keys()...), key.WithHelp(tui.Keys.Yes.Help().Key, "quit"))
+	noStay  = key.NewBinding(key.WithKeys(tui.Keys.No.Keys()...), key.WithHelp(tui.Keys.No.Help().Key+"/"+tui.Keys.Back.Help().Key, "stay"))
+)
+
+func (m *Model) helpLine(bindings ...key.Binding) string {
+	parts := make([]string, 0, len(bindings))
+	for _, b := range bindings {
+		h := b.Help()
+		parts = append(parts, h.Key+" "+h.Desc)
+	}
+	return m.styles.Help.Render(strings.Join(parts, " · "))
 }
 
 func (m *Model) header() string {
@@ -439,36 +595,73 @@ func (m *Model) contextLine() string {
 func (m *Model) footer() string {
 	st := m.styles
 	var bindings []key.Binding
-	if m.chooser == nil && !m.confirmQuit {
+	switch {
+	case m.confirmQuit:
+		bindings = append(bindings, yesQuit, noStay)
+	case m.chooser != nil:
+		bindings = append(bindings, tui.Keys.Up, tui.Keys.Down, chooseKey, tui.Keys.Quit)
+	case m.steps[m.current].Capturing():
+		// Esc cancels the step's dialog or typing (its Help says so), not the step.
 		bindings = append(bindings, m.steps[m.current].Help()...)
-		bindings = append(bindings, tui.Keys.Back, tui.Keys.Jump)
+		bindings = append(bindings, tui.Keys.Quit)
+	default:
+		bindings = append(bindings, m.steps[m.current].Help()...)
+		bindings = append(bindings, tui.Keys.Back, tui.Keys.Jump, tui.Keys.Quit)
 	}
-	bindings = append(bindings, tui.Keys.Quit)
-	var parts []string
-	for _, b := range bindings {
-		h := b.Help()
-		parts = append(parts, h.Key+" "+h.Desc)
-	}
-	line := st.Help.Render(strings.Join(parts, " · "))
 	note := ""
 	if m.draftNote != "" {
-		note = st.Error.Render(m.draftNote)
+		style := st.Muted
+		if m.draftNoteIsErr {
+			style = st.Error
+		}
+		note = style.Render(m.draftNote)
 	}
-	return note + "\n" + lipgloss.NewStyle().MaxWidth(m.width).Render(line)
+	clip := lipgloss.NewStyle().MaxWidth(m.width)
+	return clip.Render(note) + "\n" + clip.Render(m.helpLine(bindings...))
 }
+
+var chooseKey = key.NewBinding(key.WithKeys(tui.Keys.Next.Keys()...), key.WithHelp(tui.Keys.Next.Help().Key, "choose"))
 
 // finishMsg ends the wizard with lines to print once the screen is restored.
 type finishMsg struct{ lines []string }
 
 // draftSavedMsg reports a draft write.
-type draftSavedMsg struct{ err error }
+type draftSavedMsg struct {
+	err          error
+	keptPrevious bool // the earlier draft was moved aside first
+}
 
 // draftSaver writes drafts one at a time, newest last: a slow disk never reorders them.
 type draftSaver struct {
 	store draft.Store
+	// keepPrevious: the draft on disk is not this wizard's; the first save moves it to
+	// draft.previous.tfvars instead of replacing it.
+	keepPrevious bool
+
 	mu    sync.Mutex
 	seq   int64
 	saved int64
+}
+
+// save writes content unless a newer draft (seq) is on disk already.
+func (s *draftSaver) save(seq int64, content []byte) draftSavedMsg {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if seq < s.saved {
+		return draftSavedMsg{} // a newer draft is on disk already
+	}
+	s.saved = seq
+	var msg draftSavedMsg
+	if s.keepPrevious {
+		kept, err := s.store.KeepPrevious()
+		if err != nil {
+			return draftSavedMsg{err: err}
+		}
+		s.keepPrevious = false
+		msg.keptPrevious = kept
+	}
+	msg.err = s.store.Save(content)
+	return msg
 }
 
 // quit writes the draft, then ends the program.
@@ -482,36 +675,48 @@ func (m *Model) quit() tea.Cmd {
 
 // flushDraft writes the draft now if anything changed.
 func (m *Model) flushDraft() tea.Cmd {
-	if m.saver == nil || !m.env.dirty {
+	if !m.saving() || !m.env.dirty {
 		return nil
 	}
 	m.env.dirty = false
-	return m.saveDraft()
+	seq, content := m.encodeDraft()
+	s := m.saver
+	return func() tea.Msg { return s.save(seq, content) }
 }
 
-func (m *Model) saveDraft() tea.Cmd {
+// encodeDraft is the draft's content and its place in the order of saves. Encoding is
+// pure and happens in Update, so a save command holds no reference to the spec.
+func (m *Model) encodeDraft() (int64, []byte) {
 	completed := make([]int, 0, len(m.completed))
 	for i := range m.steps {
 		if m.completed[i] {
 			completed = append(completed, i)
 		}
 	}
-	// Encoding is pure and happens here, so the command holds no reference to the spec.
 	content := draft.Encode(draft.Draft{Spec: *m.env.spec, Step: m.current, Completed: completed, Source: m.env.specPath})
 	s := m.saver
 	s.mu.Lock()
 	s.seq++
 	seq := s.seq
 	s.mu.Unlock()
-	return func() tea.Msg {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if seq < s.saved {
-			return nil // a newer draft is on disk already
-		}
-		s.saved = seq
-		return draftSavedMsg{err: s.store.Save(content)}
+	return seq, content
+}
+
+// SaveDraft writes the draft now if it changed since the last save. It is for after
+// the program has ended (a signal stopped it before the wizard could save): never call
+// it while the program runs.
+func (m *Model) SaveDraft() error {
+	if !m.saving() || !m.env.dirty {
+		return nil
 	}
+	m.env.dirty = false
+	seq, content := m.encodeDraft()
+	msg := m.saver.save(seq, content)
+	m.drafted(msg)
+	if msg.err == nil && m.outcome.Lines == nil {
+		m.outcome.Lines = m.quitLines()
+	}
+	return msg.err
 }
 
 // errorLine is the one-line form of a failure, for steps.

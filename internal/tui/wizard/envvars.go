@@ -1,0 +1,437 @@
+package wizard
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
+)
+
+// envEditor edits the extra environment variables (environment_variables): a list with
+// a cursor, and a two-field form to add or edit one entry. Every change goes into the
+// spec at once.
+type envEditor struct {
+	env     *env
+	focused bool
+	cursor  int
+
+	editing  bool
+	original string    // the name being edited; "" while adding
+	entry    *tui.Form // name and value while editing
+
+	confirm string // the name asked about before deleting
+	notice  string // what the last action did
+	width   int
+}
+
+// envEditorResult is what a key did to the editor, beyond the editor itself.
+type envEditorResult int
+
+const (
+	envStay     envEditorResult = iota
+	envLeaveUp                  // the focus goes back to the field above the list
+	envContinue                 // the person is done with the step
+)
+
+const (
+	fieldEnvName  = "env_name"
+	fieldEnvValue = "env_value"
+	envRowsShown  = 6
+)
+
+func newEnvEditor(e *env) *envEditor { return &envEditor{env: e} }
+
+// names are the variables in the order every output uses.
+func (ed *envEditor) names() []string {
+	return slices.Sorted(maps.Keys(ed.env.spec.EnvironmentVariables))
+}
+
+// envField is the finding path of a variable: environment_variables["NAME"].
+func envField(name string) string { return fmt.Sprintf("environment_variables[%q]", name) }
+
+// Capturing reports whether Esc belongs to the editor: an entry is being edited or a
+// deletion waits for its answer.
+func (ed *envEditor) Capturing() bool { return ed.editing || ed.confirm != "" }
+
+// startAdd opens an empty entry.
+func (ed *envEditor) startAdd() tea.Cmd {
+	ed.focused = true
+	return ed.open("", "")
+}
+
+// startEdit opens the entry under the cursor.
+func (ed *envEditor) startEdit() tea.Cmd {
+	names := ed.names()
+	if len(names) == 0 {
+		ed.notice = "There is nothing to edit yet: ctrl+a adds a variable."
+		return nil
+	}
+	name := names[ed.cursor]
+	return ed.open(name, ed.env.spec.EnvironmentVariables[name])
+}
+
+func (ed *envEditor) open(name, value string) tea.Cmd {
+	ed.editing, ed.original, ed.notice = true, name, ""
+	nameField := &tui.Field{Key: fieldEnvName, Title: "Name", Kind: tui.Text, Placeholder: "SENTRY_ENVIRONMENT",
+		Hint:     "Letters, digits and _, not starting with a digit.",
+		Validate: ed.checkName,
+	}
+	valueField := &tui.Field{Key: fieldEnvValue, Title: "Value", Kind: tui.Text, Placeholder: "(empty)",
+		Hint: "Plain text in the task definition: put secrets in Parameter Store (Secrets step).",
+	}
+	nameField.SetValue(name)
+	valueField.SetValue(value)
+	wrapValidators(func() int { return ed.width - 4 }, nameField, valueField)
+	ed.entry = tui.NewForm(nameField, valueField)
+	ed.entry.SetWidth(ed.width - 4)
+	if name != "" {
+		ed.entry.FocusKey(fieldEnvValue) // editing usually changes the value
+	}
+	return nil
+}
+
+// automaticEnvSources says which answer sets each variable ecswiz writes itself.
+var automaticEnvSources = map[string]string{
+	"DJANGO_SETTINGS_MODULE":     "the settings module field above",
+	"ALLOWED_HOSTS":              "the ALLOWED_HOSTS field above",
+	"DEBUG":                      "the DEBUG toggle above",
+	"ENVIRONMENT":                "environment (Application step)",
+	"PORT":                       "container_port (Application step)",
+	"AWS_STORAGE_BUCKET_NAME":    "s3_bucket_name (Integrations step)",
+	"CLOUDFRONT_DISTRIBUTION_ID": "cloudfront_distribution_id (Integrations step)",
+}
+
+// isAutomaticEnv reports whether ecswiz sets name itself, with optional integrations on.
+func isAutomaticEnv(spec model.Spec, name string) bool {
+	spec.S3BucketName, spec.CloudFrontDistributionID = "bucket", "E1234567890ABC"
+	_, ok := model.AutomaticEnvironment(spec)[name]
+	return ok
+}
+
+// withEnv is spec with name set to value in a copy of its variables, after removing
+// the entry being renamed.
+func withEnv(spec model.Spec, original, name, value string) model.Spec {
+	vars := maps.Clone(spec.EnvironmentVariables)
+	if vars == nil {
+		vars = map[string]string{}
+	}
+	if original != "" {
+		delete(vars, original)
+	}
+	vars[name] = value
+	spec.EnvironmentVariables = vars
+	return spec
+}
+
+// checkName refuses a name the model refuses, one already set, and one ecswiz sets
+// itself (unless the entry had it already, as a spec file may).
+func (ed *envEditor) checkName(v string) error {
+	name := strings.TrimSpace(v)
+	spec := *ed.env.spec
+	if name != ed.original && name != "" {
+		if old, ok := spec.EnvironmentVariables[name]; ok {
+			return fmt.Errorf("%s is already set (to %q) — press ctrl+e on it in the list to change it", name, old)
+		}
+		if isAutomaticEnv(spec, name) {
+			src, ok := automaticEnvSources[name]
+			if !ok {
+				return fmt.Errorf("ecswiz always sets %s itself (to %q) — choose another name", name, model.AutomaticEnvironment(spec)[name])
+			}
+			return fmt.Errorf("ecswiz sets %s from %s — change it there instead", name, src)
+		}
+	}
+	value := ""
+	if ed.entry != nil {
+		value = ed.entry.Field(fieldEnvValue).Value()
+	}
+	return entryError(spec, ed.original, name, value)
+}
+
+// entryError is the model's first error for the entry, or for the whole list once it
+// is in (the task definition's size).
+func entryError(spec model.Spec, original, name, value string) error {
+	edited := withEnv(spec, original, name, value)
+	for _, f := range model.Validate(edited).Errors() {
+		if f.Field == envField(name) || f.Field == "environment_variables" {
+			return findingError(f)
+		}
+	}
+	return nil
+}
+
+// save puts the entry into the spec when the model accepts it.
+func (ed *envEditor) save() {
+	nameField := ed.entry.Field(fieldEnvName)
+	if !ed.entry.Validate() {
+		return
+	}
+	name := strings.TrimSpace(nameField.Value())
+	value := ed.entry.Field(fieldEnvValue).Value()
+	if err := entryError(*ed.env.spec, ed.original, name, value); err != nil {
+		ed.entry.Field(fieldEnvValue).SetErr(wrapFieldError(err, ed.width-4))
+		return
+	}
+	ed.env.update(func(x *model.Spec) { *x = withEnv(*x, ed.original, name, value) })
+	switch {
+	case ed.original == "":
+		ed.notice = "Added " + name + "."
+	case ed.original != name:
+		ed.notice = "Renamed " + ed.original + " to " + name + "."
+	default:
+		ed.notice = "Changed " + name + "."
+	}
+	ed.editing, ed.entry = false, nil
+	ed.cursor = max(0, slices.Index(ed.names(), name))
+}
+
+// delete removes the variable the confirmation asked about.
+func (ed *envEditor) delete() {
+	name := ed.confirm
+	ed.confirm = ""
+	ed.env.update(func(x *model.Spec) {
+		vars := maps.Clone(x.EnvironmentVariables)
+		delete(vars, name)
+		x.EnvironmentVariables = vars
+	})
+	ed.notice = "Deleted " + name + "."
+	ed.cursor = min(ed.cursor, max(0, len(ed.names())-1))
+}
+
+// Update handles a key while the list has the focus.
+func (ed *envEditor) Update(msg tea.Msg) (tea.Cmd, envEditorResult) {
+	k, isKey := msg.(tea.KeyPressMsg)
+	switch {
+	case ed.editing && isKey && key.Matches(k, tui.Keys.Back):
+		ed.editing, ed.entry = false, nil
+		ed.notice = "Nothing changed."
+		return nil, envStay
+	case ed.editing && isKey && key.Matches(k, tui.Keys.Next):
+		if f := ed.entry.Focused(); f != nil && f.Key == fieldEnvName {
+			err := f.Validate(f.Value())
+			f.SetErr(err)
+			if err == nil {
+				ed.entry.FocusKey(fieldEnvValue)
+			}
+			return nil, envStay
+		}
+		ed.save()
+		return nil, envStay
+	case ed.editing:
+		return ed.entry.Update(msg), envStay
+	case !isKey:
+		return nil, envStay
+	case ed.confirm != "":
+		switch {
+		case key.Matches(k, tui.Keys.Yes):
+			ed.delete()
+		case key.Matches(k, tui.Keys.No), key.Matches(k, tui.Keys.Back):
+			ed.confirm, ed.notice = "", "Kept it."
+		}
+		return nil, envStay
+	}
+	names := ed.names()
+	switch {
+	case key.Matches(k, tui.Keys.Add):
+		return ed.startAdd(), envStay
+	case key.Matches(k, tui.Keys.Edit):
+		return ed.startEdit(), envStay
+	case key.Matches(k, tui.Keys.Delete):
+		if len(names) == 0 {
+			ed.notice = "There is nothing to delete."
+			return nil, envStay
+		}
+		ed.confirm, ed.notice = names[ed.cursor], ""
+		return nil, envStay
+	case key.Matches(k, tui.Keys.Up):
+		if ed.cursor == 0 {
+			return nil, envLeaveUp
+		}
+		ed.cursor--
+	case key.Matches(k, tui.Keys.Down):
+		if ed.cursor < len(names)-1 {
+			ed.cursor++
+		}
+	case key.Matches(k, tui.Keys.PrevField):
+		return nil, envLeaveUp
+	case key.Matches(k, tui.Keys.Next):
+		return nil, envContinue
+	}
+	return nil, envStay
+}
+
+// focusFinding puts the cursor on the first variable the model finds an error in and
+// reports whether there is one.
+func (ed *envEditor) focusFinding() bool {
+	for _, f := range model.Validate(*ed.env.spec).Errors() {
+		for i, n := range ed.names() {
+			if f.Field == envField(n) {
+				ed.cursor, ed.focused = i, true
+				return true
+			}
+		}
+		if f.Field == "environment_variables" {
+			ed.focused = true
+			return true
+		}
+	}
+	return false
+}
+
+// View draws the list, the entry being edited and the editor's keys.
+func (ed *envEditor) View(st tui.Styles) string {
+	var b strings.Builder
+	names := ed.names()
+	title := fmt.Sprintf("Extra environment variables (%d)", len(names))
+	if ed.focused {
+		b.WriteString(st.FocusLabel.Render("▸ "+title) + "\n")
+	} else {
+		b.WriteString(st.Label.Render("  "+title) + "\n")
+	}
+	findings := rowFindings(*ed.env.spec)
+	if len(names) == 0 {
+		b.WriteString(st.Muted.Render("    none — ctrl+a adds one") + "\n")
+	}
+	ed.cursor = min(ed.cursor, max(0, len(names)-1))
+	start := max(0, min(ed.cursor-envRowsShown/2, len(names)-envRowsShown))
+	end := min(len(names), start+envRowsShown)
+	if start > 0 {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↑ %d more", start)) + "\n")
+	}
+	for i := start; i < end; i++ {
+		n := names[i]
+		mark := ""
+		if f, ok := findings[n]; ok {
+			if f.Severity == model.SeverityError {
+				mark = "  " + st.Error.Render("✗")
+			} else {
+				mark = "  " + st.Warning.Render("⚠")
+			}
+		} else if looksSecret(n) {
+			mark = "  " + st.Warning.Render("⚠")
+		}
+		text := ansi.Truncate(n+" = "+quoteValue(ed.env.spec.EnvironmentVariables[n]), max(20, ed.width-12), "…")
+		if ed.focused && i == ed.cursor && !ed.editing {
+			b.WriteString("    " + st.Cursor.Render("▸ ") + st.Selected.Render(text) + mark + "\n")
+		} else {
+			b.WriteString("      " + st.Option.Render(text) + mark + "\n")
+		}
+	}
+	if end < len(names) {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↓ %d more", len(names)-end)) + "\n")
+	}
+	if ed.focused && !ed.editing && len(names) > 0 {
+		n := names[ed.cursor]
+		if f, ok := findings[n]; ok {
+			style := st.Warning
+			if f.Severity == model.SeverityError {
+				style = st.Error
+			}
+			b.WriteString(style.Render(wrapStatus("    "+n+": "+findingError(f).Error(), ed.width)) + "\n")
+		} else if looksSecret(n) {
+			b.WriteString(st.Warning.Render(wrapStatus("    "+n+" looks like a secret: values here are plain text in the task definition; use the Secrets step", ed.width)) + "\n")
+		}
+	}
+	if f, ok := findings[""]; ok {
+		b.WriteString(st.Error.Render(wrapStatus("    ✗ "+findingError(f).Error(), ed.width)) + "\n")
+	}
+	switch {
+	case ed.editing:
+		heading := "Add a variable"
+		if ed.original != "" {
+			heading = "Edit " + ed.original
+		}
+		b.WriteString("\n" + st.Title.Render("    "+heading) + "\n")
+		b.WriteString(indentBlock(ed.entry.View(st), "    ") + "\n")
+	case ed.confirm != "":
+		b.WriteString(st.Warning.Render("    Delete "+ed.confirm+"?") + "  " + st.Help.Render("y delete · n keep") + "\n")
+	case ed.focused:
+		if ed.notice != "" {
+			b.WriteString(st.OK.Render("    "+ed.notice) + "\n")
+		}
+		b.WriteString(st.Hint.Render("    ctrl+a add · ctrl+e edit · ctrl+d delete · enter continue") + "\n")
+	case ed.notice != "":
+		b.WriteString(st.OK.Render("    "+ed.notice) + "\n")
+	}
+	return b.String()
+}
+
+// rowFindings is the first finding of each variable (errors before warnings); the
+// findings about the list as a whole are under "".
+func rowFindings(spec model.Spec) map[string]model.Finding {
+	out := map[string]model.Finding{}
+	fs := model.Validate(spec)
+	for _, group := range []model.Findings{fs.Errors(), fs.Warnings()} {
+		for _, f := range group {
+			if f.Field == "environment_variables" {
+				if _, ok := out[""]; !ok {
+					out[""] = f
+				}
+				continue
+			}
+			for n := range spec.EnvironmentVariables {
+				if f.Field == envField(n) {
+					if _, ok := out[n]; !ok {
+						out[n] = f
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// looksSecret reports names that usually hold a secret.
+func looksSecret(name string) bool {
+	up := strings.ToUpper(name)
+	for _, w := range []string{"PASSWORD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY"} {
+		if strings.Contains(up, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// quoteValue shows a value so that an empty one and spaces are visible.
+func quoteValue(v string) string {
+	if v == "" || strings.TrimSpace(v) != v || strings.ContainsAny(v, "\t\n") {
+		return fmt.Sprintf("%q", v)
+	}
+	return v
+}
+
+// indentBlock indents every line of s.
+func indentBlock(s, indent string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = indent + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Help is the editor's keys in its current mode.
+func (ed *envEditor) Help() []key.Binding {
+	switch {
+	case ed.editing:
+		return []key.Binding{
+			key.NewBinding(key.WithHelp("enter", "next/save")),
+			key.NewBinding(key.WithHelp("tab", "name/value")),
+			key.NewBinding(key.WithHelp("esc", "cancel")),
+		}
+	case ed.confirm != "":
+		return []key.Binding{tui.Keys.Yes, tui.Keys.No}
+	}
+	return []key.Binding{
+		key.NewBinding(key.WithHelp("enter", "continue")),
+		tui.Keys.Add, tui.Keys.Edit, tui.Keys.Delete,
+		key.NewBinding(key.WithHelp("↑/↓", "move")),
+	}
+}

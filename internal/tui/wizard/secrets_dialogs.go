@@ -1,0 +1,390 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
+)
+
+// secretsCheckKey is a placeholder secret name, to check a parameter name or ARN
+// alone with the model's rules for secrets_from_parameter_store values.
+const secretsCheckKey = "ECSWIZ_PARAMETER_CHECK"
+
+// maxParameterValue is what a standard-tier parameter holds, in bytes.
+const maxParameterValue = 4096
+
+// secretsPickDialog exposes a parameter as a secret: a typed name or ARN (or the
+// parameter picked in the tree, or the secret being renamed) and its environment name.
+type secretsPickDialog struct {
+	form  *tui.Form
+	from  string // the parameter picked or renamed; "" when typed
+	old   string // the secret renamed; "" when adding one
+	param *tui.Field
+	env   *tui.Field
+}
+
+// source is the parameter the secret reads.
+func (d *secretsPickDialog) source() string {
+	if d.from != "" {
+		return d.from
+	}
+	return strings.TrimSpace(d.param.Value())
+}
+
+// openPick opens the pick dialog: for from (picked in the tree or renamed) or typed
+// when from is "", with env as the name offered.
+func (s *secretsStep) openPick(from, env, old string) {
+	d := &secretsPickDialog{from: from, old: old}
+	envEdited, lastParam := false, ""
+	d.env = &tui.Field{Key: "secrets_from_parameter_store", Title: "Environment variable", Kind: tui.Text, Placeholder: "SENTRY_DSN",
+		Hint:     "The name the container reads the value as; suggested from the parameter's last path segment.",
+		Validate: func(v string) error { return s.checkEnv(v, d.source(), d.old) },
+		OnSet:    func(string) { envEdited = true },
+	}
+	d.env.SetValue(env)
+	if from != "" {
+		d.form = tui.NewForm(d.env)
+	} else {
+		d.param = &tui.Field{Key: "secrets_from_parameter_store", Title: "Parameter name or ARN", Kind: tui.Text,
+			Placeholder: "/shared/datadog/api-key",
+			Hint:        "A parameter of this account and Region, or an SSM parameter or Secrets Manager ARN.",
+			Validate:    s.checkFrom,
+			OnSet: func(v string) {
+				v = strings.TrimSpace(v)
+				if v != lastParam && !envEdited {
+					// Emptied first, so the cursor ends after the suggestion.
+					d.env.SetValue("")
+					d.env.SetValue(suggestEnvName(v))
+				}
+				lastParam = v
+			},
+		}
+		d.form = tui.NewForm(d.param, d.env)
+	}
+	d.form.SetWidth(s.boxWidth())
+	s.pick = d
+}
+
+// checkFrom checks a typed parameter name or ARN with the model's rules.
+func (s *secretsStep) checkFrom(v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return errors.New("give a parameter name (/app/env/key) or an ARN")
+	}
+	if env, ok := s.requiredBy[v]; ok {
+		return fmt.Errorf("%s is read as %s already: the module adds the required secrets itself", v, env)
+	}
+	return fieldError(*s.env.spec, fmt.Sprintf("secrets_from_parameter_store[%q]", secretsCheckKey), true,
+		secretsEdit(secretsCheckKey, v, ""))
+}
+
+func (s *secretsStep) applyPick() tea.Cmd {
+	d := s.pick
+	name, from := strings.TrimSpace(d.env.Value()), d.source()
+	if err := s.checkEnv(name, from, d.old); err != nil {
+		d.env.SetErr(err)
+		return nil
+	}
+	s.pick = nil
+	if d.old != "" && d.old == name {
+		s.status, s.statusErr = name+" is unchanged.", false
+		return nil
+	}
+	s.expose(name, from, d.old)
+	return s.checkOutside()
+}
+
+// secretsCreateDialog creates a SecureString parameter. The value stays in the masked
+// field until the person confirms, then goes to the call and nowhere else: the field is
+// reset as the call starts.
+type secretsCreateDialog struct {
+	form       *tui.Form
+	name       *tui.Field
+	value      *tui.Field
+	required   string // the required secret whose parameter it creates, if any
+	confirming bool
+	creating   bool
+	id         int64
+	err        error
+}
+
+func (s *secretsStep) openCreate() {
+	if s.env.cloud() == nil {
+		s.status, s.statusErr = "Parameters cannot be created offline: later, run aws ssm put-parameter --type SecureString --name NAME --value …", true
+		return
+	}
+	name, required := s.createName()
+	if required != "" {
+		if p, _ := s.presence(name); p == secretsFound {
+			s.status, s.statusErr = name+" exists already: ecswiz never overwrites a parameter.", false
+			return
+		}
+	}
+	d := &secretsCreateDialog{required: required}
+	d.name = &tui.Field{Key: "parameter_name", Title: "Parameter name", Kind: tui.Text,
+		Placeholder: s.listPrefix + "/app/new-key",
+		Hint:        "The full name; under " + s.listPrefix + "/ it is listed here. It is created, never overwritten.",
+		Validate:    s.checkNewName,
+	}
+	d.name.SetValue(name)
+	d.value = &tui.Field{Key: "parameter_value", Title: "Value", Kind: tui.Text, Masked: true,
+		Hint: "Typed or pasted, shown as dots; stored as a SecureString and never shown again.",
+		Validate: func(v string) error {
+			switch {
+			case v == "":
+				return errors.New("type or paste the value; it may not be empty")
+			case len(v) > maxParameterValue:
+				return fmt.Errorf("the value is %d bytes; a standard parameter holds at most %d", len(v), maxParameterValue)
+			}
+			return nil
+		},
+	}
+	d.form = tui.NewForm(d.name, d.value)
+	d.form.SetWidth(s.boxWidth())
+	if required != "" || (name != "" && !strings.HasSuffix(name, "/")) {
+		d.form.FocusKey("parameter_value")
+	}
+	s.create = d
+}
+
+// createName is the name the create dialog offers: a missing required secret's, the
+// typed filter (a full name, or a path under the prefix), or the directory under the
+// cursor. required is the required secret's env name.
+func (s *secretsStep) createName() (name, required string) {
+	if s.focus == secretsFocusRequired && len(s.required) > 0 {
+		r := s.required[s.reqCursor]
+		return r.ValueFrom, r.Name
+	}
+	f := strings.TrimSpace(s.filter)
+	switch {
+	case strings.HasPrefix(f, "/"):
+		name = f
+	case f != "":
+		name = s.listPrefix + "/" + strings.TrimLeft(f, "/")
+	default:
+		name = s.listPrefix + "/"
+		if row, ok := s.treeCursor(); ok {
+			if row.Dir() {
+				name = row.Path + "/"
+			} else {
+				name = row.Path[:strings.LastIndex(row.Path, "/")+1]
+			}
+		}
+	}
+	return name, s.requiredBy[name]
+}
+
+// checkNewName checks the name of a parameter to create.
+func (s *secretsStep) checkNewName(v string) error {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "" || v == "/":
+		return fmt.Errorf("give the parameter's full name, e.g. %s/app/new-key", s.listPrefix)
+	case strings.HasPrefix(v, "arn:"):
+		return errors.New("give the name, not an ARN: the parameter is created in this account and Region")
+	}
+	if err := fieldError(*s.env.spec, fmt.Sprintf("secrets_from_parameter_store[%q]", secretsCheckKey), true,
+		secretsEdit(secretsCheckKey, v, "")); err != nil {
+		return err
+	}
+	if p, _ := s.presence(v); p == secretsFound {
+		return fmt.Errorf("%s exists already — ecswiz never overwrites a parameter: pick it with space, or choose another name", v)
+	}
+	return nil
+}
+
+func (s *secretsStep) dialogUpdate(msg tea.Msg) tea.Cmd {
+	k, isKey := msg.(tea.KeyPressMsg)
+	if d := s.pick; d != nil {
+		if isKey && key.Matches(k, tui.Keys.Back) {
+			s.pick = nil
+			return nil
+		}
+		return d.form.Update(msg)
+	}
+	d := s.create
+	switch {
+	case d.creating:
+		return nil // the call is on its way; its answer closes or reopens the dialog
+	case d.confirming:
+		if !isKey {
+			return nil
+		}
+		switch {
+		case key.Matches(k, tui.Keys.Yes):
+			return s.startCreate()
+		case key.Matches(k, tui.Keys.No), key.Matches(k, tui.Keys.Back):
+			d.confirming = false
+		}
+		return nil
+	case isKey && key.Matches(k, tui.Keys.Back):
+		d.value.SetValue("")
+		s.create = nil
+		s.status, s.statusErr = "Nothing was created.", false
+		return nil
+	}
+	return d.form.Update(msg)
+}
+
+// startCreate sends the value to Parameter Store. From here the value lives only in
+// the call: the field is reset before the call runs.
+func (s *secretsStep) startCreate() tea.Cmd {
+	d := s.create
+	cloud := s.env.cloud()
+	if cloud == nil {
+		d.value.SetValue("")
+		s.create = nil
+		s.status, s.statusErr = "Offline: nothing was created.", true
+		return nil
+	}
+	name, value := strings.TrimSpace(d.name.Value()), d.value.Value()
+	d.value.SetValue("")
+	d.confirming, d.creating, d.err = false, true, nil
+	d.id = tui.NewID()
+	return tui.Call(s.ctx, d.id, func(ctx context.Context) (secretsCreated, error) {
+		v, err := cloud.Parameters.CreateSecureString(ctx, name, value, "", false)
+		return secretsCreated{name: name, version: v}, err
+	})
+}
+
+func (s *secretsStep) createDone(msg tui.Result[secretsCreated]) tea.Cmd {
+	d := s.create
+	if d == nil || msg.ID != d.id {
+		if msg.Err == nil && msg.Value.name != "" {
+			s.markCreated(msg.Value.name, msg.Value.version) // made while nobody waited: it exists all the same
+		}
+		return nil
+	}
+	d.creating = false
+	if msg.Err != nil {
+		d.err = msg.Err
+		if errors.Is(msg.Err, aws.KindAlreadyExists) {
+			s.exists[msg.Value.name] = true
+			d.form.FocusKey("parameter_name")
+		} else {
+			d.form.FocusKey("parameter_value")
+		}
+		return nil
+	}
+	s.create = nil
+	name := msg.Value.name
+	s.markCreated(name, msg.Value.version)
+	s.status, s.statusErr = fmt.Sprintf("Created %s as a SecureString (version %d); its value is not shown again.", name, msg.Value.version), false
+	switch env, required := s.requiredBy[name]; {
+	case required:
+		s.status += " " + env + " is found now."
+	case underPrefix(s.listPrefix, name) && s.tree != nil:
+		s.status += " space exposes it."
+	default:
+		s.status += " ctrl+a exposes it."
+	}
+	return nil
+}
+
+// markCreated records a parameter the step created: found, and in the tree when it is
+// under the listed prefix.
+func (s *secretsStep) markCreated(name string, version int64) {
+	s.exists[name] = true
+	if !s.listed || s.listErr != nil || !underPrefix(s.listPrefix, name) {
+		return
+	}
+	if _, ok := s.byName[name]; ok {
+		return
+	}
+	p := aws.Parameter{Name: name, Type: "SecureString", Version: version, KeyID: aws.DefaultParameterKey}
+	i, _ := slices.BinarySearchFunc(s.params, name, func(a aws.Parameter, n string) int { return strings.Compare(a.Name, n) })
+	s.setParams(slices.Insert(slices.Clone(s.params), i, p))
+	if _, required := s.requiredBy[name]; !required && s.tree.SelectItem(i) {
+		s.focus = secretsFocusTree
+	}
+}
+
+// dialogView draws the open dialog.
+func (s *secretsStep) dialogView() string {
+	st := s.env.styles
+	var b strings.Builder
+	if d := s.pick; d != nil {
+		switch {
+		case d.old != "":
+			b.WriteString(st.Title.Render("Rename "+d.old) + "\n" + st.Muted.Render("reads "+d.from) + "\n\n")
+		case d.from != "":
+			b.WriteString(st.Title.Render("Expose a parameter") + "\n" + st.Muted.Render(d.from) + "\n\n")
+		case s.env.cloud() == nil:
+			b.WriteString(st.Title.Render("Expose a parameter by name") + "\n" +
+				st.Muted.Render("Offline, the name is not checked: the task reads it when it starts.") + "\n\n")
+		default:
+			b.WriteString(st.Title.Render("Expose a parameter by name") + "\n" +
+				st.Muted.Render("A name outside "+s.listPrefix+" or an ARN is checked with GetParameters (no value is read).") + "\n\n")
+		}
+		b.WriteString(strings.TrimRight(d.form.View(*st), "\n"))
+		return s.box(b.String())
+	}
+	d := s.create
+	title := "Create a SecureString parameter"
+	if d.required != "" {
+		title = "Create the parameter of " + d.required
+	}
+	b.WriteString(st.Title.Render(title) + "\n\n")
+	name := strings.TrimSpace(d.name.Value())
+	switch {
+	case d.creating:
+		b.WriteString(st.Muted.Render(s.env.spin()+" Creating "+name+"…") + "\n")
+	case d.confirming:
+		row := func(label, value string) string {
+			return "  " + st.Label.Render(fmt.Sprintf("%-8s", label)) + "  " + st.Value.Render(value) + "\n"
+		}
+		b.WriteString("Create this parameter?\n\n")
+		b.WriteString(row("Name", name))
+		b.WriteString(row("Type", "SecureString"))
+		b.WriteString(row("KMS key", aws.DefaultParameterKey+" (the account's default key for SSM)"))
+		b.WriteString(row("Value", "the one you typed, not shown"))
+		b.WriteString("\n" + st.Muted.Render("It is created, never overwritten; ecswiz keeps no copy of the value.") + "\n")
+		b.WriteString(st.Help.Render(secretsHelpLine(secretsRelabel(tui.Keys.Yes, "create"), secretsRelabel(tui.Keys.No, "edit"))))
+	default:
+		b.WriteString(strings.TrimRight(d.form.View(*st), "\n"))
+	}
+	if d.err != nil {
+		b.WriteString("\n" + st.Error.Render("✗ "+oneLine(errorLine(d.err))))
+		if !errors.Is(d.err, aws.KindAlreadyExists) {
+			b.WriteString("\n" + st.Muted.Render("The value was not kept: type it again to retry."))
+		}
+	}
+	return s.box(strings.TrimRight(b.String(), "\n"))
+}
+
+func (s *secretsStep) box(content string) string {
+	return s.env.styles.Box.Width(s.boxWidth() + 4).Render(content)
+}
+
+// boxWidth is the width inside a dialog's border and padding.
+func (s *secretsStep) boxWidth() int {
+	w := s.width
+	if w <= 0 {
+		w = 100
+	}
+	return max(20, min(w, 96)-4)
+}
+
+// secretsHelpLine is bindings as "key what · key what".
+func secretsHelpLine(bs ...key.Binding) string {
+	parts := make([]string, len(bs))
+	for i, b := range bs {
+		parts[i] = b.Help().Key + " " + b.Help().Desc
+	}
+	return strings.Join(parts, " · ")
+}
+
+// secretsRequiredOverride is the pick that replaces a required secret, if any.
+func secretsRequiredOverride(spec model.Spec, name string) (string, bool) {
+	from, ok := spec.SecretsFromParameterStore[name]
+	return from, ok
+}

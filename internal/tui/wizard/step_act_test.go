@@ -1,0 +1,414 @@
+package wizard
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
+	"github.com/ecswiz/ecswiz/internal/model"
+)
+
+// startAct shows the act step of spec on session (nil: offline) at 100x30; files go to dir.
+func startAct(t *testing.T, spec model.Spec, session *Session, dir string) (*actStep, func(tea.Msg) tea.Cmd) {
+	t.Helper()
+	s := newActStep(newTestEnv(spec, session))
+	s.dir = dir
+	s.SetSize(98, 24)
+	up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+	settle(t, up, s.Init(context.Background()))
+	return s, up
+}
+
+func TestActRegistersDiffFirst(t *testing.T) {
+	session, srv := demoSession(t)
+	s, up := startAct(t, demoSpec(), session, "")
+	golden(t, "act-menu", plain(s.View()))
+
+	keys(t, up, "enter")
+	confirm := plain(s.View())
+	for _, want := range []string{"Register demo-shop-dev?", "family  demo-shop-dev", "Region  eu-west-2 · account 123456789012 (the demo account)"} {
+		if !strings.Contains(confirm, want) {
+			t.Errorf("the confirmation lacks %q:\n%s", want, confirm)
+		}
+	}
+	if !s.Capturing() {
+		t.Error("the confirmation does not capture Esc")
+	}
+	golden(t, "act-confirm", confirm)
+	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 0 {
+		t.Fatalf("%d registrations before confirming", n)
+	}
+
+	keys(t, up, "y")
+	view := plain(s.View())
+	for _, want := range []string{
+		"✓ Registered demo-shop-dev:5",
+		`task_definition_arn      = "arn:aws:ecs:eu-west-2:123456789012:task-definition/demo-shop-dev:5"`,
+		"task_definition_revision = 5",
+		`container_name           = "demo-shop"`,
+		"container_port           = 8000",
+		"Roll a service to it:",
+		"aws ecs update-service --cluster demo-shop --service demo-shop-dev-web \\\n    --task-definition demo-shop-dev:5",
+	} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the result lacks %q:\n%s", want, view)
+		}
+	}
+	golden(t, "act-register", view)
+	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
+		t.Fatalf("%d RegisterTaskDefinition calls, want 1", n)
+	}
+
+	srv.AddService(fakeaws.Service{Cluster: fakeaws.DemoCluster, Name: "demo-shop-dev-worker", TaskDefinition: "demo-shop-dev:5", DesiredCount: 1})
+	keys(t, up, "enter", "y")
+	view = plain(s.View())
+	if !strings.Contains(view, "✓ unchanged: demo-shop-dev:5 is already this task definition; nothing was registered.") {
+		t.Errorf("registering the same spec again is not unchanged:\n%s", view)
+	}
+	if !strings.Contains(view, "demo-shop-dev-worker (cluster demo-shop) already runs demo-shop-dev:5.") ||
+		!strings.Contains(view, "--service demo-shop-dev-web") {
+		t.Errorf("a service on the revision is not said to run it:\n%s", view)
+	}
+	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
+		t.Errorf("%d RegisterTaskDefinition calls after an unchanged register, want still 1", n)
+	}
+}
+
+func TestActRegisterConfirmationCanBeCancelled(t *testing.T) {
+	for _, k := range []string{"n", "esc"} {
+		t.Run("with "+k, func(t *testing.T) {
+			session, srv := demoSession(t)
+			s, up := startAct(t, demoSpec(), session, "")
+			keys(t, up, "enter", k)
+			if s.Capturing() || s.registering {
+				t.Fatal("the confirmation is still open or a registration started")
+			}
+			if n := len(srv.CallsTo("DescribeTaskDefinition")) + len(srv.CallsTo("RegisterTaskDefinition")); n != 0 {
+				t.Errorf("%d ECS calls after cancelling", n)
+			}
+		})
+	}
+}
+
+func TestActRegisterFailureIsOneLineWithTheHint(t *testing.T) {
+	session, srv := demoSession(t)
+	srv.Fail("RegisterTaskDefinition", "AccessDeniedException",
+		"User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ecs:RegisterTaskDefinition")
+	s, up := startAct(t, demoSpec(), session, "")
+	keys(t, up, "enter", "y")
+	view := plain(s.View())
+	var failures []string
+	for _, l := range strings.Split(view, "\n") {
+		if strings.HasPrefix(l, "✗") {
+			failures = append(failures, l)
+		}
+	}
+	if len(failures) != 1 || !strings.Contains(failures[0], "Register failed") {
+		t.Fatalf("want one failure line, got %q:\n%s", failures, view)
+	}
+	if !strings.Contains(view, "ctrl+r") {
+		t.Errorf("the failure does not say how to retry:\n%s", view)
+	}
+
+	srv.ClearFaults()
+	keys(t, up, "ctrl+r")
+	if view := plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-dev:5") {
+		t.Errorf("retrying did not register:\n%s", view)
+	}
+}
+
+func TestActRegisterWhoseAnswerIsLostMakesOneRevision(t *testing.T) {
+	session, srv := demoSession(t)
+	srv.Fail("RegisterTaskDefinition", "ServerException", "the connection dropped", fakeaws.AfterWork(), fakeaws.Times(1))
+	s, up := startAct(t, demoSpec(), session, "")
+	keys(t, up, "enter", "y")
+	view := plain(s.View())
+	if !strings.Contains(view, "✓ Registered demo-shop-dev:5") || !strings.Contains(view, "The answer to the registration was lost") {
+		t.Fatalf("a registration whose answer was lost is not found:\n%s", view)
+	}
+	keys(t, up, "enter", "y")
+	if view := plain(s.View()); !strings.Contains(view, "unchanged: demo-shop-dev:5") {
+		t.Errorf("registering again is not unchanged:\n%s", view)
+	}
+	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
+		t.Errorf("%d RegisterTaskDefinition calls, want 1", n)
+	}
+}
+
+func TestActRegisterIsOffWhenItCannotWork(t *testing.T) {
+	invalid := demoSpec()
+	invalid.ExecutionRoleARN = ""
+	session, _ := demoSession(t)
+	tests := []struct {
+		name    string
+		spec    model.Spec
+		session *Session
+		want    string
+		export  bool // export is off too
+	}{
+		{name: "offline", spec: demoSpec(), want: "Register    off while offline: registering needs an AWS session"},
+		{name: "with blocking errors", spec: invalid, session: session, export: true,
+			want: "Register    1 error in the spec: fix them first (Review, alt+8 lists them)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, up := startAct(t, tt.spec, tt.session, "")
+			view := plain(s.View())
+			if !strings.Contains(view, tt.want) {
+				t.Fatalf("the menu lacks %q:\n%s", tt.want, view)
+			}
+			if tt.name == "offline" {
+				golden(t, "act-offline", view)
+			}
+			keys(t, up, "enter")
+			if s.Capturing() {
+				t.Fatal("a disabled Register opened its confirmation")
+			}
+			if view := plain(s.View()); !strings.Contains(view, "Register is not available:") {
+				t.Errorf("Enter on a disabled Register does not say why:\n%s", view)
+			}
+			keys(t, up, "down", "enter")
+			if got := s.dialog == actExportForm; got == tt.export {
+				t.Errorf("export form open = %v, want %v", got, !tt.export)
+			}
+		})
+	}
+}
+
+// readMode is a file's content and permissions.
+func readMode(t *testing.T, path string) (string, os.FileMode) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b), info.Mode().Perm()
+}
+
+func TestActExportWritesAtomicallyAndAsksBeforeOverwriting(t *testing.T) {
+	dir := t.TempDir()
+	spec := demoSpec()
+	s, up := startAct(t, spec, nil, dir)
+
+	// Export, tfvars (the first format), the path proposed.
+	keys(t, up, "down", "enter")
+	if !s.Capturing() {
+		t.Fatal("the export form does not capture Esc")
+	}
+	keys(t, up, "enter", "enter")
+	tfvars := filepath.Join(dir, "demo-shop-dev.tfvars")
+	got, mode := readMode(t, tfvars)
+	if diff := cmp.Diff(string(model.FormatTFVars(spec)), got); diff != "" {
+		t.Errorf("the tfvars file differs (-want +got):\n%s", diff)
+	}
+	if mode != 0o600 {
+		t.Errorf("mode %o, want 600", mode)
+	}
+	if want := "✓ Wrote " + tfvars + " (tfvars, mode 0600)."; s.note != want || !strings.Contains(plain(s.View()), "✓ Wrote") {
+		t.Errorf("the written path is not shown: %q, want %q", s.note, want)
+	}
+
+	// The module block: the path follows the format.
+	keys(t, up, "enter", "down", "down", "enter", "enter")
+	got, _ = readMode(t, filepath.Join(dir, "demo-shop-dev.tf"))
+	if got != string(model.FormatModule(spec, model.DefaultModuleSource)) {
+		t.Errorf("the module file is not FormatModule's:\n%s", got)
+	}
+
+	// tfvars again: the file exists, so it asks; "n" goes back to the form.
+	s.env.update(func(x *model.Spec) { x.AllowedHosts = "shop.example.com" })
+	keys(t, up, "enter", "enter", "enter")
+	if s.dialog != actConfirmOverwrite || !strings.Contains(plain(s.View()), "already exists. Replace it?") || s.write.path != tfvars {
+		t.Fatalf("overwriting was not asked:\n%s", plain(s.View()))
+	}
+	keys(t, up, "n")
+	if s.dialog != actExportForm {
+		t.Fatalf("n did not go back to the form (dialog %d)", s.dialog)
+	}
+	if got, _ := readMode(t, tfvars); got != string(model.FormatTFVars(spec)) {
+		t.Fatal("the file was replaced without consent")
+	}
+	keys(t, up, "enter", "y")
+	if got, _ := readMode(t, tfvars); got != string(model.FormatTFVars(*s.env.spec)) {
+		t.Errorf("y did not replace the file:\n%s", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("the directory holds %d files, want 2 (no temporary file left)", len(entries))
+	}
+
+	lines := runCmdLines(t, s, up)
+	want := []string{
+		"Wrote " + tfvars + " (tfvars).",
+		"Wrote " + filepath.Join(dir, "demo-shop-dev.tf") + " (module block).",
+		"Wrote " + tfvars + " (tfvars).",
+	}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("the summary differs (-want +got):\n%s", diff)
+	}
+}
+
+func TestActExportForm(t *testing.T) {
+	s, up := startAct(t, demoSpec(), nil, "")
+	keys(t, up, "down", "enter")
+	golden(t, "act-export", plain(s.View()))
+	keys(t, up, "down", "down", "down", "tab")
+	if got := s.form.Field("path").Value(); got != "demo-shop-dev.resource.tf" {
+		t.Errorf("the path did not follow the format: %q", got)
+	}
+
+	t.Run("without a Region it says how to set aws_region", func(t *testing.T) {
+		spec := demoSpec()
+		spec.AWSRegion = ""
+		dir := t.TempDir()
+		s, up := startAct(t, spec, nil, dir)
+		keys(t, up, "down", "enter", "down", "down", "down", "enter", "enter")
+		if view := plain(s.View()); !strings.Contains(view, "resource HCL needs the Region for awslogs-region") {
+			t.Errorf("an export without a Region does not say how to set it:\n%s", view)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("%d files written", len(entries))
+		}
+	})
+}
+
+func TestActExportFailureStaysInTheForm(t *testing.T) {
+	dir := t.TempDir()
+	s, up := startAct(t, demoSpec(), nil, filepath.Join(dir, "missing"))
+	keys(t, up, "down", "enter", "enter", "enter")
+	if s.dialog != actExportForm {
+		t.Fatalf("a failed write closed the form")
+	}
+	if view := plain(s.View()); !strings.Contains(view, "✗ write ") || !strings.Contains(view, "no such file") {
+		t.Errorf("the failure is not shown under the path:\n%s", view)
+	}
+	keys(t, up, "esc")
+	if s.Capturing() {
+		t.Error("esc did not close the form")
+	}
+}
+
+func TestActSavesTheSpec(t *testing.T) {
+	t.Run("to FAMILY.tfvars, asking before replacing a file", func(t *testing.T) {
+		dir := t.TempDir()
+		spec := demoSpec()
+		s, up := startAct(t, spec, nil, dir)
+		keys(t, up, "down", "down", "enter", "enter")
+		path := filepath.Join(dir, "demo-shop-dev.tfvars")
+		got, mode := readMode(t, path)
+		if got != string(model.FormatTFVars(spec)) || mode != 0o600 {
+			t.Fatalf("the spec file is wrong (mode %o):\n%s", mode, got)
+		}
+		keys(t, up, "enter", "enter")
+		if s.dialog != actConfirmOverwrite {
+			t.Fatal("saving over an existing file did not ask")
+		}
+		keys(t, up, "y")
+		if s.Capturing() {
+			t.Error("the dialog stayed open after saving")
+		}
+	})
+	t.Run("back to the file opened with -f without asking", func(t *testing.T) {
+		dir := t.TempDir()
+		opened := filepath.Join(dir, "dev.tfvars")
+		if err := os.WriteFile(opened, []byte("# old\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		spec := demoSpec()
+		e := newTestEnv(spec, nil)
+		e.specPath = opened
+		s := newActStep(e)
+		s.SetSize(98, 24)
+		up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+		settle(t, up, s.Init(context.Background()))
+		keys(t, up, "down", "down", "enter", "enter")
+		if got, _ := readMode(t, opened); got != string(model.FormatTFVars(spec)) {
+			t.Fatalf("the -f file was not saved:\n%s", got)
+		}
+		if s.Capturing() {
+			t.Error("saving to the -f file asked before replacing it")
+		}
+	})
+	t.Run("in the JSON form to a .tfvars.json file", func(t *testing.T) {
+		dir := t.TempDir()
+		opened := filepath.Join(dir, "dev.tfvars.json")
+		spec := demoSpec()
+		e := newTestEnv(spec, nil)
+		e.specPath = opened
+		s := newActStep(e)
+		up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+		settle(t, up, s.Init(context.Background()))
+		keys(t, up, "down", "down", "enter", "enter")
+		if got, _ := readMode(t, opened); got != string(model.FormatTFVarsJSON(spec)) {
+			t.Fatalf("the .tfvars.json file is not JSON:\n%s", got)
+		}
+	})
+}
+
+// runCmdLines chooses Quit and returns the lines of the finishMsg it produces.
+func runCmdLines(t *testing.T, s *actStep, up func(tea.Msg) tea.Cmd) []string {
+	t.Helper()
+	s.cursor = actQuitItem
+	cmd := up(press("enter"))
+	if cmd == nil {
+		t.Fatal("Quit returned no command")
+	}
+	msg, ok := runCmd(t, cmd).(finishMsg)
+	if !ok {
+		t.Fatalf("Quit produced %T, want finishMsg", msg)
+	}
+	return msg.lines
+}
+
+func TestActQuitSummarisesWhatWasDone(t *testing.T) {
+	t.Run("nothing done", func(t *testing.T) {
+		s, up := startAct(t, demoSpec(), nil, t.TempDir())
+		if diff := cmp.Diff([]string{"Nothing was registered or written."}, runCmdLines(t, s, up)); diff != "" {
+			t.Error(diff)
+		}
+	})
+	t.Run("a registration and its update-service line", func(t *testing.T) {
+		session, _ := demoSession(t)
+		s, up := startAct(t, demoSpec(), session, t.TempDir())
+		keys(t, up, "enter", "y")
+		want := []string{
+			"Registered demo-shop-dev:5: arn:aws:ecs:eu-west-2:123456789012:task-definition/demo-shop-dev:5",
+			"  roll demo-shop-dev-web to it: aws ecs update-service --cluster demo-shop --service demo-shop-dev-web --task-definition demo-shop-dev:5",
+		}
+		if diff := cmp.Diff(want, runCmdLines(t, s, up)); diff != "" {
+			t.Errorf("the summary differs (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestActRegisterInterruptedByLeavingTheStepIsRetried(t *testing.T) {
+	session, srv := demoSession(t)
+	s, up := startAct(t, demoSpec(), session, "")
+	keys(t, up, "enter")
+	cmd := up(press("y")) // the registration starts; leaving the step drops its answer
+	if !s.registering {
+		t.Fatal("no registration started")
+	}
+	settle(t, up, s.Init(context.Background()))
+	settle(t, up, cmd)
+	if view := plain(s.View()); !strings.Contains(view, "✗ Register failed: interrupted when you left this step") {
+		t.Fatalf("the interruption is not said:\n%s", view)
+	}
+	keys(t, up, "ctrl+r")
+	if view := plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-dev:5") && !strings.Contains(view, "unchanged: demo-shop-dev:5") {
+		t.Fatalf("retrying did not end with revision 5:\n%s", view)
+	}
+	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
+		t.Errorf("%d RegisterTaskDefinition calls, want 1", n)
+	}
+}

@@ -1,0 +1,236 @@
+package wizard
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ecswiz/ecswiz/internal/model"
+)
+
+// stepHarness drives one step and records whether it finished.
+type stepHarness struct {
+	s    step
+	done bool
+}
+
+func (h *stepHarness) update(m tea.Msg) tea.Cmd {
+	if _, ok := m.(stepDoneMsg); ok {
+		h.done = true
+		return nil
+	}
+	return h.s.Update(m)
+}
+
+// startDjango opens the Django step on spec with the demo account.
+func startDjango(t *testing.T, spec model.Spec) (*djangoStep, *env, *stepHarness) {
+	t.Helper()
+	session, _ := demoSession(t)
+	e := newTestEnv(spec, session)
+	s := newDjangoStep(e)
+	s.SetSize(98, 24)
+	h := &stepHarness{s: s}
+	settle(t, h.update, s.Init(context.Background()))
+	return s, e, h
+}
+
+// toList moves the focus from the first field to the variables list.
+func toList(t *testing.T, h *stepHarness) {
+	t.Helper()
+	keys(t, h.update, "tab", "tab", "tab")
+}
+
+func TestDjangoStepEditsTheEnvironmentVariables(t *testing.T) {
+	spec := demoSpec()
+	spec.EnvironmentVariables = map[string]string{"SENTRY_ENVIRONMENT": "dev"}
+	s, e, h := startDjango(t, spec)
+	toList(t, h)
+	if !s.vars.focused {
+		t.Fatal("tab from the last field does not reach the list")
+	}
+
+	keys(t, h.update, "ctrl+a")
+	if !s.Capturing() {
+		t.Error("Capturing() is false while an entry is being added: esc would leave the step")
+	}
+	typeText(t, h.update, "FEATURE_CHECKOUT")
+	keys(t, h.update, "enter")
+	typeText(t, h.update, "on")
+	keys(t, h.update, "enter")
+	want := map[string]string{"SENTRY_ENVIRONMENT": "dev", "FEATURE_CHECKOUT": "on"}
+	if diff := cmp.Diff(want, e.spec.EnvironmentVariables); diff != "" {
+		t.Fatalf("after adding (-want +got):\n%s", diff)
+	}
+	if s.Capturing() {
+		t.Error("Capturing() stays true after the entry was saved")
+	}
+
+	// The cursor is on the new entry (sorted first); edit its value.
+	keys(t, h.update, "ctrl+e")
+	for range 2 {
+		keys(t, h.update, "backspace")
+	}
+	typeText(t, h.update, "off")
+	keys(t, h.update, "enter")
+	want["FEATURE_CHECKOUT"] = "off"
+	if diff := cmp.Diff(want, e.spec.EnvironmentVariables); diff != "" {
+		t.Fatalf("after editing (-want +got):\n%s", diff)
+	}
+
+	// Rename it: the old name goes.
+	keys(t, h.update, "ctrl+e", "shift+tab")
+	for range len("FEATURE_CHECKOUT") {
+		keys(t, h.update, "backspace")
+	}
+	typeText(t, h.update, "NEW_CHECKOUT")
+	keys(t, h.update, "enter", "enter")
+	want = map[string]string{"SENTRY_ENVIRONMENT": "dev", "NEW_CHECKOUT": "off"}
+	if diff := cmp.Diff(want, e.spec.EnvironmentVariables); diff != "" {
+		t.Fatalf("after renaming (-want +got):\n%s", diff)
+	}
+
+	// Delete asks first; n keeps, y deletes.
+	keys(t, h.update, "ctrl+d", "n")
+	if len(e.spec.EnvironmentVariables) != 2 {
+		t.Fatalf("n deleted the entry: %v", e.spec.EnvironmentVariables)
+	}
+	keys(t, h.update, "ctrl+d")
+	if !strings.Contains(plain(s.View()), "Delete NEW_CHECKOUT?") {
+		t.Errorf("no confirmation on screen:\n%s", plain(s.View()))
+	}
+	keys(t, h.update, "y")
+	want = map[string]string{"SENTRY_ENVIRONMENT": "dev"}
+	if diff := cmp.Diff(want, e.spec.EnvironmentVariables); diff != "" {
+		t.Fatalf("after deleting (-want +got):\n%s", diff)
+	}
+
+	keys(t, h.update, "enter")
+	if !h.done {
+		t.Error("enter on the list does not finish the step")
+	}
+}
+
+func TestDjangoStepRefusesBadVariableNames(t *testing.T) {
+	tests := []struct {
+		name    string
+		varName string
+		wantErr string
+	}{
+		{"a name already in the list is refused", "SENTRY_ENVIRONMENT", "SENTRY_ENVIRONMENT is already set"},
+		{"a name with a space is refused by the model's rule", "MY VAR", `"MY VAR" may not contain =, spaces or line breaks`},
+		{"a name with = is refused by the model's rule", "A=B", `"A=B" may not contain =`},
+		{"a blank name is refused", "", "an environment name may not be blank"},
+		{"DEBUG is explained: the toggle above sets it", "DEBUG", "ecswiz sets DEBUG from the DEBUG toggle above"},
+		{"PORT is explained: the Application step sets it", "PORT", "ecswiz sets PORT from container_port (Application step)"},
+		{"a fixed variable is refused", "PYTHONUNBUFFERED", "ecswiz always sets PYTHONUNBUFFERED itself"},
+		{"a required secret's name is refused by the model", "DJANGO_SECRET_KEY", "is both an environment variable and a secret"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := demoSpec()
+			spec.EnvironmentVariables = map[string]string{"SENTRY_ENVIRONMENT": "dev"}
+			s, e, h := startDjango(t, spec)
+			toList(t, h)
+			keys(t, h.update, "ctrl+a")
+			typeText(t, h.update, tt.varName)
+			keys(t, h.update, "enter", "enter") // to the value, then save
+			view := plain(s.View())
+			if !strings.Contains(view, tt.wantErr) {
+				t.Errorf("the screen does not say %q:\n%s", tt.wantErr, view)
+			}
+			if want := map[string]string{"SENTRY_ENVIRONMENT": "dev"}; !cmp.Equal(want, e.spec.EnvironmentVariables) {
+				t.Errorf("the spec changed to %v", e.spec.EnvironmentVariables)
+			}
+			if !s.Capturing() {
+				t.Error("the entry closed on a refused name; what was typed is lost")
+			}
+			keys(t, h.update, "esc")
+			if s.Capturing() || !s.vars.focused {
+				t.Error("esc does not cancel the entry back to the list")
+			}
+		})
+	}
+}
+
+func TestDjangoStepWarnsAboutDebugInProduction(t *testing.T) {
+	tests := []struct {
+		name        string
+		environment string
+		wantWarning bool
+	}{
+		{"DEBUG on in prod is warned", "prod", true},
+		{"DEBUG on in production is warned", "production", true},
+		{"DEBUG on in dev is not", "dev", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := demoSpec()
+			spec.Environment = tt.environment
+			s, e, h := startDjango(t, spec)
+			keys(t, h.update, "tab", "tab", "space")
+			if !e.spec.DebugMode {
+				t.Fatal("space did not turn DEBUG on")
+			}
+			got := strings.Contains(plain(s.View()), "DEBUG is on in "+tt.environment)
+			if got != tt.wantWarning {
+				t.Errorf("warning shown = %v, want %v:\n%s", got, tt.wantWarning, plain(s.View()))
+			}
+		})
+	}
+}
+
+func TestDjangoStepKeepsTheSettingsAsTyped(t *testing.T) {
+	s, e, h := startDjango(t, demoSpec())
+	for range len("config.settings.production") {
+		keys(t, h.update, "backspace")
+	}
+	typeText(t, h.update, "shop.settings.dev")
+	if e.spec.DjangoSettingsModule != "shop.settings.dev" {
+		t.Errorf("django_settings_module = %q while typing", e.spec.DjangoSettingsModule)
+	}
+	keys(t, h.update, "backspace", "backspace", "backspace", "backspace", ".") // "shop.settings."
+	keys(t, h.update, "enter")
+	if view := plain(s.View()); !strings.Contains(view, "is not a Python module path") {
+		t.Errorf("an invalid module path is accepted:\n%s", view)
+	}
+	if f := s.form.Focused(); f == nil || f.Key != fieldSettings {
+		t.Error("the focus left the invalid field")
+	}
+}
+
+func TestDjangoStepScreens(t *testing.T) {
+	t.Run("fields", func(t *testing.T) {
+		spec := demoSpec()
+		spec.EnvironmentVariables = map[string]string{"SENTRY_ENVIRONMENT": "dev", "FEATURE_NEW_CHECKOUT": "true"}
+		s, _, _ := startDjango(t, spec)
+		goldenFits(t, "django-fields", plain(s.View()))
+	})
+	t.Run("prod with DEBUG on", func(t *testing.T) {
+		spec := demoSpec()
+		spec.Environment = "prod"
+		spec.DebugMode = true
+		s, _, h := startDjango(t, spec)
+		keys(t, h.update, "tab", "tab")
+		goldenFits(t, "django-prod-debug", plain(s.View()))
+	})
+	t.Run("the list with a warning", func(t *testing.T) {
+		spec := demoSpec()
+		spec.EnvironmentVariables = map[string]string{"SENTRY_ENVIRONMENT": "dev", "feature-flag": "1", "STRIPE_API_KEY": "sk_test"}
+		s, _, h := startDjango(t, spec)
+		toList(t, h)
+		goldenFits(t, "django-list", plain(s.View()))
+	})
+	t.Run("adding a variable", func(t *testing.T) {
+		spec := demoSpec()
+		spec.EnvironmentVariables = map[string]string{"SENTRY_ENVIRONMENT": "dev"}
+		s, _, h := startDjango(t, spec)
+		toList(t, h)
+		keys(t, h.update, "ctrl+a")
+		typeText(t, h.update, "SENTRY_ENVIRONMENT")
+		keys(t, h.update, "enter")
+		goldenFits(t, "django-add-duplicate", plain(s.View()))
+	})
+}

@@ -1,0 +1,316 @@
+package wizard
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
+)
+
+// startReview shows the review step of spec on session (nil: offline) at 100x30.
+func startReview(t *testing.T, spec model.Spec, session *Session) (*reviewStep, func(tea.Msg) tea.Cmd) {
+	t.Helper()
+	s := newReviewStep(newTestEnv(spec, session))
+	s.SetSize(98, 24)
+	up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+	settle(t, up, s.Init(context.Background()))
+	return s, up
+}
+
+// movesOn reports whether cmd is the step's "done": the wizard goes to the next step.
+func movesOn(t *testing.T, cmd tea.Cmd) bool {
+	t.Helper()
+	if cmd == nil {
+		return false
+	}
+	_, ok := runCmd(t, cmd).(stepDoneMsg)
+	return ok
+}
+
+func TestReviewEnterGoesOnOnlyWithoutErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		edit     func(s *model.Spec)
+		wantNext bool
+		want     []string // in the view after Enter
+	}{
+		{
+			name:     "a valid spec goes on to Act",
+			edit:     func(*model.Spec) {},
+			wantNext: true,
+			want:     []string{"✓ The spec is valid: ready to register or export"},
+		},
+		{
+			name: "an invalid spec cannot pass: Enter says how many errors and where, and lists them",
+			edit: func(s *model.Spec) {
+				s.ExecutionRoleARN = ""
+				s.TaskMemory = "3000"
+			},
+			want: []string{
+				"✗ Fix 2 errors before going on: in Sizing (alt+2) and Runtime (alt+7).",
+				"✗ task_memory:",
+				"(alt+2 Sizing)",
+				"✗ execution_role_arn: is required — Fargate needs it for awslogs",
+				"(alt+7 Runtime)",
+			},
+		},
+		{
+			name: "warnings are listed but do not block",
+			edit: func(s *model.Spec) {
+				s.Environment, s.DebugMode = "prod", true
+			},
+			wantNext: true,
+			want: []string{
+				"✓ The spec is valid: ready to register or export · 2 warnings (they do not block)",
+				"! allowed_hosts: \"*\" accepts any Host header in prod",
+				"! debug_mode: DEBUG is on in prod: error pages show settings and source",
+				"(alt+3 Django)",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := demoSpec()
+			tt.edit(&spec)
+			s, _ := startReview(t, spec, nil)
+			if got := movesOn(t, s.Update(press("enter"))); got != tt.wantNext {
+				t.Fatalf("Enter moves on = %v, want %v\n%s", got, tt.wantNext, plain(s.View()))
+			}
+			view := plain(s.View())
+			for _, w := range tt.want {
+				if !strings.Contains(view, w) {
+					t.Errorf("the view lacks %q:\n%s", w, view)
+				}
+			}
+		})
+	}
+}
+
+func TestReviewListsEveryErrorOnceEnterAsksForThem(t *testing.T) {
+	s, up := startReview(t, model.NewSpec(), nil) // six required fields missing
+	before := plain(s.View())
+	if !strings.Contains(before, "more: press enter to list every error") {
+		t.Fatalf("a long list is not cut short before Enter:\n%s", before)
+	}
+	keys(t, up, "enter")
+	after := plain(s.View())
+	for _, field := range []string{"app_name", "environment", "container_name", "container_image", "execution_role_arn", "log_group_name"} {
+		if !strings.Contains(after, "✗ "+field+": is required") {
+			t.Errorf("the error of %s is not listed after Enter:\n%s", field, after)
+		}
+	}
+	golden(t, "review-errors", after)
+}
+
+func TestReviewTabsShowTheBytesTheModelRenders(t *testing.T) {
+	session, _ := demoSession(t)
+	spec := demoSpec()
+	s, up := startReview(t, spec, session)
+
+	td, err := model.Build(spec, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource, err := model.FormatResource(spec, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{
+		tabJSON:     string(model.RenderJSON(td)),
+		tabTFVars:   string(model.FormatTFVars(spec)),
+		tabModule:   string(model.FormatModule(spec, model.DefaultModuleSource)),
+		tabResource: string(resource),
+	}
+	module, err := model.Export(spec, model.ExportOptions{Format: model.ExportModule})
+	if err != nil || string(module) != want[tabModule] {
+		t.Fatalf("the module tab is not what export --format module writes (err %v)", err)
+	}
+	for _, tc := range []struct {
+		tab    int
+		golden string
+	}{
+		{tabJSON, "review-json"},
+		{tabTFVars, "review-tfvars"},
+		{tabModule, "review-module"},
+		{tabResource, "review-resource"},
+		{tabDiff, "review-diff"},
+	} {
+		if s.tab != tc.tab {
+			t.Fatalf("tab %d is shown, want %d", s.tab, tc.tab)
+		}
+		if w, ok := want[tc.tab]; ok {
+			if s.texts[tc.tab] != w {
+				t.Errorf("tab %s holds other bytes than the model renders:\n%s", reviewTabNames[tc.tab], s.texts[tc.tab])
+			}
+			first := strings.SplitN(w, "\n", 2)[0]
+			if !strings.Contains(plain(s.View()), first) {
+				t.Errorf("tab %s does not show %q", reviewTabNames[tc.tab], first)
+			}
+		}
+		golden(t, tc.golden, plain(s.View()))
+		keys(t, up, "right")
+	}
+	if s.tab != tabJSON {
+		t.Errorf("right after the last tab shows tab %d, want the first", s.tab)
+	}
+	keys(t, up, "left")
+	if s.tab != tabDiff {
+		t.Errorf("left from the first tab shows tab %d, want the diff", s.tab)
+	}
+}
+
+func TestReviewDiffsAgainstTheLatestRevision(t *testing.T) {
+	st := tui.NewStyles(true)
+	tests := []struct {
+		name string
+		edit func(s *model.Spec)
+		// register registers the spec's render first, so it is the latest revision.
+		register bool
+		want     []string
+		styled   []string // lines as they must be drawn, colours included
+	}{
+		{
+			name: "a family with revisions shows what changes from the latest",
+			edit: func(*model.Spec) {},
+			want: []string{
+				"Changes from demo-shop-dev:4, the latest ACTIVE revision in eu-west-2, to this spec:",
+				"--- demo-shop-dev:4",
+				"+++ spec",
+				`-          "value": "true"`,
+			},
+			styled: []string{st.DiffRemove.Render(`-          "value": "true"`), st.DiffAdd.Render(`+          "value": "false"`), st.DiffHunk.Render("@@ -12,7 +12,7 @@")},
+		},
+		{
+			name: "a new family says nothing is registered yet",
+			edit: func(s *model.Spec) { s.AppName, s.ContainerName = "brand-new", "brand-new" },
+			want: []string{"New family brand-new-dev: nothing registered yet.", "--- brand-new-dev", "@@ -1 +1,", "+{"},
+		},
+		{
+			name:     "a spec equal to the latest revision is unchanged",
+			edit:     func(*model.Spec) {},
+			register: true,
+			want:     []string{"✓ unchanged: demo-shop-dev:5 is already this task definition."},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			session, srv := demoSession(t)
+			spec := demoSpec()
+			tt.edit(&spec)
+			if tt.register {
+				td, err := model.Build(spec, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := srv.RegisterTaskDefinition(string(model.RenderJSON(td))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, up := startReview(t, spec, session)
+			keys(t, up, "left") // the diff is the last tab
+			view := plain(s.View())
+			for _, w := range tt.want {
+				if !strings.Contains(view, w) {
+					t.Errorf("the diff lacks %q:\n%s", w, view)
+				}
+			}
+			for _, line := range tt.styled {
+				if !strings.Contains(s.View(), line) {
+					t.Errorf("the diff does not colour %q", ansi.Strip(line))
+				}
+			}
+			if n := len(srv.CallsTo("DescribeTaskDefinition")); n != 1 {
+				t.Errorf("%d DescribeTaskDefinition calls, want 1", n)
+			}
+		})
+	}
+}
+
+func TestReviewDiffFailureIsOneLineAndRetried(t *testing.T) {
+	session, srv := demoSession(t)
+	srv.Fail("DescribeTaskDefinition", "AccessDeniedException",
+		"User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ecs:DescribeTaskDefinition", fakeaws.Times(1))
+	s, up := startReview(t, demoSpec(), session)
+	keys(t, up, "left")
+	view := plain(s.View())
+	if strings.Count(view, "✗ ") != 1 || !strings.Contains(view, "press ctrl+r to try again") {
+		t.Fatalf("the failure is not one line with the way on:\n%s", view)
+	}
+	keys(t, up, "ctrl+r")
+	if view := plain(s.View()); !strings.Contains(view, "Changes from demo-shop-dev:4") {
+		t.Fatalf("retrying did not load the diff:\n%s", view)
+	}
+}
+
+func TestReviewOffline(t *testing.T) {
+	spec := demoSpec()
+	s, up := startReview(t, spec, nil)
+	keys(t, up, "left")
+	if view := plain(s.View()); !strings.Contains(view, "diff not available offline") {
+		t.Errorf("the diff tab does not say it is offline:\n%s", view)
+	}
+
+	t.Run("without a Region it says how to set aws_region, and ctrl+e sets it", func(t *testing.T) {
+		spec := demoSpec()
+		spec.AWSRegion = ""
+		s, up := startReview(t, spec, nil)
+		view := plain(s.View())
+		if !strings.Contains(view, "No AWS Region for awslogs-region") || !strings.Contains(view, "ctrl+e") {
+			t.Fatalf("the JSON tab does not say how to set aws_region:\n%s", view)
+		}
+		golden(t, "review-no-region", view)
+		keys(t, up, "ctrl+e")
+		if !s.Capturing() {
+			t.Fatal("typing aws_region does not capture Esc")
+		}
+		typeText(t, up, "nowhere")
+		keys(t, up, "enter")
+		if view := plain(s.View()); !strings.Contains(view, "aws_region") || s.regionForm == nil {
+			t.Fatalf("an invalid Region was accepted:\n%s", view)
+		}
+		for range len("nowhere") {
+			keys(t, up, "backspace")
+		}
+		typeText(t, up, "eu-west-1")
+		keys(t, up, "enter")
+		if got := s.env.spec.AWSRegion; got != "eu-west-1" {
+			t.Fatalf("aws_region = %q, want eu-west-1", got)
+		}
+		if s.Capturing() || !strings.Contains(s.texts[tabJSON], `"awslogs-region": "eu-west-1"`) {
+			t.Errorf("the JSON tab does not render with the Region typed:\n%s", plain(s.View()))
+		}
+	})
+}
+
+func TestReviewScrolls(t *testing.T) {
+	s, up := startReview(t, demoSpec(), nil)
+	top := plain(s.View())
+	keys(t, up, "pgdown")
+	if plain(s.View()) == top {
+		t.Fatal("pgdown did not scroll the JSON")
+	}
+	keys(t, up, "pgup")
+	if plain(s.View()) != top {
+		t.Error("pgup did not scroll back to the top")
+	}
+	keys(t, up, "down")
+	if s.vp.YOffset() != 1 {
+		t.Errorf("down scrolled to line %d, want 1", s.vp.YOffset())
+	}
+}
+
+func TestReviewDropsAStaleDiff(t *testing.T) {
+	session, _ := demoSession(t)
+	s, _ := startReview(t, demoSpec(), session)
+	before := s.diff
+	s.Update(tui.Result[[]byte]{ID: before.id - 1000, Value: []byte(`{"taskDefinition":{}}`)})
+	if s.diff.text != before.text || s.diff.live != before.live {
+		t.Error("a reply to an older request replaced the diff")
+	}
+}

@@ -1,0 +1,85 @@
+package wizard
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
+)
+
+// benchSecretsStep is a secrets step holding n parameters under the demo prefix, laid
+// out as fakeaws.SeedParameters lays them out, as if the listing had just arrived.
+func benchSecretsStep(n int) *secretsStep {
+	spec := demoSpec()
+	e := newTestEnv(spec, &Session{Demo: true, Cloud: &Cloud{}}) // no call is made
+	s := newSecretsStep(e).(*secretsStep)
+	s.SetSize(98, 24)
+	s.ctx = context.Background()
+	s.listPrefix, s.listed = spec.ParameterPrefix(), true
+	s.exists, s.checking, s.checkIDs = map[string]bool{}, map[string]bool{}, map[int64]bool{}
+	s.sync()
+	groups := []string{"app", "database", "redis", "third-party"}
+	params := make([]aws.Parameter, n)
+	for i := range params {
+		typ := "String"
+		if i%2 == 1 {
+			typ = "SecureString"
+		}
+		svc := fakeaws.BenchServices[i%len(fakeaws.BenchServices)]
+		params[i] = aws.Parameter{Name: fmt.Sprintf("%s/%s/%s/param-%05d", s.listPrefix, svc, groups[(i/16)%len(groups)], i), Type: typ}
+	}
+	s.setParams(params) // sorts nothing the listing sorted already
+	s.relayout()
+	return s
+}
+
+// secretsKeystrokes is someone typing a filter, fixing it and clearing it: first
+// letters (a search of every name), narrowing letters, and backspaces.
+var secretsKeystrokes = func() []tea.KeyPressMsg {
+	var ks []tea.KeyPressMsg
+	for _, word := range []string{"redis/param-01", "Third-Party", "param-0999"} {
+		for _, r := range word {
+			ks = append(ks, press(string(r)))
+		}
+		for range 4 {
+			ks = append(ks, press("backspace"))
+		}
+		ks = append(ks, press("down"), press("down"), press("esc"))
+	}
+	return ks
+}()
+
+// BenchmarkSecretsFilterKeystroke is one keystroke in the secrets filter with 10,000
+// parameters: Update, then View, as the program runs them. It must stay well under
+// 2 ms (issue 5, Acceptance).
+func BenchmarkSecretsFilterKeystroke(b *testing.B) {
+	s := benchSecretsStep(10_000)
+	if s.tree.Items() != 10_000 {
+		b.Fatalf("the step holds %d parameters", s.tree.Items())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		s.Update(secretsKeystrokes[i%len(secretsKeystrokes)])
+		_ = s.View()
+	}
+}
+
+// BenchmarkSecretsFilterFirstLetter is the costliest keystroke: a first letter,
+// which searches every name.
+func BenchmarkSecretsFilterFirstLetter(b *testing.B) {
+	s := benchSecretsStep(10_000)
+	a, bs := press("a"), press("backspace")
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Update(a)
+		_ = s.View()
+		b.StopTimer()
+		s.Update(bs)
+		b.StartTimer()
+	}
+}
