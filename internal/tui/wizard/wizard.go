@@ -295,7 +295,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(cmd, m.flushDraft()) // a completed step is on disk at once
 	case finishMsg:
 		m.outcome = Outcome{Lines: append(msg.lines, m.quitLines()...)}
-		m.log.Info("wizard finished")
+		m.log.Info("wizard finished", "outcome", strings.Join(msg.lines, " | "))
 		return m.quit()
 	case tea.KeyPressMsg:
 		return m.key(msg)
