@@ -38,8 +38,10 @@ type app struct {
 	logFile string // --log-file
 	demo    bool   // --demo
 
-	clients  *aws.Clients   // built by awsClients on first use
-	cleanups []func() error // run when the command ends (the demo account's server)
+	clients *aws.Clients // built by awsClients on first use
+	// connections are the wizard's session loads, waited for before the cleanups.
+	connections connections
+	cleanups    []func() error // run when the command ends (the demo account's server)
 
 	log      *slog.Logger
 	closeLog func() error

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -74,6 +75,7 @@ func (a *app) runWizard(ctx context.Context, f wizardFlags) error {
 	if accessible {
 		a.log.Info("wizard: accessible mode")
 		outcome, err := wizard.RunAccessible(ctx, opts, a.stdin, a.stdout)
+		a.connections.close()
 		a.printOutcome(outcome)
 		switch {
 		case errors.Is(err, context.Canceled):
@@ -97,6 +99,7 @@ func (a *app) runWizard(ctx context.Context, f wizardFlags) error {
 		go upgrade(p)
 	}
 	_, err = p.Run()
+	a.connections.close()
 	// Stopped by a signal, the wizard could not save its last answers: they are saved
 	// now that the screen is restored.
 	if serr := m.SaveDraft(); serr != nil {
@@ -182,14 +185,64 @@ func (a *app) wizardOptions(f wizardFlags) (wizard.Options, error) {
 		return wizard.Options{}, err
 	}
 	fallbackRegion := opts.Spec.AWSRegion
-	opts.Connect = func(ctx context.Context) (*wizard.Session, error) { return a.session(ctx, fallbackRegion) }
+	opts.Connect = a.connections.guard(func(ctx context.Context) (*wizard.Session, error) {
+		return a.session(ctx, fallbackRegion)
+	})
 	if !a.demoMode() {
-		opts.Demo = func(ctx context.Context) (*wizard.Session, error) {
+		opts.Demo = a.connections.guard(func(ctx context.Context) (*wizard.Session, error) {
 			a.demo, a.clients = true, nil
 			return a.session(ctx, fallbackRegion)
-		}
+		})
 	}
 	return opts, nil
+}
+
+// connections tracks the wizard's session loads, which run beside the program and
+// change the app (its clients, the demo server's cleanup): the command waits for them
+// to end before it cleans up, so none outlives the command or races its cleanup.
+type connections struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+	stop   chan struct{}
+}
+
+func (c *connections) guard(connect wizard.Connector) wizard.Connector {
+	return func(ctx context.Context) (*wizard.Session, error) {
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return nil, context.Canceled
+		}
+		if c.stop == nil {
+			c.stop = make(chan struct{})
+		}
+		stop := c.stop
+		c.wg.Add(1)
+		c.mu.Unlock()
+		defer c.wg.Done()
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-stop:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		return connect(ctx)
+	}
+}
+
+// close cancels the loads still running and waits for them.
+func (c *connections) close() {
+	c.mu.Lock()
+	c.closed = true
+	if c.stop != nil {
+		close(c.stop)
+	}
+	c.mu.Unlock()
+	c.wg.Wait()
 }
 
 // delayDemo applies ECSWIZ_DEMO_LATENCY to the demo account.

@@ -36,7 +36,8 @@ type env struct {
 	spec    *model.Spec
 	session *Session // nil while connecting
 	styles  *tui.Styles
-	dirty   bool // the spec changed since the draft was last saved
+	dirty   bool // the spec (or the step) changed since the draft was last saved
+	edits   int  // counts the changes to the spec
 	// specPath is the file the spec came from (-f), the default path to save it to.
 	specPath string
 	// prefilled is set when the spec came from a file or a draft: its values are answers
@@ -72,6 +73,7 @@ func (e *env) spin() string {
 func (e *env) update(fn func(s *model.Spec)) {
 	fn(e.spec)
 	e.dirty = true
+	e.edits++
 }
 
 // cloud is the AWS the steps may call; nil while connecting or offline.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -79,9 +80,14 @@ type Model struct {
 	chooser       *tui.Form // no credentials: demo, offline or quit
 	spinner       spinner.Model
 
-	drafts   *draft.Store
-	saver    *draftSaver
-	answered bool // the person has pressed a key in a step: from then on drafts are saved
+	drafts *draft.Store
+	saver  *draftSaver
+	// answered is set once a key of the person changed the spec (not a suggestion the
+	// wizard filled in): from then on drafts are saved.
+	answered bool
+
+	connectCancel context.CancelFunc // cancels the session being loaded
+	gen           int                // counts the steps shown; a step's messages carry it
 	// draftNote is the footer's line about drafts: an earlier draft, or a failure.
 	draftNote      string
 	draftNoteIsErr bool
@@ -167,7 +173,12 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) startConnect(c Connector, what string) tea.Cmd {
 	m.connectID = tui.NewID()
 	log := m.log
-	return tui.Call(context.Background(), m.connectID, func(ctx context.Context) (*Session, error) {
+	if m.connectCancel != nil {
+		m.connectCancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.connectCancel = cancel // quitting cancels a session still loading
+	return tui.Call(ctx, m.connectID, func(ctx context.Context) (*Session, error) {
 		start := time.Now()
 		s, err := c(ctx)
 		if err != nil {
@@ -195,10 +206,47 @@ func (m *Model) show(i int) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.current = i
+	m.gen++
 	s := m.steps[i]
 	s.SetSize(m.bodySize())
-	return s.Init(ctx)
+	return m.tag(s.Init(ctx))
 }
+
+// stepMsg is a message a step's command produced while the step was shown for the
+// gen-th time. The root drops it once another step is shown: a late "done" or a late
+// answer never lands on the step the person has moved to.
+type stepMsg struct {
+	gen int
+	msg tea.Msg
+}
+
+// tag marks the messages of cmd, a command of the current step, with its generation.
+func (m *Model) tag(cmd tea.Cmd) tea.Cmd { return tagged(m.gen, cmd) }
+
+func tagged(gen int, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		switch msg := cmd().(type) {
+		case nil:
+			return nil
+		case tea.BatchMsg:
+			out := make(tea.BatchMsg, len(msg))
+			for i, c := range msg {
+				out[i] = tagged(gen, c)
+			}
+			return out
+		default:
+			if reflect.TypeOf(msg).PkgPath() == teaPackage {
+				return msg // a request to Bubble Tea itself (a window title, a clear)
+			}
+			return stepMsg{gen: gen, msg: msg}
+		}
+	}
+}
+
+var teaPackage = reflect.TypeOf(tea.QuitMsg{}).PkgPath()
 
 func (m *Model) bodySize() (int, int) {
 	return max(0, m.width-2), max(0, m.height-m.chromeHeight())
@@ -299,8 +347,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.quit()
 	case tea.KeyPressMsg:
 		return m.key(msg)
+	case stepMsg:
+		if msg.gen != m.gen {
+			m.log.Debug("a left step's message dropped", "type", fmt.Sprintf("%T", msg.msg))
+			return nil
+		}
+		return m.update(msg.msg)
 	}
-	return m.steps[m.current].Update(msg)
+	return m.tag(m.steps[m.current].Update(msg))
 }
 
 func (m *Model) drafted(msg draftSavedMsg) {
@@ -341,7 +395,7 @@ func (m *Model) connected(s *Session, err error) tea.Cmd {
 	m.connectErr = nil
 	m.chooser = nil
 	m.env.session = s
-	return m.steps[m.current].Connected()
+	return m.tag(m.steps[m.current].Connected())
 }
 
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
@@ -370,8 +424,7 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	if m.chooser != nil {
 		return m.choose(k)
 	}
-	m.answered = true
-	if key.Matches(k, tui.Keys.Jump) {
+	if key.Matches(k, tui.Keys.Jump) && !m.steps[m.current].Capturing() {
 		n := int(k.String()[len(k.String())-1] - '1')
 		if n >= 0 && n < len(m.steps) && n != m.current && m.reachable(n) {
 			return m.enter(n, "jump")
@@ -384,7 +437,12 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	return m.steps[m.current].Update(k)
+	edits := m.env.edits
+	cmd := m.tag(m.steps[m.current].Update(k))
+	if m.env.edits != edits {
+		m.answered = true
+	}
+	return cmd
 }
 
 // choose handles a key on the no-credentials chooser.
@@ -403,7 +461,7 @@ func (m *Model) choose(k tea.KeyPressMsg) tea.Cmd {
 		m.chooser = nil
 		m.connectErr = nil
 		m.env.session = &Session{}
-		return m.steps[m.current].Connected()
+		return m.tag(m.steps[m.current].Connected())
 	default:
 		m.outcome = Outcome{Lines: m.quitLines()}
 		return m.quit()
@@ -669,6 +727,9 @@ func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	if m.cancel != nil {
 		m.cancel()
+	}
+	if m.connectCancel != nil {
+		m.connectCancel()
 	}
 	return tea.Sequence(m.flushDraft(), tea.Quit)
 }

@@ -692,3 +692,27 @@ func TestTrueColourFoundLateRedrawsTheScreen(t *testing.T) {
 		t.Errorf("an upgrade to true colour does not redraw the screen")
 	}
 }
+
+func TestALateDoneFromAStepLeftBehindIsDropped(t *testing.T) {
+	steps := nineFakeSteps()
+	h := newRoot(t, Options{Spec: model.NewSpec(), Step: 5, Completed: []int{0, 1, 2, 3, 4}}, steps...)
+	late := h.m.tag(func() tea.Msg { return stepDoneMsg{} }) // Enter on the last field, not yet applied
+	h.press("esc")                                           // the person goes back first
+	if h.m.current != 4 {
+		t.Fatalf("esc went to step %d, want 5", h.m.current+1)
+	}
+	h.run(late)
+	if h.m.current != 4 {
+		t.Errorf("the late done of step 6 moved step 5 on: now on step %d", h.m.current+1)
+	}
+}
+
+func TestAJumpWaitsWhileTheStepHoldsItsKeys(t *testing.T) {
+	steps := nineFakeSteps()
+	steps[2].(*fakeStep).capturing = true // a dialog is open
+	h := newRoot(t, Options{Spec: model.NewSpec(), Step: 2, Completed: []int{0, 1}}, steps...)
+	h.press("alt+1")
+	if h.m.current != 2 {
+		t.Errorf("alt+1 left a step with an open dialog (now on step %d)", h.m.current+1)
+	}
+}
