@@ -70,6 +70,7 @@ bench:
 	bench/startup.sh
 	bench/firstframe.sh
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./bench/
+	$(GO) test -run '^$$' -bench 'SecretsFilter' -benchmem ./internal/tui/wizard/
 
 clean:
 	rm -rf bin dist
