@@ -95,7 +95,7 @@ it against a built-in demo account; -f opens it prefilled from a spec.
 Drafts: the wizard saves your answers as you go (never a secret value) to draft.tfvars
 in $ECSWIZ_CONFIG_DIR, else ecswiz's directory in your config directory (on Linux
 ~/.config/ecswiz), with mode 0600. --resume continues that draft. Starting afresh leaves
-it alone until your first answer, then keeps it as draft.previous.tfvars beside the new
+it alone until your first answer, then keeps it as draft.previous-TIME.tfvars beside the new
 one: a spec file that -f opens. Only the latest replaced draft is kept.
 
 --accessible (also ACCESSIBLE=1, or TERM=dumb) asks the questions one at a time as plain

@@ -176,7 +176,7 @@ func (a *app) wizardOptions(f wizardFlags) (wizard.Options, error) {
 	}
 	if !f.resume {
 		// A draft this wizard does not continue stays where it is until the first answer,
-		// then moves aside (draft.previous.tfvars): never destroyed without a word.
+		// then moves aside (draft.previous-TIME.tfvars): never destroyed without a word.
 		if saved, err := store.Modified(); err == nil {
 			opts.PreviousDraft = saved
 		}

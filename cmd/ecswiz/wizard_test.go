@@ -255,7 +255,7 @@ func TestTheWizardLogsToTheLogFile(t *testing.T) {
 
 func TestTheFlagHelpExplainsDraftsAndAccessibleMode(t *testing.T) {
 	got := cli{}.run(t, "--help")
-	for _, want := range []string{"--resume", draft.PreviousFileName, "ECSWIZ_CONFIG_DIR", "--accessible", "ACCESSIBLE=1", "does not register"} {
+	for _, want := range []string{"--resume", draft.PreviousPrefix, "ECSWIZ_CONFIG_DIR", "--accessible", "ACCESSIBLE=1", "does not register"} {
 		if !strings.Contains(got.stdout, want) {
 			t.Errorf("help lacks %q:\n%s", want, got.stdout)
 		}

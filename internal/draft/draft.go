@@ -21,10 +21,9 @@ import (
 // FileName is the draft's name in its directory.
 const FileName = "draft.tfvars"
 
-// PreviousFileName is where a wizard started afresh keeps the draft it replaces, so
-// starting `ecswiz` without --resume never destroys a draft: it is one `ecswiz -f`
-// away. Only the latest replaced draft is kept.
-const PreviousFileName = "draft.previous.tfvars"
+// PreviousPrefix begins the name of a draft moved aside by a wizard started afresh, so
+// one run never destroys the draft of another; `ecswiz -f` opens it.
+const PreviousPrefix = "draft.previous-"
 
 const marker = "# ecswiz-draft: "
 
@@ -58,9 +57,6 @@ func DefaultStore() (Store, error) {
 // Path is the draft file's path.
 func (s Store) Path() string { return filepath.Join(s.Dir, FileName) }
 
-// PreviousPath is where KeepPrevious moves the draft.
-func (s Store) PreviousPath() string { return filepath.Join(s.Dir, PreviousFileName) }
-
 // Modified is when the draft was last saved; the error is ErrNoDraft when there is none.
 func (s Store) Modified() (time.Time, error) {
 	info, err := os.Stat(s.Path())
@@ -73,18 +69,36 @@ func (s Store) Modified() (time.Time, error) {
 	return info.ModTime(), nil
 }
 
-// KeepPrevious moves the draft to PreviousPath (replacing the one kept before), before
-// a wizard that did not resume it saves its own. It reports whether there was a draft
-// to move.
-func (s Store) KeepPrevious() (bool, error) {
-	err := os.Rename(s.Path(), s.PreviousPath())
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("keep the earlier draft: %w", err)
+// KeepPrevious moves the draft aside, before a wizard that did not resume it saves its
+// own, to a name stamped with the time it was last saved
+// (draft.previous-20261125-231500.tfvars): an earlier draft kept this way is never
+// replaced. It returns the new path, or "" when there was no draft to move.
+func (s Store) KeepPrevious() (string, error) {
+	info, err := os.Stat(s.Path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
 	}
-	return true, nil
+	if err != nil {
+		return "", fmt.Errorf("keep the earlier draft: %w", err)
+	}
+	stamp := info.ModTime().UTC().Format("20060102-150405")
+	for n := 1; ; n++ {
+		name := PreviousPrefix + stamp + ".tfvars"
+		if n > 1 {
+			name = fmt.Sprintf("%s%s-%d.tfvars", PreviousPrefix, stamp, n)
+		}
+		path := filepath.Join(s.Dir, name)
+		// A hard link never replaces an existing file; the draft's own name goes after.
+		if err := os.Link(s.Path(), path); errors.Is(err, fs.ErrExist) {
+			continue
+		} else if err != nil {
+			return "", fmt.Errorf("keep the earlier draft: %w", err)
+		}
+		if err := os.Remove(s.Path()); err != nil {
+			return "", fmt.Errorf("keep the earlier draft: %w", err)
+		}
+		return path, nil
+	}
 }
 
 // Encode is the draft file's content.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -136,7 +137,7 @@ func TestAnUnreadablePositionLineStillLoadsTheSpec(t *testing.T) {
 
 func TestKeepPreviousMovesTheDraftAsideOnce(t *testing.T) {
 	store := Store{Dir: t.TempDir()}
-	if moved, err := store.KeepPrevious(); moved || err != nil {
+	if moved, err := store.KeepPrevious(); moved != "" || err != nil {
 		t.Fatalf("with no draft: moved %v, err %v; want nothing to do", moved, err)
 	}
 	old := Encode(Draft{Spec: partialSpec(), Step: 5})
@@ -147,18 +148,44 @@ func TestKeepPreviousMovesTheDraftAsideOnce(t *testing.T) {
 		t.Fatalf("Modified with a draft: %v", err)
 	}
 	moved, err := store.KeepPrevious()
-	if !moved || err != nil {
+	if moved == "" || err != nil {
 		t.Fatalf("moved %v, err %v; want the draft moved", moved, err)
 	}
 	if _, err := store.Load(); !errors.Is(err, ErrNoDraft) {
 		t.Errorf("after KeepPrevious the draft is still there: %v", err)
 	}
-	kept, err := os.ReadFile(store.PreviousPath())
+	kept, err := os.ReadFile(moved)
 	if err != nil || string(kept) != string(old) {
-		t.Errorf("the earlier draft was not kept as %s (err %v)", store.PreviousPath(), err)
+		t.Errorf("the earlier draft was not kept as %s (err %v)", moved, err)
+	}
+	if !strings.HasPrefix(filepath.Base(moved), PreviousPrefix) {
+		t.Errorf("kept as %s, want a name beginning %s", moved, PreviousPrefix)
 	}
 	// The kept draft is a spec file: `ecswiz -f` opens it.
-	if _, err := model.ParseSpec(kept, store.PreviousPath()); err != nil {
+	if _, err := model.ParseSpec(kept, moved); err != nil {
 		t.Errorf("the kept draft is not a spec file: %v", err)
 	}
+	// A second draft moved aside in the same second never replaces the first.
+	if err := store.Save([]byte("# second\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(store.Path(), time.Time{}, mustModTime(t, moved)); err != nil {
+		t.Fatal(err)
+	}
+	second, err := store.KeepPrevious()
+	if err != nil || second == moved {
+		t.Fatalf("the second draft went to %s (err %v), over the first", second, err)
+	}
+	if again, _ := os.ReadFile(moved); string(again) != string(old) {
+		t.Errorf("the first kept draft changed")
+	}
+}
+
+func mustModTime(t *testing.T, path string) time.Time {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.ModTime()
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -45,7 +46,7 @@ type Options struct {
 	Drafts *draft.Store // where the draft is saved after every answer; nil saves none
 	// PreviousDraft is when the draft in Drafts was saved, when there is one this wizard
 	// does not continue (it started afresh). The wizard leaves that draft alone until the
-	// person answers something, then moves it to draft.previous.tfvars before saving its
+	// person answers something, then moves it to draft.previous-TIME.tfvars before saving its
 	// own, and says so. Zero means there is none.
 	PreviousDraft time.Time
 
@@ -91,7 +92,7 @@ type Model struct {
 	// draftNote is the footer's line about drafts: an earlier draft, or a failure.
 	draftNote      string
 	draftNoteIsErr bool
-	previousKept   bool // the earlier draft was moved to draft.previous.tfvars
+	previousPath   string // where the earlier draft was moved aside, once it was
 	previousDraft  time.Time
 
 	savePending bool // a draft write is scheduled
@@ -365,13 +366,13 @@ func (m *Model) drafted(msg draftSavedMsg) {
 	}
 	m.log.Debug("draft saved", "path", m.saver.store.Path())
 	switch {
-	case msg.keptPrevious:
-		m.previousKept = true
-		m.log.Info("earlier draft kept", "path", m.saver.store.PreviousPath())
-		m.draftNote, m.draftNoteIsErr = "Your earlier draft is kept as "+draft.PreviousFileName+" beside the new one (`ecswiz -f` opens it).", false
+	case msg.keptPrevious != "":
+		m.previousPath = msg.keptPrevious
+		m.log.Info("earlier draft kept", "path", m.previousPath)
+		m.draftNote, m.draftNoteIsErr = "Your earlier draft is kept as "+filepath.Base(m.previousPath)+" beside the new one (`ecswiz -f` opens it).", false
 	case m.draftNoteIsErr:
 		m.draftNote, m.draftNoteIsErr = "", false // saving works again
-	case !m.previousKept && !m.previousDraft.IsZero():
+	case m.previousPath == "" && !m.previousDraft.IsZero():
 		// The earlier draft vanished before the first save: "untouched" is no longer true.
 		m.draftNote = ""
 	}
@@ -508,8 +509,7 @@ func (m *Model) quitLines() []string {
 	case !m.previousDraft.IsZero():
 		lines = append(lines, "Your earlier draft is untouched: `ecswiz --resume` continues it.")
 	}
-	if m.previousKept {
-		p := m.saver.store.PreviousPath()
+	if p := m.previousPath; p != "" {
 		lines = append(lines, "The draft you had before is kept as "+p+" (`ecswiz -f "+p+"` opens it).")
 	}
 	return lines
@@ -686,14 +686,14 @@ type finishMsg struct{ lines []string }
 // draftSavedMsg reports a draft write.
 type draftSavedMsg struct {
 	err          error
-	keptPrevious bool // the earlier draft was moved aside first
+	keptPrevious string // where the earlier draft was moved aside first, if it was
 }
 
 // draftSaver writes drafts one at a time, newest last: a slow disk never reorders them.
 type draftSaver struct {
 	store draft.Store
 	// keepPrevious: the draft on disk is not this wizard's; the first save moves it to
-	// draft.previous.tfvars instead of replacing it.
+	// draft.previous-TIME.tfvars instead of replacing it.
 	keepPrevious bool
 
 	mu    sync.Mutex

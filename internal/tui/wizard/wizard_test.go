@@ -552,33 +552,38 @@ func TestStartingAfreshKeepsTheEarlierDraft(t *testing.T) {
 		if got, _ := os.ReadFile(store.Path()); !bytes.Equal(got, earlier) {
 			t.Errorf("the earlier draft changed:\n%s", got)
 		}
-		if _, err := os.Stat(store.PreviousPath()); err == nil {
-			t.Errorf("the earlier draft was moved though nothing was answered")
+		if kept, _ := filepath.Glob(filepath.Join(store.Dir, draft.PreviousPrefix+"*")); len(kept) > 0 {
+			t.Errorf("the earlier draft was moved though nothing was answered: %s", kept)
 		}
 		if lines := h.m.Outcome().Lines; len(lines) != 1 || !strings.Contains(lines[0], "earlier draft is untouched") {
 			t.Errorf("outcome: %q", lines)
 		}
 	})
-	t.Run("the first answer moves it to draft.previous.tfvars", func(t *testing.T) {
+	t.Run("the first answer moves it aside to draft.previous-TIME.tfvars", func(t *testing.T) {
 		h := newRoot(t, opts, nineFakeSteps()...)
 		h.press("x")
-		if got, err := os.ReadFile(store.PreviousPath()); err != nil || !bytes.Equal(got, earlier) {
-			t.Errorf("the earlier draft is not kept as %s (err %v)", store.PreviousPath(), err)
+		kept, _ := filepath.Glob(filepath.Join(store.Dir, draft.PreviousPrefix+"*"))
+		if len(kept) != 1 {
+			t.Fatalf("kept drafts %q, want one", kept)
+		}
+		previous := kept[0]
+		if got, err := os.ReadFile(previous); err != nil || !bytes.Equal(got, earlier) {
+			t.Errorf("the earlier draft is not kept as %s (err %v)", previous, err)
 		}
 		d, err := store.Load()
 		if err != nil || d.Spec.AppName != "x" {
 			t.Errorf("the new draft: app %q, err %v", d.Spec.AppName, err)
 		}
-		if !strings.Contains(h.screen(), "earlier draft is kept as draft.previous.tfvars") {
+		if !strings.Contains(h.screen(), "earlier draft is kept as "+filepath.Base(previous)) {
 			t.Errorf("the footer does not say where the earlier draft went:\n%s", h.screen())
 		}
 		h.press("x") // a second save keeps the kept one
-		if got, _ := os.ReadFile(store.PreviousPath()); !bytes.Equal(got, earlier) {
+		if got, _ := os.ReadFile(previous); !bytes.Equal(got, earlier) {
 			t.Errorf("a second save replaced the kept draft")
 		}
 		h.press("ctrl+c", "y")
 		lines := strings.Join(h.m.Outcome().Lines, "\n")
-		if !strings.Contains(lines, "ecswiz -f "+store.PreviousPath()) {
+		if !strings.Contains(lines, "ecswiz -f "+previous) {
 			t.Errorf("the outcome does not say how to open the earlier draft:\n%s", lines)
 		}
 	})
