@@ -26,9 +26,9 @@ func fieldError(spec model.Spec, field string, required bool, edit func(s *model
 	return nil
 }
 
-// findingError is a finding as one line: the message and how to fix it.
+// findingError is a finding as one line: the variable, the message and how to fix it.
 func findingError(f model.Finding) error {
-	msg := f.Message
+	msg := f.Field + ": " + f.Message
 	if f.Hint != "" {
 		msg += " — " + f.Hint
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -97,6 +98,8 @@ type Model struct {
 
 	savePending bool // a draft write is scheduled
 	ticking     bool // a spinner tick is on its way
+
+	notice string // a one-key message in the footer ("step 5 opens once…")
 
 	confirmQuit bool
 	outcome     Outcome
@@ -425,10 +428,15 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	if m.chooser != nil {
 		return m.choose(k)
 	}
+	m.notice = ""
 	if key.Matches(k, tui.Keys.Jump) && !m.steps[m.current].Capturing() {
 		n := int(k.String()[len(k.String())-1] - '1')
-		if n >= 0 && n < len(m.steps) && n != m.current && m.reachable(n) {
+		switch {
+		case n < 0 || n >= len(m.steps) || n == m.current:
+		case m.reachable(n):
 			return m.enter(n, "jump")
+		default:
+			m.notice = fmt.Sprintf("Step %d (%s) opens once the steps before it are done.", n+1, m.steps[n].Title())
 		}
 		return nil
 	}
@@ -464,7 +472,8 @@ func (m *Model) choose(k tea.KeyPressMsg) tea.Cmd {
 		m.env.session = &Session{}
 		return m.tag(m.steps[m.current].Connected())
 	default:
-		m.outcome = Outcome{Lines: m.quitLines()}
+		lines := []string{"No AWS session: " + tui.ErrorLine(m.connectErr)}
+		m.outcome = Outcome{Lines: append(lines, m.quitLines()...)}
 		return m.quit()
 	}
 }
@@ -652,30 +661,91 @@ func (m *Model) contextLine() string {
 
 func (m *Model) footer() string {
 	st := m.styles
-	var bindings []key.Binding
+	var own, global []key.Binding
 	switch {
 	case m.confirmQuit:
-		bindings = append(bindings, yesQuit, noStay)
+		global = []key.Binding{yesQuit, noStay}
 	case m.chooser != nil:
-		bindings = append(bindings, tui.Keys.Up, tui.Keys.Down, chooseKey, tui.Keys.Quit)
+		own = []key.Binding{tui.Keys.Up, tui.Keys.Down, chooseKey}
+		global = []key.Binding{tui.Keys.Quit}
 	case m.steps[m.current].Capturing():
 		// Esc cancels the step's dialog or typing (its Help says so), not the step.
-		bindings = append(bindings, m.steps[m.current].Help()...)
-		bindings = append(bindings, tui.Keys.Quit)
+		own = m.steps[m.current].Help()
+		global = []key.Binding{tui.Keys.Quit}
 	default:
-		bindings = append(bindings, m.steps[m.current].Help()...)
-		bindings = append(bindings, tui.Keys.Back, tui.Keys.Jump, tui.Keys.Quit)
+		own = m.steps[m.current].Help()
+		global = []key.Binding{tui.Keys.Back, tui.Keys.Jump, tui.Keys.Quit}
 	}
-	note := ""
+	clip := lipgloss.NewStyle().MaxWidth(m.width)
+	if m.notice != "" {
+		return clip.Render(st.Warning.Render(m.notice)) + "\n" + m.helpLines(own, global, 1)[0]
+	}
 	if m.draftNote != "" {
 		style := st.Muted
 		if m.draftNoteIsErr {
 			style = st.Error
 		}
-		note = style.Render(m.draftNote)
+		return clip.Render(style.Render(m.draftNote)) + "\n" + m.helpLines(own, global, 1)[0]
 	}
-	clip := lipgloss.NewStyle().MaxWidth(m.width)
-	return clip.Render(note) + "\n" + clip.Render(m.helpLine(bindings...))
+	lines := m.helpLines(own, global, 2)
+	if len(lines) == 1 {
+		return "\n" + lines[0]
+	}
+	return lines[0] + "\n" + lines[1]
+}
+
+// helpLines lays the keys' help out in at most n lines of the window's width. The
+// wizard's own keys (back, jump, quit) always show; when the step's do not all fit, the
+// last ones give way to "…".
+func (m *Model) helpLines(own, global []key.Binding, n int) []string {
+	text := func(bs []key.Binding) []string {
+		var parts []string
+		for _, b := range bs {
+			h := b.Help()
+			parts = append(parts, h.Key+" "+h.Desc)
+		}
+		return parts
+	}
+	ownParts, globalParts := text(own), text(global)
+	for cut := len(ownParts); cut >= 0; cut-- {
+		parts := append(slices.Clone(ownParts[:cut]), globalParts...)
+		if cut < len(ownParts) {
+			parts = append(slices.Clone(ownParts[:cut]), append([]string{"…"}, globalParts...)...)
+		}
+		if lines := layOut(parts, m.width, " · "); len(lines) <= n {
+			for i, l := range lines {
+				lines[i] = m.styles.Help.Render(l)
+			}
+			return lines
+		}
+	}
+	return []string{lipgloss.NewStyle().MaxWidth(m.width).Render(m.styles.Help.Render(strings.Join(globalParts, " · ")))}
+}
+
+// layOut fills lines of width with parts joined by sep, never splitting a part.
+func layOut(parts []string, width int, sep string) []string {
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = p
+		case lipgloss.Width(line+sep+p) <= width:
+			line += sep + p
+		default:
+			lines = append(lines, line)
+			line = p
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	for _, l := range lines {
+		if lipgloss.Width(l) > width {
+			return append(lines, "") // a part wider than the window: never fits
+		}
+	}
+	return lines
 }
 
 var chooseKey = key.NewBinding(key.WithKeys(tui.Keys.Next.Keys()...), key.WithHelp(tui.Keys.Next.Help().Key, "choose"))
