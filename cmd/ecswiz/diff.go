@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/model"
-	"github.com/ecswiz/ecswiz/internal/model/taskdef"
 )
 
 // diffCmd is "ecswiz diff".
@@ -48,82 +44,38 @@ func (c *diffCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if cmp.diff == "" {
-		_, err := fmt.Fprintf(c.app.stdout, "unchanged: %s\n", cmp.liveRef)
+	if cmp.Diff == "" {
+		_, err := fmt.Fprintf(c.app.stdout, "unchanged: %s\n", cmp.LiveRef)
 		return err
 	}
-	if _, err := fmt.Fprint(c.app.stdout, cmp.diff); err != nil {
+	if _, err := fmt.Fprint(c.app.stdout, cmp.Diff); err != nil {
 		return err
 	}
 	return silentExit(exitFailure)
 }
 
-// comparison is a spec's task definition beside the registered revision it would
-// replace.
-type comparison struct {
-	td      taskdef.TaskDefinition
-	render  []byte
-	liveRef string // FAMILY:REV of the registered revision; the family alone when there is none
-	live    []byte // its describe-task-definition document; nil when there is none
-	diff    string // the normalised unified diff; "" when they are the same
-}
-
 // compareWithLive loads and validates the spec, renders it, and diffs it with the
 // revision against names (default: the spec's family, i.e. its latest ACTIVE revision).
 // A family with no revision is not an error: everything is new.
-func (a *app) compareWithLive(ctx context.Context, spec *specFlags, against string) (comparison, error) {
+func (a *app) compareWithLive(ctx context.Context, spec *specFlags, against string) (deploy.Comparison, error) {
 	s, err := spec.load()
 	if err != nil {
-		return comparison{}, err
+		return deploy.Comparison{}, err
 	}
 	if err := refuseInvalidSpec(a.stderr, spec.file, s); err != nil {
-		return comparison{}, err
+		return deploy.Comparison{}, err
 	}
 	clients, err := a.awsClients(ctx, s.AWSRegion)
 	if err != nil {
-		return comparison{}, err
+		return deploy.Comparison{}, err
 	}
 	td, err := model.Build(s, clients.Region.Name)
 	if err != nil {
-		return comparison{}, err
+		return deploy.Comparison{}, err
 	}
-	c := comparison{td: td, render: model.RenderJSON(td), liveRef: td.Family}
-	if against == "" {
-		against = td.Family
-	}
-	live, err := clients.ECS.DescribeTaskDefinition(ctx, against)
-	switch {
-	case errors.Is(err, aws.KindNotFound) && against == td.Family:
+	cmp, err := deploy.Compare(ctx, clients.ECS, td, spec.file, against)
+	if err == nil && cmp.NewFamily() {
 		a.log.Info("no revision registered yet", "family", td.Family)
-	case err != nil:
-		return comparison{}, err
-	default:
-		c.live = live
-		rev, err := describedRevision(live)
-		if err != nil {
-			return comparison{}, err
-		}
-		c.liveRef = ref(rev)
 	}
-	c.diff, err = model.DiffTaskDefinitions(c.liveRef, c.live, spec.file, c.render)
-	return c, err
+	return cmp, err
 }
-
-// describedRevision reads which revision a describe-task-definition document is.
-func describedRevision(doc []byte) (aws.Registered, error) {
-	var out struct {
-		TaskDefinition struct {
-			ARN      string `json:"taskDefinitionArn"`
-			Family   string `json:"family"`
-			Revision int32  `json:"revision"`
-		} `json:"taskDefinition"`
-	}
-	if err := json.Unmarshal(doc, &out); err != nil {
-		return aws.Registered{}, fmt.Errorf("read the registered task definition: %w", err)
-	}
-	td := out.TaskDefinition
-	return aws.Registered{ARN: td.ARN, Family: td.Family, Revision: td.Revision}, nil
-}
-
-// ref is FAMILY:REV.
-func ref(r aws.Registered) string { return r.Family + ":" + strconv.Itoa(int(r.Revision)) }

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"slices"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,19 +22,15 @@ type exportCmd struct {
 
 func (a *app) newExportCmd() *cobra.Command {
 	c := &exportCmd{app: a, format: model.ExportModule, moduleSource: model.DefaultModuleSource}
-	formats := model.ExportFormats()
+	formats := model.ExportFormatNames()
 	cmd := &cobra.Command{
 		Use:   "export -f FILE [--format FORMAT]",
 		Short: "Write a spec as Terraform or as task definition JSON",
-		Long: `Export validates a spec and writes it in another form:
+		Long: `Export validates a spec and writes it in another form (the default: module):
 
-  module       a module "task_definition" block calling the ecs-task-definition module
-               (--module-source) with every variable the spec sets (the default)
-  resource     a plain aws_ecs_task_definition resource, for configurations without the
-               module; its container_definitions is jsonencode of the rendered containers
-  tfvars       the spec as a canonical .tfvars file (with the --set overrides applied)
-  tfvars-json  the same as .tfvars.json
-  json         the task definition JSON, as "ecswiz render" prints it
+` + exportFormatsHelp() + `
+The module block calls --module-source with every variable the spec sets; the --set
+overrides apply to every form.
 
 A spec with errors is not exported: its findings go to stderr and the exit status is 2.
 Warnings go to stderr. resource and json need an awslogs region as render does: the
@@ -57,8 +53,8 @@ spec's aws_region, else --region, AWS_REGION, AWS_DEFAULT_REGION or the profile'
 }
 
 func (c *exportCmd) run(ctx context.Context) error {
-	if formats := model.ExportFormats(); !slices.Contains(formats, c.format) {
-		return usageErrorf("invalid --format %q: use one of %s", c.format, strings.Join(formats, ", "))
+	if _, ok := model.LookupExportFormat(c.format); !ok {
+		return usageErrorf("invalid --format %q: use one of %s", c.format, strings.Join(model.ExportFormatNames(), ", "))
 	}
 	spec, err := c.spec.load()
 	if err != nil {
@@ -86,4 +82,13 @@ func (c *exportCmd) run(ctx context.Context) error {
 	}
 	c.app.log.Info("spec exported", "format", c.format, "file", c.output)
 	return nil
+}
+
+// exportFormatsHelp lists the formats, one a line, from the model's table.
+func exportFormatsHelp() string {
+	var b strings.Builder
+	for _, f := range model.ExportFormats() {
+		fmt.Fprintf(&b, "  %-12s %s\n", f.Name, f.Description)
+	}
+	return b.String()
 }

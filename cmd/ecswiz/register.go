@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ecswiz/ecswiz/internal/aws"
-	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/deploy"
 )
 
 // registerCmd is "ecswiz register".
@@ -59,70 +58,35 @@ func (c *registerCmd) run(ctx context.Context) error {
 	}
 	out := c.app.stdout
 	if c.dryRun {
-		if _, err := out.Write(cmp.render); err != nil {
+		if _, err := out.Write(cmp.Render); err != nil {
 			return err
 		}
 		switch {
-		case cmp.diff == "":
-			_, err = fmt.Fprintf(out, "\nunchanged: %s (register would do nothing without --force)\n", cmp.liveRef)
-		case cmp.live == nil:
-			_, err = fmt.Fprintf(out, "\nno revision of %s is registered: this would be the first\n", cmp.td.Family)
+		case cmp.Unchanged():
+			_, err = fmt.Fprintf(out, "\nunchanged: %s (register would do nothing without --force)\n", cmp.LiveRef)
+		case cmp.NewFamily():
+			_, err = fmt.Fprintf(out, "\nno revision of %s is registered: this would be the first\n", cmp.TaskDefinition.Family)
 		default:
-			_, err = fmt.Fprintf(out, "\n%s", cmp.diff)
+			_, err = fmt.Fprintf(out, "\n%s", cmp.Diff)
 		}
-		return err
-	}
-	if cmp.diff == "" && !c.force {
-		_, err := fmt.Fprintf(out, "unchanged: %s\n", cmp.liveRef)
 		return err
 	}
 	clients, err := c.app.awsClients(ctx, "")
 	if err != nil {
 		return err
 	}
-	reg, err := clients.ECS.Register(ctx, cmp.td)
-	if err != nil {
-		// The call can fail after ECS made the revision (a 5xx, a dropped connection),
-		// and the adapter does not repeat it. Look before reporting a failure, so that
-		// running register again does not make a second revision.
-		found, ok := c.madeAnyway(ctx, clients, cmp)
-		if !ok {
-			return err
-		}
+	outcome, err := deploy.Register(ctx, clients.ECS, cmp, c.force)
+	switch {
+	case err != nil:
+		return err
+	case outcome.Unchanged:
+		_, err := fmt.Fprintf(out, "unchanged: %s\n", cmp.LiveRef)
+		return err
+	case outcome.Lost != nil:
 		fmt.Fprintf(c.app.stderr, "ecswiz: the answer to the registration was lost (%s), but %s now matches the spec: it was registered\n",
-			printable(err.Error()), ref(found))
-		reg = found
+			printable(outcome.Lost.Error()), deploy.Ref(outcome.Registered))
 	}
-	c.app.log.Info("task definition registered", "arn", reg.ARN)
-	container := cmp.td.ContainerDefinitions[0]
-	return writeOutputs(out, reg, container.Name, container.PortMappings[0].ContainerPort)
-}
-
-// madeAnyway reports the latest revision of the family when it is newer than the one
-// compared with and equals the spec's render: a registration whose answer was lost.
-func (c *registerCmd) madeAnyway(ctx context.Context, clients *aws.Clients, cmp comparison) (aws.Registered, bool) {
-	doc, err := clients.ECS.DescribeTaskDefinition(ctx, cmp.td.Family)
-	if err != nil {
-		return aws.Registered{}, false
-	}
-	latest, err := describedRevision(doc)
-	if err != nil || ref(latest) == cmp.liveRef {
-		return aws.Registered{}, false
-	}
-	diff, err := model.DiffTaskDefinitions(ref(latest), doc, c.spec.file, cmp.render)
-	if err != nil || diff != "" {
-		return aws.Registered{}, false
-	}
-	return latest, true
-}
-
-// writeOutputs prints what the module outputs, in its names, one per line.
-func writeOutputs(w io.Writer, reg aws.Registered, containerName string, containerPort int) error {
-	_, err := fmt.Fprintf(w, `task_definition_arn      = %q
-task_definition_family   = %q
-task_definition_revision = %d
-container_name           = %q
-container_port           = %d
-`, reg.ARN, reg.Family, reg.Revision, containerName, containerPort)
+	c.app.log.Info("task definition registered", "arn", outcome.Registered.ARN)
+	_, err = fmt.Fprintln(out, strings.Join(deploy.Outputs(outcome.Registered, cmp.TaskDefinition), "\n"))
 	return err
 }

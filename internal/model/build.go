@@ -29,25 +29,50 @@ type SecretRef struct {
 	ValueFrom string
 }
 
+// automaticEnvironment is every variable ecswiz sets in the container's environment:
+// its name, the spec variable it comes from ("" when fixed by design), and its value,
+// with whether it is set at all.
+var automaticEnvironment = []struct {
+	name, variable string
+	value          func(s Spec) (string, bool)
+}{
+	{"DJANGO_SETTINGS_MODULE", "django_settings_module", func(s Spec) (string, bool) { return s.DjangoSettingsModule, true }},
+	{"ENVIRONMENT", "environment", func(s Spec) (string, bool) { return s.Environment, true }},
+	{"PORT", "container_port", func(s Spec) (string, bool) { return strconv.Itoa(s.ContainerPort), true }},
+	{"ALLOWED_HOSTS", "allowed_hosts", func(s Spec) (string, bool) { return s.AllowedHosts, true }},
+	{"DEBUG", "debug_mode", func(s Spec) (string, bool) { return strconv.FormatBool(s.DebugMode), true }},
+	{"PYTHONUNBUFFERED", "", func(Spec) (string, bool) { return "1", true }},
+	{"DATABASE_ENGINE", "", func(Spec) (string, bool) { return DatabaseEngine, true }},
+	{"AWS_STORAGE_BUCKET_NAME", "s3_bucket_name", func(s Spec) (string, bool) { return s.S3BucketName, s.S3BucketName != "" }},
+	{"CLOUDFRONT_DISTRIBUTION_ID", "cloudfront_distribution_id", func(s Spec) (string, bool) {
+		return s.CloudFrontDistributionID, s.CloudFrontDistributionID != ""
+	}},
+}
+
 // AutomaticEnvironment is the environment the module sets from the spec's variables,
 // before environment_variables is merged over it.
 func AutomaticEnvironment(s Spec) map[string]string {
-	env := map[string]string{
-		"DJANGO_SETTINGS_MODULE": s.DjangoSettingsModule,
-		"ENVIRONMENT":            s.Environment,
-		"PORT":                   strconv.Itoa(s.ContainerPort),
-		"ALLOWED_HOSTS":          s.AllowedHosts,
-		"DEBUG":                  strconv.FormatBool(s.DebugMode),
-		"PYTHONUNBUFFERED":       "1",
-		"DATABASE_ENGINE":        DatabaseEngine,
-	}
-	if s.S3BucketName != "" {
-		env["AWS_STORAGE_BUCKET_NAME"] = s.S3BucketName
-	}
-	if s.CloudFrontDistributionID != "" {
-		env["CLOUDFRONT_DISTRIBUTION_ID"] = s.CloudFrontDistributionID
+	env := make(map[string]string, len(automaticEnvironment))
+	for _, a := range automaticEnvironment {
+		if v, ok := a.value(s); ok {
+			env[a.name] = v
+		}
 	}
 	return env
+}
+
+// AutomaticEnvironmentSource says where ecswiz takes the environment variable name
+// from: the spec variable that sets it ("container_port" for PORT), or "" for one fixed
+// by design (PYTHONUNBUFFERED, DATABASE_ENGINE). ok is false for a name ecswiz never
+// sets; a name set only when its variable is (AWS_STORAGE_BUCKET_NAME) is reported
+// whether or not it is set now.
+func AutomaticEnvironmentSource(name string) (variable string, ok bool) {
+	for _, a := range automaticEnvironment {
+		if a.name == name {
+			return a.variable, true
+		}
+	}
+	return "", false
 }
 
 // requiredSecretPaths maps each required secret to its path under the parameter prefix.

@@ -104,3 +104,28 @@ func TestTheParameterPrefixCanBeSet(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestEveryAutomaticVariableSaysWhereItComesFrom(t *testing.T) {
+	s := validSpec()
+	s.S3BucketName, s.CloudFrontDistributionID = "media", "E1234567890ABC"
+	fixed := map[string]bool{"PYTHONUNBUFFERED": true, "DATABASE_ENGINE": true}
+	for name := range AutomaticEnvironment(s) {
+		variable, ok := AutomaticEnvironmentSource(name)
+		switch {
+		case !ok:
+			t.Errorf("%s: no source", name)
+		case fixed[name] && variable != "":
+			t.Errorf("%s is fixed by design, but comes from %q", name, variable)
+		case !fixed[name]:
+			if _, ok := LookupVariable(variable); !ok {
+				t.Errorf("%s comes from %q, which is not a variable", name, variable)
+			}
+		}
+	}
+	if variable, ok := AutomaticEnvironmentSource("AWS_STORAGE_BUCKET_NAME"); !ok || variable != "s3_bucket_name" {
+		t.Errorf("AWS_STORAGE_BUCKET_NAME without a bucket: %q %v", variable, ok)
+	}
+	if _, ok := AutomaticEnvironmentSource("SENTRY_DSN"); ok {
+		t.Error("SENTRY_DSN is not set by ecswiz")
+	}
+}

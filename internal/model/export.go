@@ -27,9 +27,54 @@ const (
 	ExportJSON       = "json"
 )
 
-// ExportFormats lists the formats Export writes, in the order help shows them.
-func ExportFormats() []string {
-	return []string{ExportTFVars, ExportTFVarsJSON, ExportModule, ExportResource, ExportJSON}
+// ExportFormat is one form Export writes, described for help, menus and file names.
+type ExportFormat struct {
+	Name        string // the --format value: "module"
+	Label       string // what it is, in a few words: "module block"
+	Description string // one line saying what it is for
+	Ext         string // the end of its default file name, after the family: ".tf"
+}
+
+// exportFormats is the one table of the formats: `ecswiz export`, the wizard's Act step
+// and its accessible mode all list them from here.
+var exportFormats = []ExportFormat{
+	{ExportTFVars, "tfvars", "the spec as a .tfvars file, for ecswiz -f and terraform -var-file", ".tfvars"},
+	{ExportTFVarsJSON, "tfvars JSON", "the same spec in Terraform's JSON variables form (.tfvars.json)", ".tfvars.json"},
+	{ExportModule, "module block", `a module "task_definition" block calling the ecs-task-definition module`, ".tf"},
+	{ExportResource, "resource HCL", "a plain aws_ecs_task_definition resource, without the module", ".resource.tf"},
+	{ExportJSON, "ECS JSON", "the task definition JSON, for aws ecs register-task-definition", ".json"},
+}
+
+// ExportFormats lists the formats Export writes, in the order help and menus show them.
+func ExportFormats() []ExportFormat { return slices.Clone(exportFormats) }
+
+// ExportFormatNames are the formats' Names, in the same order.
+func ExportFormatNames() []string {
+	names := make([]string, len(exportFormats))
+	for i, f := range exportFormats {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// LookupExportFormat finds a format by its Name.
+func LookupExportFormat(name string) (ExportFormat, bool) {
+	i := slices.IndexFunc(exportFormats, func(f ExportFormat) bool { return f.Name == name })
+	if i < 0 {
+		return ExportFormat{}, false
+	}
+	return exportFormats[i], true
+}
+
+// FileName is the file s is written to in this format unless told otherwise: the
+// family and Ext ("shop-dev.tf"), or "ecswiz-spec" and Ext while the spec has no
+// family yet.
+func (f ExportFormat) FileName(s Spec) string {
+	base := "ecswiz-spec"
+	if s.AppName != "" && s.Environment != "" {
+		base = s.Family()
+	}
+	return base + f.Ext
 }
 
 // DefaultModuleSource is where a Terraform configuration usually keeps the module: the

@@ -359,3 +359,64 @@ func TestTheModuleExportOfADefaultSpecHoldsOnlyItsSource(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestExportFormatsNameTheirFiles(t *testing.T) {
+	s := validSpec()
+	family := s.Family()
+	tests := []struct {
+		name string
+		spec Spec
+		want map[string]string // format → file name
+	}{
+		{"a spec with a family names its files after it", s, map[string]string{
+			ExportTFVars:     family + ".tfvars",
+			ExportTFVarsJSON: family + ".tfvars.json",
+			ExportModule:     family + ".tf",
+			ExportResource:   family + ".resource.tf",
+			ExportJSON:       family + ".json",
+		}},
+		{"a spec without one yet gets a name all the same", NewSpec(), map[string]string{
+			ExportTFVars:     "ecswiz-spec.tfvars",
+			ExportTFVarsJSON: "ecswiz-spec.tfvars.json",
+			ExportModule:     "ecswiz-spec.tf",
+			ExportResource:   "ecswiz-spec.resource.tf",
+			ExportJSON:       "ecswiz-spec.json",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := map[string]string{}
+			for _, f := range ExportFormats() {
+				got[f.Name] = f.FileName(tt.spec)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestEveryExportFormatIsWrittenAndDescribed(t *testing.T) {
+	if diff := cmp.Diff([]string{ExportTFVars, ExportTFVarsJSON, ExportModule, ExportResource, ExportJSON}, ExportFormatNames()); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	files := map[string]bool{}
+	for _, f := range ExportFormats() {
+		if f.Label == "" || f.Description == "" || f.Ext == "" {
+			t.Errorf("format %q is not described: %+v", f.Name, f)
+		}
+		if files[f.Ext] {
+			t.Errorf("format %q shares its default file name with another", f.Name)
+		}
+		files[f.Ext] = true
+		if _, err := Export(validSpec(), ExportOptions{Format: f.Name, Region: "eu-west-2"}); err != nil {
+			t.Errorf("Export does not write %q: %v", f.Name, err)
+		}
+		if got, ok := LookupExportFormat(f.Name); !ok || got != f {
+			t.Errorf("LookupExportFormat(%q) = %+v, %v", f.Name, got, ok)
+		}
+	}
+	if _, ok := LookupExportFormat("yaml"); ok {
+		t.Error("an unknown format was found")
+	}
+}

@@ -85,6 +85,25 @@ func NearestMemory(cpu, memory int) int {
 	return best
 }
 
+// NearestCPU is the Fargate CPU closest to cpu (the smaller on a tie).
+func NearestCPU(cpu int) int {
+	best := 0
+	for _, c := range FargateCPUs() {
+		if best == 0 || abs(c-cpu) < abs(best-cpu) {
+			best = c
+		}
+	}
+	return best
+}
+
+// NearestSize is the valid Fargate size closest to cpu and memory: the nearest CPU,
+// then the memory valid with it nearest to memory. It turns a size from a file (which
+// may hold any pair) into the one a picker of valid sizes starts on.
+func NearestSize(cpu, memory int) Size {
+	c := NearestCPU(cpu)
+	return Size{CPU: c, Memory: NearestMemory(c, memory)}
+}
+
 // NextSizeUp is the smallest valid size with more memory than memory, keeping cpu when
 // its row allows, else moving to the next CPU row. ok is false at the very top.
 func NextSizeUp(cpu, memory int) (Size, bool) {
@@ -166,6 +185,20 @@ const (
 	ArchX86_64 = "X86_64"
 	ArchARM64  = "ARM64"
 )
+
+// NormalizeArchitecture is the architecture a person or a file most likely meant by
+// arch, as the spec must write it: "arm64" and "x86-64" are ARM64 and X86_64, Docker's
+// "amd64" is X86_64. ok is false when arch names neither.
+func NormalizeArchitecture(arch string) (canonical string, ok bool) {
+	up := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(arch), "-", "_"))
+	switch up {
+	case ArchX86_64, ArchARM64:
+		return up, true
+	case "AMD64":
+		return ArchX86_64, true
+	}
+	return "", false
+}
 
 func abs(n int) int {
 	if n < 0 {

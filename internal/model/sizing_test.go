@@ -59,6 +59,58 @@ func TestNearestMemoryKeepsTheChoiceWhenCPUChanges(t *testing.T) {
 	}
 }
 
+func TestNearestCPUAndSize(t *testing.T) {
+	cases := []struct {
+		name        string
+		cpu, memory int
+		want        Size
+	}{
+		{"a valid pair stays", 1024, 3072, Size{1024, 3072}},
+		{"a CPU between two sizes goes to the nearer", 1000, 2048, Size{1024, 2048}},
+		{"a tie picks the smaller CPU", 768, 2048, Size{512, 2048}},
+		{"a CPU below the table rises to 256", 1, 512, Size{256, 512}},
+		{"a CPU above the table falls to 16384", 99999, 122880, Size{16384, 122880}},
+		{"the memory follows the CPU found", 2000, 1024, Size{2048, 4096}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := NearestCPU(tc.cpu); got != tc.want.CPU {
+				t.Errorf("NearestCPU(%d) = %d, want %d", tc.cpu, got, tc.want.CPU)
+			}
+			got := NearestSize(tc.cpu, tc.memory)
+			if got != tc.want {
+				t.Errorf("NearestSize(%d, %d) = %v, want %v", tc.cpu, tc.memory, got, tc.want)
+			}
+			if !IsValidSize(got.CPU, got.Memory) {
+				t.Errorf("%v is not a Fargate size", got)
+			}
+		})
+	}
+}
+
+func TestNormalizeArchitecture(t *testing.T) {
+	cases := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"the canonical forms stay", "ARM64", ArchARM64, true},
+		{"lower case is read", "arm64", ArchARM64, true},
+		{"a hyphen is read as the underscore", "x86-64", ArchX86_64, true},
+		{"Docker's amd64 is X86_64", "amd64", ArchX86_64, true},
+		{"spaces around are dropped", " X86_64 ", ArchX86_64, true},
+		{"another architecture is not guessed", "riscv64", "", false},
+		{"empty is nothing", "", "", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := NormalizeArchitecture(tc.in)
+			if got != tc.want || ok != tc.ok {
+				t.Fatalf("NormalizeArchitecture(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
 func TestNextSizeUp(t *testing.T) {
 	cases := []struct {
 		name        string

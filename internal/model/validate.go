@@ -33,7 +33,7 @@ var (
 	cloudFrontIDPattern  = regexp.MustCompile(`^[A-Z0-9]{10,16}$`)
 	parameterNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_.\-/]+$`)
 	ssmARNPattern        = regexp.MustCompile(`^arn:aws(-[a-z]+)*:ssm:[a-z0-9-]+:\d{12}:parameter(/.*)$`)
-	secretsARNPattern    = regexp.MustCompile(`^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+(:[^:]*:[^:]*:[^:]*)?$`)
+	secretsARNPattern    = regexp.MustCompile(`^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@!-]+(:[^:]*:[^:]*:[^:]*)?$`) // ! in the secrets AWS services manage: "rds!db-…"
 	userPartPattern      = `([0-9]+|[A-Za-z_][A-Za-z0-9_.-]*\$?)`
 	userPattern          = regexp.MustCompile(`^` + userPartPattern + `(:` + userPartPattern + `)?$`)
 	efsIDPattern         = regexp.MustCompile(`^fs-[0-9a-f]{8}([0-9a-f]{9})?$`)
@@ -209,21 +209,20 @@ func (v *validation) port(s Spec) {
 	}
 }
 
-func isNonRootUser(user string) bool {
-	if user == "" {
-		return false
-	}
-	name, _, _ := strings.Cut(user, ":")
-	return name != "root" && name != "0"
+func isNonRootUser(user string) bool { return user != "" && !IsRootUser(user) }
+
+// IsRootUser reports whether a container_user value runs as root: "root" or uid 0,
+// with any group ("root:app", "0:0"). An empty user is the image's, not known here.
+func IsRootUser(user string) bool {
+	name, _, _ := strings.Cut(strings.TrimSpace(user), ":")
+	return name == "root" || name == "0"
 }
 
 func (v *validation) sizing(s Spec) {
 	if s.CPUArchitecture != ArchX86_64 && s.CPUArchitecture != ArchARM64 {
 		hint := "use X86_64 or ARM64"
-		if up := strings.ToUpper(strings.ReplaceAll(s.CPUArchitecture, "-", "_")); up == ArchX86_64 || up == ArchARM64 {
-			hint = fmt.Sprintf("write %q", up)
-		} else if strings.EqualFold(s.CPUArchitecture, "amd64") {
-			hint = `write "X86_64"`
+		if arch, ok := NormalizeArchitecture(s.CPUArchitecture); ok {
+			hint = fmt.Sprintf("write %q", arch)
 		}
 		v.errorf("cpu_architecture", hint, "%q is not a Fargate CPU architecture", s.CPUArchitecture)
 	}
@@ -387,9 +386,12 @@ func (v *validation) environment(s Spec) {
 		if !v.envName(field, name) {
 			continue
 		}
-		if _, ok := auto[name]; ok {
-			v.warnf(field, "remove it to keep the value ecswiz derives, or set the variable that derives it",
-				"overrides the %s that ecswiz sets (%q)", name, auto[name])
+		if value, ok := auto[name]; ok {
+			hint := "remove it to keep the value ecswiz sets the same in every task definition"
+			if variable, _ := AutomaticEnvironmentSource(name); variable != "" {
+				hint = fmt.Sprintf("remove it and set %s instead, which ecswiz derives %s from", variable, name)
+			}
+			v.warnf(field, hint, "overrides the %s that ecswiz sets (%q)", name, value)
 		}
 	}
 	secrets := ContainerSecrets(s)
@@ -444,11 +446,24 @@ func (v *validation) secrets(s Spec) {
 	}
 }
 
+// IsSecretsManagerARN reports whether a secret's source (valueFrom) is the ARN of a
+// Secrets Manager secret rather than an SSM parameter's name or ARN: Parameter Store
+// cannot say whether it exists. It does not check the ARN is well formed; Validate does.
+func IsSecretsManagerARN(from string) bool {
+	parts := strings.SplitN(from, ":", 4)
+	return len(parts) == 4 && parts[0] == "arn" && parts[2] == "secretsmanager"
+}
+
+// CheckSecretSource says what is wrong with a secret's source (its valueFrom), with how
+// to fix it; "" when nothing is. It is the rule Validate applies to the values of
+// secrets_from_parameter_store, for a source checked before it is in a spec.
+func CheckSecretSource(from string) (msg, hint string) { return checkValueFrom(from) }
+
 // checkValueFrom checks a secret's source: an SSM parameter name, an SSM parameter ARN
 // or a Secrets Manager secret ARN.
 func checkValueFrom(from string) (msg, hint string) {
 	switch {
-	case strings.HasPrefix(from, "arn:") && strings.Contains(from, ":secretsmanager:"):
+	case IsSecretsManagerARN(from):
 		if !secretsARNPattern.MatchString(from) {
 			return fmt.Sprintf("%q is not a Secrets Manager ARN", from),
 				"arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME, optionally :JSON-KEY:VERSION-STAGE:VERSION-ID"

@@ -190,6 +190,12 @@ func TestValidate(t *testing.T) {
 		{"a Secrets Manager ARN with a JSON key is valid", func(s *Spec) {
 			s.SecretsFromParameterStore = map[string]string{"DB": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db-AbCdEf:password::"}
 		}, none()},
+		{"a secret RDS manages (rds!...) is a valid secret source", func(s *Spec) {
+			s.SecretsFromParameterStore = map[string]string{"DB": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b-AbCdEf:password::"}
+		}, none()},
+		{"a Secrets Manager ARN with a character no secret name has is an error", func(s *Spec) {
+			s.SecretsFromParameterStore = map[string]string{"DB": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db#1-AbCdEf"}
+		}, errorOn(`secrets_from_parameter_store["DB"]`)},
 		{"a malformed Secrets Manager ARN is an error", func(s *Spec) {
 			s.SecretsFromParameterStore = map[string]string{"DB": "arn:aws:secretsmanager:eu-west-2:secret:db"}
 		}, errorOn(`secrets_from_parameter_store["DB"]`)},
@@ -402,5 +408,75 @@ func TestTheSeedHardeningExampleIsExplained(t *testing.T) {
 	f := Validate(s)[0]
 	if !strings.Contains(f.Message, "Fargate") || !strings.Contains(f.Hint, "SYS_PTRACE") && !strings.Contains(f.Hint, "port above 1023") {
 		t.Fatalf("finding does not explain the Fargate rule: %+v", f)
+	}
+}
+
+func TestIsRootUser(t *testing.T) {
+	cases := []struct {
+		user string
+		want bool
+	}{
+		{"root", true}, {"0", true}, {"root:app", true}, {"0:0", true}, {" 0:1000", true},
+		{"1000:1000", false}, {"app", false}, {"app:0", false}, {"00", false}, {"rootless", false}, {"", false},
+	}
+	for _, tc := range cases {
+		if got := IsRootUser(tc.user); got != tc.want {
+			t.Errorf("IsRootUser(%q) = %v, want %v", tc.user, got, tc.want)
+		}
+	}
+}
+
+func TestIsSecretsManagerARN(t *testing.T) {
+	cases := []struct {
+		name, from string
+		want       bool
+	}{
+		{"a secret's ARN", "arn:aws:secretsmanager:eu-west-2:123456789012:secret:db-AbCdEf", true},
+		{"a secret's ARN in another partition", "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:db", true},
+		{"an SSM parameter's ARN", "arn:aws:ssm:eu-west-2:123456789012:parameter/app/dev/key", false},
+		{"a parameter name", "/app/dev/key", false},
+		{"a Secrets Manager secret read through Parameter Store", "/aws/reference/secretsmanager/db", false},
+		{"a parameter named after the service", "arn:aws:ssm:eu-west-2:123456789012:parameter/secretsmanager", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := IsSecretsManagerARN(tc.from); got != tc.want {
+				t.Fatalf("IsSecretsManagerARN(%q) = %v", tc.from, got)
+			}
+		})
+	}
+}
+
+func TestOverridingAnAutomaticVariableNamesTheVariableThatSetsIt(t *testing.T) {
+	s := validSpec()
+	s.EnvironmentVariables = map[string]string{"PORT": "9000", "PYTHONUNBUFFERED": "0"}
+	hints := map[string]string{}
+	for _, f := range Validate(s).Warnings() {
+		hints[f.Field] = f.Hint
+	}
+	if h := hints[`environment_variables["PORT"]`]; !strings.Contains(h, "container_port") {
+		t.Errorf("PORT: hint %q does not name container_port", h)
+	}
+	if h := hints[`environment_variables["PYTHONUNBUFFERED"]`]; !strings.Contains(h, "the same in every task definition") {
+		t.Errorf("PYTHONUNBUFFERED: hint %q", h)
+	}
+}
+
+func TestCheckSecretSourceIsTheRuleOfValidate(t *testing.T) {
+	for _, from := range []string{
+		"/app/dev/key", "app/dev/key", "/app/api key",
+		"arn:aws:ssm:eu-west-2:123456789012:parameter/app/dev/key",
+		"arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-1-AbCdEf",
+		"arn:aws:secretsmanager:eu-west-2:secret:db",
+	} {
+		s := validSpec()
+		s.SecretsFromParameterStore = map[string]string{"KEY": from}
+		var fromValidate string
+		for _, f := range Validate(s).Errors() {
+			fromValidate = f.Message
+		}
+		if msg, _ := CheckSecretSource(from); msg != fromValidate {
+			t.Errorf("%s: CheckSecretSource says %q, Validate %q", from, msg, fromValidate)
+		}
 	}
 }

@@ -7,7 +7,23 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
+
+// Wrap breaks text into lines of at most width cells, between words (a word longer
+// than a line is cut), and indents the lines after the first by indent spaces, so they
+// line up under a first line drawn after an indent-wide prefix ("    ✗ " + text). The
+// line breaks text has are kept. A width below 1 leaves text as it is.
+func Wrap(text string, width, indent int) string {
+	if width < 1 {
+		return text
+	}
+	wrapped := ansi.Wrap(text, width, "")
+	if indent <= 0 {
+		return wrapped
+	}
+	return strings.ReplaceAll(wrapped, "\n", "\n"+strings.Repeat(" ", indent))
+}
 
 // FieldKind says how a field is answered.
 type FieldKind int
@@ -44,9 +60,10 @@ type Field struct {
 	Validate     func(v string) error // nil accepts anything
 	Options      []Option             // Choice
 	Other        bool                 // Choice: ctrl+t types a value not in the list
-	Status       string               // Choice: "loading repositories…", or an error line
+	Status       string               // a line under the field ("loading repositories…", a failure); plain text the form styles and wraps (unless it has line breaks)
 	StatusIsErr  bool                 // Status is a failure
 	StatusIsWarn bool                 // Status is a warning
+	Busy         bool                 // a call about the field is on its way: the form's Spin frame leads Status
 	OnSet        func(value string)   // called when the value changes
 	Visible      func() bool          // nil means always shown
 	Window       int                  // Choice: options shown at once (default 7)
@@ -162,7 +179,10 @@ func (f *Field) check() bool {
 // Form is a column of fields with one focused. Enter accepts a field (when it
 // validates) and moves on; Enter on the last field finishes the form.
 type Form struct {
-	Fields  []*Field
+	Fields []*Field
+	// Spin is the spinner frame drawn before the status of a Busy field, asked for as
+	// the form is drawn (a step passes its env's spin); nil draws none.
+	Spin    func() string
 	focus   int
 	width   int
 	blurred bool // drawn with no field focused
@@ -411,12 +431,20 @@ func (f *Form) View(st Styles) string {
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		fl.view(&b, st, i == f.focus && !f.blurred)
+		fl.view(&b, st, i == f.focus && !f.blurred, f.width, f.Spin)
 	}
 	return b.String()
 }
 
-func (fl *Field) view(b *strings.Builder, st Styles, focused bool) {
+// view draws the field; its hint, status and error wrap to width (0: unwrapped).
+func (fl *Field) view(b *strings.Builder, st Styles, focused bool, width int, spin func() string) {
+	// Text with line breaks of its own was laid out by its author: drawn as it is.
+	wrap := func(text string, prefix int) string {
+		if strings.Contains(text, "\n") {
+			return text
+		}
+		return Wrap(text, width-prefix, prefix)
+	}
 	label := st.Label.Render("  " + fl.Title)
 	if focused {
 		label = st.FocusLabel.Render("▸ " + fl.Title)
@@ -457,9 +485,12 @@ func (fl *Field) view(b *strings.Builder, st Styles, focused bool) {
 		b.WriteString("\n    " + fl.input.View() + "\n")
 	}
 	if focused && fl.Hint != "" {
-		b.WriteString(st.Hint.Render("    "+fl.Hint) + "\n")
+		b.WriteString(st.Hint.Render("    "+wrap(fl.Hint, 4)) + "\n")
 	}
-	if fl.Status != "" {
+	if status := fl.Status; status != "" {
+		if fl.Busy && spin != nil {
+			status = spin() + " " + status
+		}
 		style := st.Muted
 		switch {
 		case fl.StatusIsErr:
@@ -467,10 +498,10 @@ func (fl *Field) view(b *strings.Builder, st Styles, focused bool) {
 		case fl.StatusIsWarn:
 			style = st.Warning
 		}
-		b.WriteString(style.Render("    "+fl.Status) + "\n")
+		b.WriteString(style.Render("    "+wrap(status, 4)) + "\n")
 	}
 	if fl.err != nil {
-		b.WriteString(st.Error.Render("    ✗ "+fl.err.Error()) + "\n")
+		b.WriteString(st.Error.Render("    ✗ "+wrap(fl.err.Error(), 6)) + "\n")
 	}
 }
 

@@ -166,3 +166,55 @@ func TestMaskedFieldNeverShowsItsValue(t *testing.T) {
 		}
 	}
 }
+
+func TestWrap(t *testing.T) {
+	cases := []struct {
+		name, text    string
+		width, indent int
+		want          string
+	}{
+		{"a line that fits is kept", "short line", 20, 4, "short line"},
+		{"words move to the next line, indented", "one two three four", 9, 2, "one two\n  three\n  four"},
+		{"a word longer than a line is cut", "abcdefghij kl", 4, 0, "abcd\nefgh\nij\nkl"},
+		{"line breaks are kept and indented", "a\nb", 10, 3, "a\n   b"},
+		{"no width leaves the text alone", "one two three", 0, 4, "one two three"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Wrap(tc.text, tc.width, tc.indent); got != tc.want {
+				t.Fatalf("Wrap(%q, %d, %d) = %q, want %q", tc.text, tc.width, tc.indent, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFieldStatusAndErrorWrapToTheFormsWidth(t *testing.T) {
+	long := strings.Repeat("word ", 30)
+	f := NewForm(&Field{Key: "a", Title: "A", Kind: Text, Status: long,
+		Validate: func(string) error { return errors.New(long) }})
+	f.SetWidth(40)
+	f.Validate()
+	view := ansi.Strip(f.View(NewStyles(true)))
+	for _, line := range strings.Split(view, "\n") {
+		if w := ansi.StringWidth(strings.TrimRight(line, " ")); w > 40 {
+			t.Errorf("a line is %d cells wide in a form 40 wide: %q", w, line)
+		}
+	}
+	if !strings.Contains(view, "\n    word") || !strings.Contains(view, "\n      word") {
+		t.Errorf("the status and error lines do not line up under their first lines:\n%s", view)
+	}
+}
+
+func TestABusyFieldsStatusStartsWithTheSpinner(t *testing.T) {
+	fl := &Field{Key: "a", Title: "A", Kind: Text, Status: "Loading…", Busy: true}
+	f := NewForm(fl)
+	frames := 0
+	f.Spin = func() string { frames++; return "⠙" }
+	if view := ansi.Strip(f.View(NewStyles(true))); !strings.Contains(view, "⠙ Loading…") || frames != 1 {
+		t.Fatalf("the spinner is not drawn before the status (asked %d times):\n%s", frames, view)
+	}
+	fl.Busy = false
+	if view := ansi.Strip(f.View(NewStyles(true))); strings.Contains(view, "⠙") || frames != 1 {
+		t.Fatalf("the spinner is drawn for a field that waits for nothing:\n%s", view)
+	}
+}

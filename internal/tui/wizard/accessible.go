@@ -1,12 +1,14 @@
 package wizard
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,9 +26,11 @@ import (
 // time as plain lines, with huh's accessible prompts: nothing is redrawn, so a screen
 // reader reads each question once. It walks the same steps as the full-screen wizard:
 // a step with a form (formStep) has its fields asked in order, with the same
-// validation, hints and live options; a step without one is read out as text. The act
-// step is replaced by a menu to export, save the spec or quit: registering is not
-// offered (save the spec, then run `ecswiz register -f FILE`).
+// validation, hints and live options; a step without one is read out as text. Before
+// the end, every variable model.Validate still refuses is asked as a typed question, so
+// the spec is valid. The act step is replaced by a menu to export, save the spec or
+// quit: registering is not offered (save the spec, then run `ecswiz register -f FILE`).
+// Files are written as the Act step writes them (writeFile).
 
 // formStep is a step whose questions are one tui.Form. The accessible mode asks its
 // fields in order; nil means the step shows no form right now.
@@ -83,7 +87,7 @@ func (a *accessible) run() error {
 	a.say("ecswiz builds the ECS task definition of a Django app on AWS Fargate, one question at a time.")
 	a.say("Press Enter to keep the value in brackets; type - to clear it. Answers are kept in a draft as you go (ecswiz --resume).")
 	if !a.m.previousDraft.IsZero() {
-		a.say("Your earlier draft (" + a.m.previousDraft.Format("2 Jan 15:04") + ") is kept as draft.previous.tfvars once you answer here.")
+		a.say("Your earlier draft (" + a.m.previousDraft.Format("2 Jan 15:04") + ") is kept as draft.previous-TIME.tfvars once you answer here.")
 	}
 	a.say("")
 	err := a.session()
@@ -358,19 +362,10 @@ func (a *accessible) askChoice(f *tui.Field, notes []string, validate func(strin
 		return v, nil
 	}
 	typed := ""
-	if !f.Other || current != "" && !hasOption(f, current) {
+	if !f.Other || current != "" && !slices.ContainsFunc(f.Options, func(o tui.Option) bool { return o.Value == current }) {
 		typed = current
 	}
 	return a.askText(f.Title, f.Placeholder, typed, nil, validate)
-}
-
-func hasOption(f *tui.Field, v string) bool {
-	for _, o := range f.Options {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
 }
 
 // askSecret asks for a value that must not be echoed: only a terminal can hide it.
@@ -517,6 +512,9 @@ func (a *accessible) saveDraft() {
 // It reports whether the person wants to go through the questions again.
 func (a *accessible) finish() (bool, error) {
 	m := a.m
+	if err := a.completeSpec(); err != nil {
+		return false, err
+	}
 	for {
 		spec := *m.env.spec
 		findings := model.Validate(spec)
@@ -569,94 +567,157 @@ func (a *accessible) finish() (bool, error) {
 	}
 }
 
-// exportFormats say what each export format is.
-var exportFormats = []struct{ format, label, ext string }{
-	{model.ExportModule, "module: a module block calling ecs-task-definition", ".tf"},
-	{model.ExportResource, "resource: a plain aws_ecs_task_definition resource", ".tf"},
-	{model.ExportTFVars, "tfvars: the spec as a .tfvars file", ".tfvars"},
-	{model.ExportTFVarsJSON, "tfvars-json: the spec as a .tfvars.json file", ".tfvars.json"},
-	{model.ExportJSON, "json: the task definition JSON for register-task-definition", ".json"},
+// completeSpec asks, one typed question each, for every variable model.Validate still
+// refuses: one no step asked (a step read out rather than asked) or one left invalid.
+// Each answer is checked with the model's own rules, so the menu that follows always
+// has a valid spec, unless an error names no variable (the size of the whole task
+// definition), which the menu then lists.
+func (a *accessible) completeSpec() error {
+	told := false
+	for {
+		errs := model.Validate(*a.m.env.spec).Errors()
+		i := slices.IndexFunc(errs, func(f model.Finding) bool {
+			_, ok := model.LookupVariable(variableOf(f.Field))
+			return ok
+		})
+		if i < 0 {
+			if told {
+				a.say("")
+			}
+			return nil
+		}
+		if !told {
+			a.say("Some answers are still needed before the spec is valid: each is checked as `ecswiz validate` would.", "")
+			told = true
+		}
+		if err := a.askVariable(errs[i]); err != nil {
+			return err
+		}
+		a.saveDraft()
+	}
+}
+
+// askVariable asks for the variable of finding f as typed text: a string as it is,
+// anything else as an HCL value ("8000", "true", "[\"gunicorn\"]"), as --set takes it.
+func (a *accessible) askVariable(f model.Finding) error {
+	name := variableOf(f.Field)
+	v, _ := model.LookupVariable(name)
+	e := a.m.env
+	set := func(text string) (model.Spec, error) { return model.SetVariable(*e.spec, name+"="+text) }
+	validate := func(text string) error {
+		next, err := set(text)
+		if err != nil {
+			return err
+		}
+		if err := fieldError(*e.spec, name, true, func(s *model.Spec) { *s = next }); err != nil {
+			// The question is already titled with the variable's name.
+			return errors.New(strings.TrimPrefix(err.Error(), name+": "))
+		}
+		return nil
+	}
+	notes := []string{reviewFindingText(f, nil)}
+	if v.Description != "" {
+		notes = append([]string{v.Description}, notes...)
+	}
+	text, err := a.askText(name, "", variableText(*e.spec, name), notes, validate)
+	if err != nil {
+		return err
+	}
+	next, err := set(text)
+	if err != nil {
+		return err // validate refused it already
+	}
+	e.update(func(s *model.Spec) { *s = next })
+	return nil
+}
+
+// variableText is a variable's value as askVariable takes it: a string as it is,
+// anything else as its JSON, which HCL reads too; "" when unset.
+func variableText(spec model.Spec, name string) string {
+	var values map[string]json.RawMessage
+	if err := json.Unmarshal(model.FormatTFVarsJSON(spec), &values); err != nil {
+		return ""
+	}
+	raw, ok := values[name]
+	if !ok {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var compact bytes.Buffer
+	if json.Compact(&compact, raw) != nil {
+		return string(raw)
+	}
+	return compact.String()
 }
 
 func (a *accessible) export(spec model.Spec) error {
-	opts := make([]huh.Option[string], len(exportFormats))
-	for i, f := range exportFormats {
-		opts[i] = huh.NewOption(f.label, f.format)
+	formats := model.ExportFormats()
+	opts := make([]huh.Option[string], len(formats))
+	for i, f := range formats {
+		opts[i] = huh.NewOption(f.Name+": "+f.Description, f.Name)
 	}
-	format := model.ExportModule
-	if err := a.ask(huh.NewSelect[string]().Title("Format [1]").Options(opts...).Value(&format)); err != nil {
+	name := formats[0].Name
+	if err := a.ask(huh.NewSelect[string]().Title("Format [1]").Options(opts...).Value(&name)); err != nil {
 		return err
 	}
-	ext := ".tf"
-	for _, f := range exportFormats {
-		if f.format == format {
-			ext = f.ext
-		}
-	}
-	region := spec.AWSRegion
-	if region == "" && a.m.env.session != nil {
-		region = a.m.env.session.Region
-	}
-	data, err := model.Export(spec, model.ExportOptions{Format: format, Region: region})
+	format, _ := model.LookupExportFormat(name)
+	data, err := model.Export(spec, model.ExportOptions{Format: format.Name, Region: reviewRegion(a.m.env)})
 	if err != nil {
 		a.say("Not exported: " + err.Error())
 		return nil
 	}
-	return a.write(spec.Family()+ext, data, format)
+	path, err := a.askPath("Write it to", format.FileName(spec))
+	if err != nil {
+		return err
+	}
+	return a.writeTo(path, data, format.Label)
 }
 
 func (a *accessible) saveSpec(spec model.Spec) error {
 	def := a.m.env.specPath
 	if def == "" {
-		def = spec.Family() + ".tfvars"
+		f, _ := model.LookupExportFormat(model.ExportTFVars)
+		def = f.FileName(spec)
 	}
-	path, err := a.askText("Save the spec to", "", def, nil, func(p string) error {
-		if strings.TrimSpace(p) == "" {
-			return errors.New("type a file name, e.g. dev.tfvars")
-		}
-		return nil
-	})
+	path, err := a.askPath("Save the spec to", def)
 	if err != nil {
 		return err
 	}
-	data := model.FormatTFVars(spec)
-	if model.IsJSONSpec(path) {
-		data = model.FormatTFVarsJSON(spec)
-	}
-	return a.writeTo(path, data, "the spec")
+	return a.writeTo(path, specFileData(spec, path), "the spec")
 }
 
-// write asks where to write data (def by default) and writes it.
-func (a *accessible) write(def string, data []byte, what string) error {
-	path, err := a.askText("Write it to", "", def, nil, func(p string) error {
+// askPath asks where to write a file, def by default.
+func (a *accessible) askPath(title, def string) (string, error) {
+	return a.askText(title, "", def, nil, func(p string) error {
 		if strings.TrimSpace(p) == "" {
 			return errors.New("type a file name, e.g. " + def)
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return a.writeTo(path, data, what)
 }
 
-// writeTo writes data to path atomically, asking before replacing a file.
+// writeTo writes data to path as the Act step does, asking before replacing a file.
 func (a *accessible) writeTo(path string, data []byte, what string) error {
-	overwrite := false
-	if _, err := os.Stat(path); err == nil {
-		if err := a.ask(huh.NewConfirm().Title(path + " exists. Replace it?").Value(&overwrite)); err != nil {
+	err := writeFile(path, data, false)
+	if errors.Is(err, atomicfile.ErrExists) {
+		replace := false
+		if err := a.ask(noteFor([]string{replaceNote}), huh.NewConfirm().Title(replaceQuestion(path)).Value(&replace)); err != nil {
 			return err
 		}
-		if !overwrite {
+		if !replace {
 			a.say("Not written.")
 			return nil
 		}
+		err = writeFile(path, data, true)
 	}
-	if err := atomicfile.Write(path, data, 0o644, overwrite); err != nil {
+	if err != nil {
 		a.say("Not written: " + err.Error())
 		return nil
 	}
-	line := fmt.Sprintf("Wrote %s (%s).", path, what)
+	line := fmt.Sprintf("Wrote %s (%s, mode 0600).", path, what)
 	a.m.log.Info("accessible: written", "what", what)
 	a.say(line)
 	a.lines = append(a.lines, line)

@@ -3,11 +3,13 @@ package wizard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ecswiz/ecswiz/internal/draft"
@@ -176,18 +178,101 @@ func TestTheAccessibleModeExportsAValidSpec(t *testing.T) {
 	}
 }
 
-func TestTheAccessibleModeRefusesToExportASpecWithErrors(t *testing.T) {
+func TestTheAccessibleModeAsksWhatTheSpecStillNeedsBeforeTheMenu(t *testing.T) {
 	spec := demoSpec()
-	spec.ContainerImage = ""
+	spec.ContainerImage, spec.ExecutionRoleARN, spec.ContainerPort = "", "", 70000
 	m := accessibleWizard(Options{Spec: spec})
-	_, out, err := runAccessibleWith(t, m, "", "", "", "", "1", "4")
+	_, out, err := runAccessibleWith(t, m, "", "", "", "", // the fake form, as it is
+		"Bad Image!", "repo/app:1.0", // refused by the model's rule, then a good one
+		"99999", "8000", // container_port, as a number
+		"role", "arn:aws:iam::123456789012:role/app-execution",
+		"4")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{"error: container_image: is required", "What next? [3]", "The spec has errors: fix them first"} {
+	if errs := model.Validate(m.Spec()).Errors(); len(errs) > 0 {
+		t.Errorf("the spec is not valid after the questions: %v\n%s", errs, out)
+	}
+	got := m.Spec()
+	if got.ContainerImage != "repo/app:1.0" || got.ContainerPort != 8000 || got.ExecutionRoleARN != "arn:aws:iam::123456789012:role/app-execution" {
+		t.Errorf("answers: image %q, port %d, role %q", got.ContainerImage, got.ContainerPort, got.ExecutionRoleARN)
+	}
+	for _, want := range []string{
+		"Some answers are still needed before the spec is valid",
+		"container_image: is required",
+		"container_image:",
+		"container_port [70000]:",
+		"execution_role_arn: is required",
+		"The spec is valid.",
+		"What next? [1]",
+	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the output lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Index(out, "execution_role_arn:") > strings.Index(out, "Step 9 of 9") {
+		t.Errorf("the questions come after the menu:\n%s", out)
+	}
+	if n := strings.Count(out, "container_image:"); n < 3 { // the note, and the question twice
+		t.Errorf("a refused image is not asked again:\n%s", out)
+	}
+}
+
+func TestTheAccessibleModeExportsWithTheActStepsFormatsAndFileNames(t *testing.T) {
+	for _, f := range model.ExportFormats() {
+		t.Run(f.Name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			m := accessibleWizard(Options{Spec: demoSpec()})
+			choice := fmt.Sprint(slices.Index(model.ExportFormatNames(), f.Name) + 1)
+			_, out, err := runAccessibleWith(t, m, "", "", "", "", "1", choice, "", "4")
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			name := f.FileName(demoSpec())
+			if !strings.Contains(out, "Write it to ["+name+"]") {
+				t.Errorf("the path proposed is not %s:\n%s", name, out)
+			}
+			want, err := model.Export(demoSpec(), model.ExportOptions{Format: f.Name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, mode := readMode(t, name)
+			if got != string(want) || mode != 0o600 {
+				t.Errorf("%s: mode %o, content:\n%s", name, mode, got)
+			}
+		})
+	}
+}
+
+func TestTheAccessibleModeAsksBeforeReplacingTheSpecFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dev.tfvars")
+	const handWritten = "# the team's notes\napp_name = \"demo-shop\"\n"
+	for _, tc := range []struct {
+		answer  string
+		replace bool
+	}{{"n", false}, {"y", true}} {
+		t.Run("answered "+tc.answer, func(t *testing.T) {
+			if err := os.WriteFile(path, []byte(handWritten), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			m := accessibleWizard(Options{Spec: demoSpec(), SpecPath: path})
+			_, out, err := runAccessibleWith(t, m, "", "", "", "", "2", "", tc.answer, "4")
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			for _, want := range []string{path + " already exists. Replace it?", "comments and the layout of a hand-written file are not kept"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the output lacks %q:\n%s", want, out)
+				}
+			}
+			got, mode := readMode(t, path)
+			switch {
+			case tc.replace && (got != string(model.FormatTFVars(demoSpec())) || mode != 0o600):
+				t.Errorf("y did not replace it with mode 0600 (mode %o):\n%s", mode, got)
+			case !tc.replace && got != handWritten:
+				t.Errorf("n replaced it:\n%s", got)
+			}
+		})
 	}
 }
 
@@ -292,5 +377,90 @@ func TestTheAccessibleModeRunsTheRealSteps(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Step 9 of 9") {
 		t.Errorf("the run did not reach the end:\n%s", out.String())
+	}
+}
+
+// person answers the accessible mode's questions as they come: the answer to a
+// question is the first rule a line of it begins with, else Enter (the default).
+// It reads what the wizard wrote since its last answer, so it works whichever steps ask
+// what, and gives up (the input ends) after too many answers.
+type person struct {
+	mu      sync.Mutex
+	out     strings.Builder // what the wizard wrote
+	seen    int             // the part of out already answered
+	rules   [][2]string     // the beginning of a line of the question → answer
+	pending []byte
+	answers int
+}
+
+func (p *person) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.Write(b)
+}
+
+func (p *person) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.String()
+}
+
+func (p *person) Read(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.pending) == 0 {
+		if p.answers++; p.answers > 300 {
+			return 0, io.EOF
+		}
+		question := p.out.String()[p.seen:]
+		p.seen = p.out.Len()
+		answer := ""
+	rules:
+		for _, r := range p.rules {
+			for _, line := range strings.Split(question, "\n") {
+				if strings.HasPrefix(line, r[0]) {
+					answer = r[1]
+					break rules
+				}
+			}
+		}
+		p.pending = []byte(answer + "\n")
+	}
+	n := copy(b, p.pending)
+	p.pending = p.pending[n:]
+	return n, nil
+}
+
+func TestTheAccessibleModeEndsWithAValidSpecFromABlankOne(t *testing.T) {
+	session, srv := demoSession(t)
+	dir := t.TempDir()
+	m := New(Options{Spec: model.NewSpec(), Connect: func(context.Context) (*Session, error) { return session, nil }})
+	p := &person{rules: [][2]string{
+		{"What next?", "4"}, // quit once the menu comes
+		{"App name", "demo-shop"},
+		{"app_name", "demo-shop"},
+		{"environment", "dev"},
+		{"container_name", "demo-shop"},
+		{"container_image", "123456789012.dkr.ecr.eu-west-2.amazonaws.com/demo-shop:1.4.2"},
+		{"execution_role_arn", "arn:aws:iam::123456789012:role/demo-shop-dev-ecs-task-execution"},
+		{"log_group_name", "/ecs/demo-shop-dev"},
+		{"Save the spec to", filepath.Join(dir, "spec.tfvars")},
+	}}
+	_, err := runAccessible(t.Context(), m, p, p)
+	out := p.output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if errs := model.Validate(m.Spec()).Errors(); len(errs) > 0 {
+		t.Fatalf("the run ended with an invalid spec: %v\n%s", errs, out)
+	}
+	if !strings.Contains(out, "Step 9 of 9: Act") || !strings.Contains(out, "The spec is valid.") {
+		t.Errorf("the run did not reach a valid spec at the menu:\n%s", out)
+	}
+	if strings.Contains(out, "Some answers are still needed") {
+		t.Errorf("a step's question (Runtime's roles and log group?) was left to the end:\n%s", out)
+	}
+	if len(srv.CallsTo("DescribeRepositories")) == 0 {
+		t.Errorf("the demo account was not asked for the live options:\n%s", out)
 	}
 }

@@ -15,36 +15,40 @@ import (
 )
 
 // Export and Save spec: a small form (format and path, or the path alone), then an
-// atomic write with mode 0600 in a command. An existing file is replaced only after the
-// person says so, except the spec file the wizard was opened with (-f), which Save
-// spec writes back to.
+// atomic write with mode 0600 in a command. An existing file is never replaced before
+// the person says so, the spec file the wizard was opened with included: the wizard
+// writes a spec in its own canonical form, without the comments or the layout of a
+// hand-written file.
+
+// writeFile is the one way the wizard writes a file (Act and the accessible mode):
+// atomically, with mode 0600 since what is written holds the spec's values. Unless
+// replace is set, an existing file is left alone and the error matches
+// atomicfile.ErrExists: ask, then write again with replace.
+func writeFile(path string, data []byte, replace bool) error {
+	return atomicfile.Write(path, data, 0o600, replace)
+}
+
+// replaceQuestion and replaceNote ask before a file is replaced.
+func replaceQuestion(path string) string { return path + " already exists. Replace it?" }
+
+const replaceNote = "The new content replaces it whole: the comments and the layout of a hand-written file are not kept."
+
+// specFileData is the spec as a file at path: the JSON form for .tfvars.json, HCL
+// otherwise.
+func specFileData(spec model.Spec, path string) []byte {
+	if model.IsJSONSpec(path) {
+		return model.FormatTFVarsJSON(spec)
+	}
+	return model.FormatTFVars(spec)
+}
 
 // actWrite is a file the Act step writes.
 type actWrite struct {
-	path      string
-	what      string // "module block", "spec": said when it is written
-	data      []byte
-	overwrite bool
-	save      bool // the spec itself (Save spec), not an export
-}
-
-// actExportFormats describes each export format in one line.
-var actExportFormats = map[string]struct{ label, note, ext string }{
-	model.ExportTFVars:     {"tfvars", "the spec as a .tfvars file, for ecswiz -f and terraform -var-file", ".tfvars"},
-	model.ExportTFVarsJSON: {"tfvars JSON", "the same spec in Terraform's JSON variables form", ".tfvars.json"},
-	model.ExportModule:     {"module block", "a module block calling " + model.DefaultModuleSource, ".tf"},
-	model.ExportResource:   {"resource HCL", "a plain aws_ecs_task_definition resource, without the module", ".resource.tf"},
-	model.ExportJSON:       {"ECS JSON", "for aws ecs register-task-definition --cli-input-json", ".json"},
-}
-
-// fileBase is the name files are given by default: the family, or "ecswiz-spec" before
-// there is one.
-func (s *actStep) fileBase() string {
-	spec := s.env.spec
-	if spec.AppName == "" || spec.Environment == "" {
-		return "ecswiz-spec"
-	}
-	return spec.Family()
+	path    string
+	what    string // "module block", "spec": said when it is written
+	data    []byte
+	replace bool // the person said an existing file may be replaced
+	save    bool // the spec itself (Save spec), not an export
 }
 
 // defaultPath is a file name in the directory files go to by default.
@@ -60,7 +64,8 @@ func (s *actStep) savePath() string {
 	if s.env.specPath != "" {
 		return s.env.specPath
 	}
-	return s.defaultPath(s.fileBase() + ".tfvars")
+	f, _ := model.LookupExportFormat(model.ExportTFVars)
+	return s.defaultPath(f.FileName(*s.env.spec))
 }
 
 func requirePath(v string) error {
@@ -79,23 +84,24 @@ func (s *actStep) openExport() {
 	}
 	var opts []tui.Option
 	for _, f := range model.ExportFormats() {
-		d := actExportFormats[f]
-		opts = append(opts, tui.Option{Value: f, Label: d.label, Note: d.note})
+		opts = append(opts, tui.Option{Value: f.Name, Label: f.Label, Note: f.Description})
+	}
+	fileFor := func(name string) string {
+		f, _ := model.LookupExportFormat(name)
+		return s.defaultPath(f.FileName(*s.env.spec))
 	}
 	format := &tui.Field{Key: "format", Title: "Format", Kind: tui.Choice, Options: opts,
 		Hint: "↑/↓ picks the format; tab or enter goes to the path.",
 		OnSet: func(v string) {
 			if path.Value() == s.exportDefault {
-				s.exportDefault = s.defaultPath(s.fileBase() + actExportFormats[v].ext)
+				s.exportDefault = fileFor(v)
 				path.SetValue(s.exportDefault)
 			}
 		},
 	}
-	s.exportDefault = s.defaultPath(s.fileBase() + actExportFormats[format.Value()].ext)
+	s.exportDefault = fileFor(format.Value())
 	path.SetValue(s.exportDefault)
-	s.form = tui.NewForm(format, path)
-	s.form.SetWidth(s.width - 4)
-	s.dialog, s.formKind = actExportForm, actExportForm
+	s.openForm(actExportForm, format, path)
 }
 
 // openSave opens the Save spec form: the path alone.
@@ -105,9 +111,20 @@ func (s *actStep) openSave() {
 		Validate: requirePath,
 	}
 	path.SetValue(s.savePath())
-	s.form = tui.NewForm(path)
+	s.openForm(actSaveForm, path)
+}
+
+func (s *actStep) openForm(kind actDialog, fields ...*tui.Field) {
+	s.form = tui.NewForm(fields...)
 	s.form.SetWidth(s.width - 4)
-	s.dialog, s.formKind = actSaveForm, actSaveForm
+	s.dialog, s.formKind = kind, kind
+}
+
+// setFieldErr shows err under a field of the form, wrapped: the form does not wrap.
+func (s *actStep) setFieldErr(key string, err error) {
+	text := wrapWords(err.Error(), max(20, s.width-12))
+	s.form.Field(key).SetErr(errors.New(strings.ReplaceAll(text, "\n", "\n      ")))
+	s.form.FocusKey(key)
 }
 
 // formDone writes what the open form asked for.
@@ -118,35 +135,19 @@ func (s *actStep) formDone() tea.Cmd {
 	path := strings.TrimSpace(s.form.Field("path").Value())
 	spec := *s.env.spec
 	if s.dialog == actSaveForm {
-		data := model.FormatTFVars(spec)
-		if model.IsJSONSpec(path) {
-			data = model.FormatTFVarsJSON(spec)
-		}
-		return s.startWrite(&actWrite{path: path, what: "spec", data: data, save: true,
-			overwrite: s.env.specPath != "" && samePath(path, s.env.specPath)})
+		return s.startWrite(&actWrite{path: path, what: "spec", data: specFileData(spec, path), save: true})
 	}
-	format := s.form.Field("format")
-	data, err := model.Export(spec, model.ExportOptions{Format: format.Value(), ModuleSource: model.DefaultModuleSource, Region: s.region})
+	format, _ := model.LookupExportFormat(s.form.Field("format").Value())
+	data, err := model.Export(spec, model.ExportOptions{Format: format.Name, ModuleSource: model.DefaultModuleSource, Region: s.region})
 	if err != nil {
 		if errors.Is(err, model.ErrNoRegion) {
-			err = fmt.Errorf("%s needs the Region for awslogs-region: set aws_region (%s in Review) or pick a Terraform variables format",
-				actExportFormats[format.Value()].label, tui.Keys.Edit.Help().Key)
+			err = fmt.Errorf("%s needs the Region for awslogs-region: set aws_region (%s) or pick a Terraform variables format",
+				format.Label, s.steps.fixedInOr("aws_region", tui.Keys.Edit.Help().Key+" in Review"))
 		}
-		format.SetErr(errors.New(strings.ReplaceAll(wrapWords(err.Error(), max(20, s.width-12)), "\n", "\n      ")))
-		s.form.FocusKey("format")
+		s.setFieldErr("format", err)
 		return nil
 	}
-	return s.startWrite(&actWrite{path: path, what: actExportFormats[format.Value()].label, data: data})
-}
-
-// samePath reports whether two paths name the same file, as far as their text tells.
-func samePath(a, b string) bool {
-	aa, errA := filepath.Abs(a)
-	bb, errB := filepath.Abs(b)
-	if errA != nil || errB != nil {
-		return filepath.Clean(a) == filepath.Clean(b)
-	}
-	return aa == bb
+	return s.startWrite(&actWrite{path: path, what: format.Label, data: data})
 }
 
 func (s *actStep) startWrite(w *actWrite) tea.Cmd {
@@ -156,7 +157,7 @@ func (s *actStep) startWrite(w *actWrite) tea.Cmd {
 		if err := ctx.Err(); err != nil {
 			return "", err
 		}
-		return w.path, atomicfile.Write(w.path, w.data, 0o600, w.overwrite)
+		return w.path, writeFile(w.path, w.data, w.replace)
 	})
 }
 
@@ -168,13 +169,11 @@ func (s *actStep) written(err error) {
 	}
 	switch {
 	case errors.Is(err, atomicfile.ErrExists):
-		s.dialog = actConfirmOverwrite
+		s.dialog = actConfirmReplace
 		return
 	case err != nil:
 		if s.form != nil {
-			// The form does not wrap: the message is wrapped here, under the field.
-			s.form.Field("path").SetErr(errors.New(strings.ReplaceAll(wrapWords(errorLine(err), max(20, s.width-12)), "\n", "\n      ")))
-			s.form.FocusKey("path")
+			s.setFieldErr("path", errors.New(errorLine(err)))
 		}
 		return
 	}

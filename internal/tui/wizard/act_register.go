@@ -2,156 +2,205 @@ package wizard
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
-	"github.com/ecswiz/ecswiz/internal/aws"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/model/taskdef"
+	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
-// The registration the Act step makes, diff-first as `ecswiz register` does it: ECS makes
-// a new revision on every call, even when nothing changed, so the latest revision is read
-// and compared first.
-//
-// TODO: actDescribedRevision, actRef, actRegister and actMadeAnyway repeat the small part
-// of cmd/ecswiz/register.go and diff.go that both need; they belong in a shared package
-// (e.g. internal/aws or a new internal/deploy) that the CLI and the wizard call.
+// Registering from the Act step goes through deploy, as `ecswiz register` does: the
+// latest revision is read and compared first, nothing is registered when it is the
+// same, and a registration whose answer is lost is looked for before it is reported as
+// a failure. Then the services running the family are listed, with the
+// `aws ecs update-service` line that rolls each to the new revision.
 
-// specDocName names the spec's side of a diff.
-const specDocName = "spec"
-
-// registerOutcome is what a registration did.
-type registerOutcome struct {
-	reg       aws.Registered
-	unchanged bool  // the latest revision already is this task definition: nothing registered
-	lost      error // the answer to RegisterTaskDefinition was lost, but the revision was made
+// actRegistration is a registration's outcome and the services that could roll to it.
+type actRegistration struct {
+	outcome         deploy.Outcome
+	td              taskdef.TaskDefinition
+	services        []deploy.Service
+	servicesLoading bool
+	servicesErr     error
 }
 
-// actRegister registers td unless the latest revision of its family already is it.
-// When the call fails after ECS may have made the revision (a 5xx, a dropped
-// connection, a timeout), it reads the latest revision again before reporting the
-// failure, so a retry never makes a second revision.
-func actRegister(ctx context.Context, tds taskDefinitions, td taskdef.TaskDefinition, render []byte) (registerOutcome, error) {
-	live, err := tds.DescribeTaskDefinition(ctx, td.Family)
-	liveRef := td.Family
-	var latest aws.Registered
+// startRegister registers the spec's task definition, diff-first, in a command.
+func (s *actStep) startRegister() tea.Cmd {
+	if reason := s.registerBlocked(); reason != "" {
+		s.note, s.noteErr = "Register is not available: "+reason+".", true
+		return nil
+	}
+	td, err := model.Build(*s.env.spec, s.region)
+	if err != nil {
+		s.regErr = err
+		return nil
+	}
+	ecs := s.env.cloud().TaskDefs
+	s.registering, s.reg, s.regErr, s.registerTD = true, nil, nil, td
+	s.registerID = tui.NewID()
+	return tui.Call(stepContext(s.ctx), s.registerID, func(ctx context.Context) (deploy.Outcome, error) {
+		return deploy.RegisterIfChanged(ctx, ecs, td)
+	})
+}
+
+func (s *actStep) registered(out deploy.Outcome, err error) tea.Cmd {
+	s.registering = false
+	if err != nil {
+		s.regErr = err
+		return nil
+	}
+	s.reg = &actRegistration{outcome: out, td: s.registerTD}
+	s.done = append(s.done, actDone{reg: s.reg})
+	return s.findServices()
+}
+
+// findServices looks for the services running a revision of the family registered.
+func (s *actStep) findServices() tea.Cmd {
+	cloud := s.env.cloud()
+	if cloud == nil || s.reg == nil {
+		return nil
+	}
+	s.reg.servicesLoading = true
+	family := s.reg.outcome.Registered.Family
+	s.servicesID = tui.NewID()
+	return tui.Call(stepContext(s.ctx), s.servicesID, func(ctx context.Context) ([]deploy.Service, error) {
+		return deploy.ServicesOf(ctx, cloud.TaskDefs, family)
+	})
+}
+
+// registrationLines are a registration in the summary printed once the wizard ends.
+func registrationLines(r *actRegistration) []string {
+	ref := deploy.Ref(r.outcome.Registered)
+	line := fmt.Sprintf("Registered %s: %s", ref, r.outcome.Registered.ARN)
+	if r.outcome.Unchanged {
+		line = fmt.Sprintf("Unchanged: %s is already this task definition (%s).", ref, r.outcome.Registered.ARN)
+	}
+	lines := []string{line}
+	for _, svc := range r.services {
+		if svc.Running != ref {
+			lines = append(lines, "  roll "+svc.Name+" to it: "+svc.UpdateCommand(ref))
+		}
+	}
+	return lines
+}
+
+// registerView is the outcome of the last registration.
+func (s *actStep) registerView() string {
+	st := s.env.styles
+	wrap := func(text string) string { return wrapWords(text, max(20, s.width)) }
 	switch {
-	case isNotFound(err):
-		live = nil
-	case err != nil:
-		return registerOutcome{}, err
-	default:
-		if latest, err = actDescribedRevision(live); err != nil {
-			return registerOutcome{}, err
+	case s.registering:
+		return s.env.spin() + " Registering " + s.registerTD.Family + ": reading the latest revision first…"
+	case s.regErr != nil:
+		return st.Error.Render(wrap("✗ Register failed: " + errorLine(s.regErr) + " — press " + tui.Keys.Retry.Help().Key +
+			" to try again (the latest revision is read first, so a retry never makes a second one)."))
+	case s.reg == nil:
+		return ""
+	}
+	r := s.reg
+	ref := deploy.Ref(r.outcome.Registered)
+	lines := []string{st.OK.Render("✓ Registered " + ref)}
+	if r.outcome.Unchanged {
+		lines[0] = st.OK.Render("✓ unchanged: " + ref + " is already this task definition; nothing was registered.")
+	}
+	if r.outcome.Lost != nil {
+		lines = append(lines, st.Warning.Render(wrap("The answer to the registration was lost ("+errorLine(r.outcome.Lost)+"), but "+ref+" now matches the spec: it was registered.")))
+	}
+	for _, l := range deploy.Outputs(r.outcome.Registered, r.td) {
+		lines = append(lines, "  "+st.Value.Render(l))
+	}
+	lines = append(lines, "")
+	var roll, current []string
+	for _, svc := range r.services {
+		if svc.Running == ref {
+			current = append(current, svc.Name+" (cluster "+svc.Cluster+") already runs "+ref+".")
+			continue
 		}
-		liveRef = actRef(latest)
+		roll = append(roll, s.commandView(svc.UpdateCommand(ref)))
 	}
-	diff, err := model.DiffTaskDefinitions(liveRef, live, specDocName, render)
-	if err != nil {
-		return registerOutcome{}, err
+	family := r.outcome.Registered.Family
+	switch {
+	case r.servicesLoading:
+		lines = append(lines, s.env.spin()+" Looking for services running "+family+"…")
+	case r.servicesErr != nil:
+		lines = append(lines, st.Muted.Render(wrap("Could not list the services to roll: "+errorLine(r.servicesErr))))
+	case len(r.services) == 0:
+		lines = append(lines, st.Muted.Render("No service runs "+family+" in this account and Region."))
 	}
-	if live != nil && diff == "" {
-		return registerOutcome{reg: latest, unchanged: true}, nil
+	if len(roll) > 0 {
+		lines = append(lines, "Roll a service to it:")
+		lines = append(lines, roll...)
 	}
-	reg, err := tds.Register(ctx, td)
-	if err != nil {
-		if found, ok := actMadeAnyway(ctx, tds, td.Family, liveRef, render); ok {
-			return registerOutcome{reg: found, lost: err}, nil
+	for _, c := range current {
+		lines = append(lines, st.Muted.Render(c))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// commandView draws a shell command to copy, continued with a backslash rather than
+// cut when it is wider than the screen.
+func (s *actStep) commandView(cmd string) string {
+	const indent = "  "
+	if s.width <= 0 || len(indent+cmd) <= s.width {
+		return indent + cmd
+	}
+	var lines []string
+	line := indent
+	for _, word := range strings.Split(cmd, " --") {
+		if line == indent {
+			line += word
+			continue
 		}
-		return registerOutcome{}, err
-	}
-	return registerOutcome{reg: reg}, nil
-}
-
-// actMadeAnyway reports the latest revision of family when it is newer than the one
-// compared with (liveRef) and equals the render: a registration whose answer was lost.
-func actMadeAnyway(ctx context.Context, tds taskDefinitions, family, liveRef string, render []byte) (aws.Registered, bool) {
-	doc, err := tds.DescribeTaskDefinition(ctx, family)
-	if err != nil {
-		return aws.Registered{}, false
-	}
-	latest, err := actDescribedRevision(doc)
-	if err != nil || actRef(latest) == liveRef {
-		return aws.Registered{}, false
-	}
-	diff, err := model.DiffTaskDefinitions(actRef(latest), doc, specDocName, render)
-	if err != nil || diff != "" {
-		return aws.Registered{}, false
-	}
-	return latest, true
-}
-
-// actDescribedRevision reads which revision a describe-task-definition document is.
-func actDescribedRevision(doc []byte) (aws.Registered, error) {
-	var out struct {
-		TaskDefinition struct {
-			ARN      string `json:"taskDefinitionArn"`
-			Family   string `json:"family"`
-			Revision int32  `json:"revision"`
-		} `json:"taskDefinition"`
-	}
-	if err := json.Unmarshal(doc, &out); err != nil {
-		return aws.Registered{}, fmt.Errorf("read the registered task definition: %w", err)
-	}
-	td := out.TaskDefinition
-	return aws.Registered{ARN: td.ARN, Family: td.Family, Revision: td.Revision}, nil
-}
-
-// actRef is FAMILY:REV.
-func actRef(r aws.Registered) string { return r.Family + ":" + strconv.Itoa(int(r.Revision)) }
-
-// familyService is an ECS service running a revision of the family registered.
-type familyService struct {
-	Cluster, Service string
-	Current          string // FAMILY:REV it runs now
-}
-
-// actServicesOf lists the services, in every cluster of the account and Region, whose
-// task definition is a revision of family.
-func actServicesOf(ctx context.Context, tds taskDefinitions, family string) ([]familyService, error) {
-	clusters, err := tds.Clusters(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []familyService
-	for _, c := range clusters {
-		services, err := tds.Services(ctx, c.Name)
-		if err != nil {
-			return nil, err
+		word = "--" + word
+		if len(line)+1+len(word)+2 > s.width {
+			lines = append(lines, line+" \\")
+			line = indent + "  " + word
+			continue
 		}
-		for _, svc := range services {
-			ref := taskDefRefOf(svc.TaskDefinitionARN)
-			if f, _, ok := strings.Cut(ref, ":"); ok && f == family {
-				out = append(out, familyService{Cluster: c.Name, Service: svc.Name, Current: ref})
-			}
+		line += " " + word
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
+// confirmView asks before registering: where, and what the task would miss.
+func (s *actStep) confirmView() string {
+	st := s.env.styles
+	session := s.env.session
+	family := s.env.spec.Family()
+	where := session.Region + " · account " + session.Account
+	if session.Demo {
+		where += " (the demo account)"
+	}
+	width := max(20, s.width-6)
+	lines := []string{
+		st.Title.Render("Register " + family + "?"),
+		"",
+		st.Label.Render("  family  ") + st.Value.Render(family),
+		st.Label.Render("  Region  ") + st.Value.Render(where),
+		"",
+		st.Muted.Render("The latest revision is read first: nothing is registered when it is the same."),
+	}
+	if a := s.env.spec.AWSRegion; a != "" && a != session.Region {
+		lines = append(lines, st.Warning.Render(wrapWords("aws_region is "+a+": the task will log to "+a+" but is registered in "+session.Region+".", width)))
+	}
+	if missing := s.params.missingLines(); len(missing) > 0 {
+		verb := "do"
+		if len(missing) == 1 {
+			verb = "does"
 		}
+		where := s.steps.fixedInOr("secrets_from_parameter_store", "in Secrets")
+		lines = append(lines, "", st.Warning.Render(fmt.Sprintf("! %s the task reads %s not exist:", plural(len(missing), "parameter"), verb)))
+		for _, l := range missing {
+			lines = append(lines, "    "+st.Value.Render(l))
+		}
+		lines = append(lines, st.Muted.Render(wrapWords("Without them "+taskStartFailure+". Registering does not need them: "+
+			"create them ("+where+") before a service runs this revision.", width)))
+	} else if status := s.params.status(s.env); status != "" {
+		lines = append(lines, st.Muted.Render(wrapWords(status, width)))
 	}
-	return out, nil
-}
-
-// taskDefRefOf is FAMILY:REV of a task definition ARN (or of FAMILY:REV itself).
-func taskDefRefOf(arn string) string {
-	if i := strings.LastIndex(arn, "/"); i >= 0 {
-		return arn[i+1:]
-	}
-	return arn
-}
-
-// updateServiceCommand is the AWS CLI line that rolls a service to revision ref.
-func updateServiceCommand(svc familyService, ref string) string {
-	return fmt.Sprintf("aws ecs update-service --cluster %s --service %s --task-definition %s", svc.Cluster, svc.Service, ref)
-}
-
-// outputLines are the module's outputs for a registration, as `ecswiz register` prints them.
-func outputLines(reg aws.Registered, containerName string, containerPort int) []string {
-	return []string{
-		fmt.Sprintf("task_definition_arn      = %q", reg.ARN),
-		fmt.Sprintf("task_definition_family   = %q", reg.Family),
-		fmt.Sprintf("task_definition_revision = %d", reg.Revision),
-		fmt.Sprintf("container_name           = %q", containerName),
-		fmt.Sprintf("container_port           = %d", containerPort),
-	}
+	return strings.Join(append(lines, "", dialogHelp(st, helpAs(tui.Keys.Yes, "register"), helpAs(tui.Keys.No, "cancel"))), "\n")
 }

@@ -66,53 +66,54 @@ func (ed *envEditor) startAdd() tea.Cmd {
 	return ed.open("", "")
 }
 
+// clampCursor keeps the cursor on a row of the list as it grows and shrinks.
+func (ed *envEditor) clampCursor() {
+	ed.cursor = min(max(0, ed.cursor), max(0, len(ed.env.spec.EnvironmentVariables)-1))
+}
+
 // startEdit opens the entry under the cursor.
 func (ed *envEditor) startEdit() tea.Cmd {
 	names := ed.names()
 	if len(names) == 0 {
-		ed.notice = "There is nothing to edit yet: ctrl+a adds a variable."
+		ed.notice = "There is nothing to edit yet: " + tui.Keys.Add.Help().Key + " adds a variable."
 		return nil
 	}
+	ed.clampCursor()
 	name := names[ed.cursor]
 	return ed.open(name, ed.env.spec.EnvironmentVariables[name])
 }
 
 func (ed *envEditor) open(name, value string) tea.Cmd {
 	ed.editing, ed.original, ed.notice = true, name, ""
-	nameField := &tui.Field{Key: fieldEnvName, Title: "Name", Kind: tui.Text, Placeholder: "SENTRY_ENVIRONMENT",
+	var nameField, valueField *tui.Field
+	// The model's warnings about the entry (it overrides a variable ecswiz sets, it is
+	// not a shell-safe name) show as it is typed; they do not stop it being saved.
+	warn := func(string) {
+		n := strings.TrimSpace(nameField.Value())
+		if n == "" {
+			setWarning(nameField, "")
+			return
+		}
+		setWarning(nameField, fieldWarning(withEnv(*ed.env.spec, ed.original, n, valueField.Value()), envField(n)))
+	}
+	nameField = &tui.Field{Key: fieldEnvName, Title: "Name", Kind: tui.Text, Placeholder: "SENTRY_ENVIRONMENT",
 		Hint:     "Letters, digits and _, not starting with a digit.",
 		Validate: ed.checkName,
+		OnSet:    warn,
 	}
-	valueField := &tui.Field{Key: fieldEnvValue, Title: "Value", Kind: tui.Text, Placeholder: "(empty)",
-		Hint: "Plain text in the task definition: put secrets in Parameter Store (Secrets step).",
+	valueField = &tui.Field{Key: fieldEnvValue, Title: "Value", Kind: tui.Text, Placeholder: "(empty)",
+		Hint:  "Plain text in the task definition: put secrets in Parameter Store (Secrets step).",
+		OnSet: warn,
 	}
 	nameField.SetValue(name)
 	valueField.SetValue(value)
-	wrapValidators(func() int { return ed.width - 4 }, nameField, valueField)
+	warn("")
 	ed.entry = tui.NewForm(nameField, valueField)
 	ed.entry.SetWidth(ed.width - 4)
 	if name != "" {
 		ed.entry.FocusKey(fieldEnvValue) // editing usually changes the value
 	}
 	return nil
-}
-
-// automaticEnvSources says which answer sets each variable ecswiz writes itself.
-var automaticEnvSources = map[string]string{
-	"DJANGO_SETTINGS_MODULE":     "the settings module field above",
-	"ALLOWED_HOSTS":              "the ALLOWED_HOSTS field above",
-	"DEBUG":                      "the DEBUG toggle above",
-	"ENVIRONMENT":                "environment (Application step)",
-	"PORT":                       "container_port (Application step)",
-	"AWS_STORAGE_BUCKET_NAME":    "s3_bucket_name (Integrations step)",
-	"CLOUDFRONT_DISTRIBUTION_ID": "cloudfront_distribution_id (Integrations step)",
-}
-
-// isAutomaticEnv reports whether ecswiz sets name itself, with optional integrations on.
-func isAutomaticEnv(spec model.Spec, name string) bool {
-	spec.S3BucketName, spec.CloudFrontDistributionID = "bucket", "E1234567890ABC"
-	_, ok := model.AutomaticEnvironment(spec)[name]
-	return ok
 }
 
 // withEnv is spec with name set to value in a copy of its variables, after removing
@@ -130,21 +131,14 @@ func withEnv(spec model.Spec, original, name, value string) model.Spec {
 	return spec
 }
 
-// checkName refuses a name the model refuses, one already set, and one ecswiz sets
-// itself (unless the entry had it already, as a spec file may).
+// checkName refuses a name the model refuses and one already in the list. A name
+// ecswiz sets itself is the model's warning, shown under the field, not a refusal.
 func (ed *envEditor) checkName(v string) error {
 	name := strings.TrimSpace(v)
 	spec := *ed.env.spec
 	if name != ed.original && name != "" {
 		if old, ok := spec.EnvironmentVariables[name]; ok {
-			return fmt.Errorf("%s is already set (to %q) — press ctrl+e on it in the list to change it", name, old)
-		}
-		if isAutomaticEnv(spec, name) {
-			src, ok := automaticEnvSources[name]
-			if !ok {
-				return fmt.Errorf("ecswiz always sets %s itself (to %q) — choose another name", name, model.AutomaticEnvironment(spec)[name])
-			}
-			return fmt.Errorf("ecswiz sets %s from %s — change it there instead", name, src)
+			return fmt.Errorf("%s is already set (to %q) — press %s on it in the list to change it", name, old, tui.Keys.Edit.Help().Key)
 		}
 	}
 	value := ""
@@ -175,7 +169,7 @@ func (ed *envEditor) save() {
 	name := strings.TrimSpace(nameField.Value())
 	value := ed.entry.Field(fieldEnvValue).Value()
 	if err := entryError(*ed.env.spec, ed.original, name, value); err != nil {
-		ed.entry.Field(fieldEnvValue).SetErr(wrapFieldError(err, ed.width-4))
+		ed.entry.Field(fieldEnvValue).SetErr(err)
 		return
 	}
 	ed.env.update(func(x *model.Spec) { *x = withEnv(*x, ed.original, name, value) })
@@ -201,11 +195,12 @@ func (ed *envEditor) delete() {
 		x.EnvironmentVariables = vars
 	})
 	ed.notice = "Deleted " + name + "."
-	ed.cursor = min(ed.cursor, max(0, len(ed.names())-1))
+	ed.clampCursor()
 }
 
 // Update handles a key while the list has the focus.
 func (ed *envEditor) Update(msg tea.Msg) (tea.Cmd, envEditorResult) {
+	ed.clampCursor()
 	k, isKey := msg.(tea.KeyPressMsg)
 	switch {
 	case ed.editing && isKey && key.Matches(k, tui.Keys.Back):
@@ -296,10 +291,10 @@ func (ed *envEditor) View(st tui.Styles) string {
 	}
 	findings := rowFindings(*ed.env.spec)
 	if len(names) == 0 {
-		b.WriteString(st.Muted.Render("    none — ctrl+a adds one") + "\n")
+		b.WriteString(st.Muted.Render("    none — "+tui.Keys.Add.Help().Key+" adds one") + "\n")
 	}
-	ed.cursor = min(ed.cursor, max(0, len(names)-1))
-	start := max(0, min(ed.cursor-envRowsShown/2, len(names)-envRowsShown))
+	cursor := min(ed.cursor, max(0, len(names)-1)) // Update keeps it in range; a View only reads
+	start := max(0, min(cursor-envRowsShown/2, len(names)-envRowsShown))
 	end := min(len(names), start+envRowsShown)
 	if start > 0 {
 		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↑ %d more", start)) + "\n")
@@ -317,7 +312,7 @@ func (ed *envEditor) View(st tui.Styles) string {
 			mark = "  " + st.Warning.Render("⚠")
 		}
 		text := ansi.Truncate(n+" = "+quoteValue(ed.env.spec.EnvironmentVariables[n]), max(20, ed.width-12), "…")
-		if ed.focused && i == ed.cursor && !ed.editing {
+		if ed.focused && i == cursor && !ed.editing {
 			b.WriteString("    " + st.Cursor.Render("▸ ") + st.Selected.Render(text) + mark + "\n")
 		} else {
 			b.WriteString("      " + st.Option.Render(text) + mark + "\n")
@@ -327,19 +322,19 @@ func (ed *envEditor) View(st tui.Styles) string {
 		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↓ %d more", len(names)-end)) + "\n")
 	}
 	if ed.focused && !ed.editing && len(names) > 0 {
-		n := names[ed.cursor]
+		n := names[cursor]
 		if f, ok := findings[n]; ok {
 			style := st.Warning
 			if f.Severity == model.SeverityError {
 				style = st.Error
 			}
-			b.WriteString(style.Render(wrapStatus("    "+n+": "+findingError(f).Error(), ed.width)) + "\n")
+			b.WriteString(style.Render("    "+tui.Wrap(n+": "+findingError(f).Error(), ed.width-4, 4)) + "\n")
 		} else if looksSecret(n) {
-			b.WriteString(st.Warning.Render(wrapStatus("    "+n+" looks like a secret: values here are plain text in the task definition; use the Secrets step", ed.width)) + "\n")
+			b.WriteString(st.Warning.Render("    "+tui.Wrap(n+" looks like a secret: values here are plain text in the task definition; use the Secrets step", ed.width-4, 4)) + "\n")
 		}
 	}
 	if f, ok := findings[""]; ok {
-		b.WriteString(st.Error.Render(wrapStatus("    ✗ "+findingError(f).Error(), ed.width)) + "\n")
+		b.WriteString(st.Error.Render("    ✗ "+tui.Wrap(findingError(f).Error(), ed.width-6, 6)) + "\n")
 	}
 	switch {
 	case ed.editing:
@@ -350,12 +345,13 @@ func (ed *envEditor) View(st tui.Styles) string {
 		b.WriteString("\n" + st.Title.Render("    "+heading) + "\n")
 		b.WriteString(indentBlock(ed.entry.View(st), "    ") + "\n")
 	case ed.confirm != "":
-		b.WriteString(st.Warning.Render("    Delete "+ed.confirm+"?") + "  " + st.Help.Render("y delete · n keep") + "\n")
+		b.WriteString(st.Warning.Render("    Delete "+ed.confirm+"?") + "  " + st.Help.Render(tui.Keys.Yes.Help().Key+" delete · "+tui.Keys.No.Help().Key+" keep") + "\n")
 	case ed.focused:
 		if ed.notice != "" {
 			b.WriteString(st.OK.Render("    "+ed.notice) + "\n")
 		}
-		b.WriteString(st.Hint.Render("    ctrl+a add · ctrl+e edit · ctrl+d delete · enter continue") + "\n")
+		b.WriteString(st.Hint.Render(fmt.Sprintf("    %s add · %s edit · %s delete · %s continue",
+			tui.Keys.Add.Help().Key, tui.Keys.Edit.Help().Key, tui.Keys.Delete.Help().Key, tui.Keys.Next.Help().Key)) + "\n")
 	case ed.notice != "":
 		b.WriteString(st.OK.Render("    "+ed.notice) + "\n")
 	}
@@ -421,17 +417,13 @@ func indentBlock(s, indent string) string {
 func (ed *envEditor) Help() []key.Binding {
 	switch {
 	case ed.editing:
-		return []key.Binding{
-			key.NewBinding(key.WithHelp("enter", "next/save")),
-			key.NewBinding(key.WithHelp("tab", "name/value")),
-			key.NewBinding(key.WithHelp("esc", "cancel")),
-		}
+		return []key.Binding{helpAs(tui.Keys.Next, "next/save"), helpAs(tui.Keys.NextField, "name/value"), helpAs(tui.Keys.Back, "cancel")}
 	case ed.confirm != "":
-		return []key.Binding{tui.Keys.Yes, tui.Keys.No}
+		return []key.Binding{helpAs(tui.Keys.Yes, "delete"), helpAs(tui.Keys.No, "keep")}
 	}
 	return []key.Binding{
-		key.NewBinding(key.WithHelp("enter", "continue")),
+		helpAs(tui.Keys.Next, "continue"),
 		tui.Keys.Add, tui.Keys.Edit, tui.Keys.Delete,
-		key.NewBinding(key.WithHelp("↑/↓", "move")),
+		helpKeys("move", tui.Keys.Up, tui.Keys.Down),
 	}
 }

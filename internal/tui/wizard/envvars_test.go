@@ -84,21 +84,34 @@ func TestEnvEditorScrollsALongList(t *testing.T) {
 	}
 }
 
-func TestEnvEditorSaysWhichAnswerSetsAnAutomaticVariable(t *testing.T) {
+func TestEnvEditorRefusesOnlyWhatTheModelRefuses(t *testing.T) {
 	spec := demoSpec()
+	spec.S3BucketName = "media"
 	for name := range model.AutomaticEnvironment(spec) {
 		e := newTestEnv(spec, nil)
 		ed := newEnvEditor(e)
 		ed.open("", "")
-		err := ed.checkName(name)
-		if err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("%s: %v, want it refused with an explanation", name, err)
+		if err := ed.checkName(name); err != nil {
+			t.Errorf("%s: %v, want it accepted (the model only warns)", name, err)
+		}
+		if status := ed.entry.Field(fieldEnvName).Status; status != "" {
+			t.Errorf("%s: a warning shows before the name is typed: %q", name, status)
 		}
 	}
+}
+
+func TestEnvEditorKeepsTheCursorInRangeInUpdateNotView(t *testing.T) {
+	spec := demoSpec()
+	spec.EnvironmentVariables = map[string]string{"A": "1", "B": "2"}
 	e := newTestEnv(spec, nil)
 	ed := newEnvEditor(e)
-	ed.open("", "")
-	if err := ed.checkName("AWS_STORAGE_BUCKET_NAME"); err == nil || !strings.Contains(err.Error(), "s3_bucket_name (Integrations step)") {
-		t.Errorf("AWS_STORAGE_BUCKET_NAME while no bucket is set: %v", err)
+	ed.focused, ed.cursor = true, 5 // the list shrank under it
+	_ = ed.View(*e.styles)
+	if ed.cursor != 5 {
+		t.Errorf("View moved the cursor to %d", ed.cursor)
+	}
+	ed.Update(press("ctrl+e"))
+	if !ed.editing || ed.original != "B" {
+		t.Errorf("ctrl+e edits %q, want the last row B", ed.original)
 	}
 }

@@ -130,5 +130,5 @@ func isShell(program string) bool {
 func (s *runtimeStep) refreshCommandStatus() {
 	f := s.command.Fields[0]
 	status, isErr := commandStatus(f.Value())
-	f.Status, f.StatusIsErr = s.status(status, isErr), isErr
+	f.Status, f.StatusIsErr = status, isErr
 }

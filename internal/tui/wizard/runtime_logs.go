@@ -306,10 +306,10 @@ func (s *runtimeStep) createDialogView() string {
 			where += ", account " + ses.Account
 		}
 	}
-	body := st.Title.Render(s.fit("Create the log group "+s.logs.dialogName+"?", 4)) + "\n" +
+	body := st.Title.Render(tui.Wrap("Create the log group "+s.logs.dialogName+"?", s.width-4, 0)) + "\n" +
 		st.Subtitle.Render(where+". The tasks' output goes there.") + "\n\n" +
 		s.logs.dialog.View(*st) + "\n" +
-		st.Help.Render(keyName(tui.Keys.Next)+" creates it · "+keyName(tui.Keys.Back)+" cancels")
+		st.Help.Render(tui.Keys.Next.Help().Key+" creates it · "+tui.Keys.Back.Help().Key+" cancels")
 	return st.Box.Render(body)
 }
 
@@ -319,25 +319,25 @@ func (s *runtimeStep) refreshLogStatus() {
 	f := s.form.Field(fieldLogGroup)
 	name := f.Value()
 	l := &s.logs
-	status, isErr := "", false
+	status, isErr, busy := "", false, false
 	switch {
 	case s.env.connecting():
 		status = "Log groups load once the AWS session is ready; type a name meanwhile."
 	case s.env.cloud() == nil:
 		status = "Offline: type the log group; it is not checked, so make sure it exists before tasks start."
 	case l.creating != "" && l.creating == name:
-		status = s.env.spin() + " Creating " + name + "…"
+		status, busy = "Creating "+name+"…", true
 	case l.createErr != nil && l.createErrName == name:
-		status, isErr = errorLine(l.createErr)+" — "+keyName(tui.Keys.Create)+" tries again.", true
+		status, isErr = errorLine(l.createErr)+" — "+tui.Keys.Create.Help().Key+" tries again.", true
 	case l.loading:
-		status = s.env.spin() + " Loading the log groups under " + logGroupPrefix + "…"
+		status, busy = "Loading the log groups under "+logGroupPrefix+"…", true
 	case l.listErr != nil && len(f.Options) == 0:
-		status, isErr = errorLine(l.listErr)+" — type the name, or "+keyName(tui.Keys.Retry)+" to retry.", true
+		status, isErr = errorLine(l.listErr)+" — type the name, or "+tui.Keys.Retry.Help().Key+" to retry.", true
 	case name == "":
 	case l.checking == name:
-		status = s.env.spin() + " Checking that " + name + " exists…"
+		status, busy = "Checking that "+name+" exists…", true
 	case l.checkErr != nil && l.checkErrName == name:
-		status, isErr = errorLine(l.checkErr)+" — "+keyName(tui.Keys.Retry)+" checks again.", true
+		status, isErr = errorLine(l.checkErr)+" — "+tui.Keys.Retry.Help().Key+" checks again.", true
 	default:
 		exists, known := s.groupKnown(name)
 		switch {
@@ -348,10 +348,10 @@ func (s *runtimeStep) refreshLogStatus() {
 			status = "✓ " + name + " exists."
 		default:
 			status, isErr = fmt.Sprintf("✗ %s is missing (tasks cannot start) — %s creates it, logs kept %d days.",
-				name, keyName(tui.Keys.Create), defaultRetentionDays), true
+				name, tui.Keys.Create.Help().Key, defaultRetentionDays), true
 		}
 	}
-	f.Status, f.StatusIsErr = s.status(status, isErr), isErr
+	f.Status, f.StatusIsErr, f.Busy = status, isErr, busy
 }
 
 func keptText(days int32) string {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -87,7 +88,7 @@ func (s *runtimeStep) roleOptions(current, suggested string) []tui.Option {
 		label := r.Name
 		opts = append(opts, tui.Option{Value: r.ARN, Label: label,
 			// The note fits on the field's one-line summary too ("  Execution role  NAME  NOTE").
-			Note: s.fit(strings.TrimSuffix(note, " · "), 18+len(label)+2)})
+			Note: ansi.Truncate(strings.TrimSuffix(note, " · "), max(20, s.width-(18+len(label)+2)), "…")})
 	}
 	return opts
 }
@@ -135,14 +136,14 @@ func (s *runtimeStep) refreshRoleStatus() {
 		execStatus = "Offline: type the role's ARN, arn:aws:iam::ACCOUNT:role/NAME."
 		taskStatus = "Offline: type the ARN, or leave it empty for none."
 	case s.roles.loading:
-		execStatus = s.env.spin() + " Loading the roles ECS tasks may assume…"
+		execStatus = "Loading the roles ECS tasks may assume…"
 	case s.roles.err != nil:
-		execStatus, isErr = errorLine(s.roles.err)+" — type the ARN, or "+keyName(tui.Keys.Retry)+" to retry.", true
+		execStatus, isErr = errorLine(s.roles.err)+" — type the ARN, or "+tui.Keys.Retry.Help().Key+" to retry.", true
 		taskStatus = "Type the ARN, or leave it empty for none."
 	case len(s.roles.list) == 0:
 		execStatus = "No role here trusts ecs-tasks.amazonaws.com: create one (e.g. ecsTaskExecutionRole), or type an ARN."
 		taskStatus = "Type the ARN, or leave it empty for none."
 	}
-	exec.Status, exec.StatusIsErr = s.status(execStatus, isErr), isErr
-	task.Status = s.status(taskStatus, false)
+	exec.Status, exec.StatusIsErr, exec.Busy = execStatus, isErr, s.roles.loading && s.env.cloud() != nil
+	task.Status = taskStatus
 }

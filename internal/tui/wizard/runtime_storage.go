@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -107,7 +108,7 @@ func (e *storageEditor) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, tui.Keys.Down) && e.cursor < len(e.rows())-1:
 		e.cursor++
 	case key.Matches(k, tui.Keys.PrevField):
-		s.section = sectionFields
+		s.setSection(sectionFields)
 		s.form.FocusKey(fieldTaskRole)
 	case key.Matches(k, tui.Keys.Next), key.Matches(k, tui.Keys.NextField):
 		if err := e.check(); err != nil {
@@ -115,13 +116,13 @@ func (e *storageEditor) key(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		e.note, e.noteIsErr = "", false
-		s.section = sectionCommand
+		s.setSection(sectionCommand)
 	}
 	return nil
 }
 
 // yesNo is the question's answers.
-var yesNo = keyName(tui.Keys.Yes) + " deletes it · " + keyName(tui.Keys.No) + " keeps it"
+var yesNo = tui.Keys.Yes.Help().Key + " deletes it · " + tui.Keys.No.Help().Key + " keeps it"
 
 func (e *storageEditor) askDelete() {
 	r := e.current()
@@ -175,7 +176,10 @@ type entryEditor struct {
 	index     int // the entry's position in the spec; -1 until a new one is first written
 	origVol   *model.Volume
 	origMount *model.MountPoint
-	form      *tui.Form
+	// mountsOf are the mount points of the volume being edited: they follow its name
+	// as it is typed.
+	mountsOf []int
+	form     *tui.Form
 }
 
 func (e *storageEditor) open(mount bool, index int) {
@@ -193,6 +197,11 @@ func (e *storageEditor) open(mount bool, index int) {
 		if index >= 0 {
 			v = cloneVolume(spec.Volumes[index])
 			ed.origVol = &v
+			for i, mp := range spec.MountPoints {
+				if mp.SourceVolume == v.Name {
+					ed.mountsOf = append(ed.mountsOf, i)
+				}
+			}
 		}
 		ed.form = e.volumeForm(ed, v)
 	}
@@ -277,7 +286,14 @@ func (e *storageEditor) volumeForm(ed *entryEditor, v model.Volume) *tui.Form {
 			return fieldError(*e.spec(), fmt.Sprintf("volumes[%d]%s", i, field), true, withVolume(i, volume()))
 		}
 	}
-	apply := func(string) { e.write(ed, withVolume(ed.at(e.spec()), volume())) }
+	// The volume and the mount points that follow its name change in one update.
+	apply := func(string) {
+		v := volume()
+		e.write(ed, func(x *model.Spec) {
+			withVolume(ed.at(x), v)(x)
+			renameMounts(x, ed.mountsOf, v.Name)
+		})
+	}
 	efsText := func(key, title, placeholder, hint string) *tui.Field {
 		return &tui.Field{Key: key, Title: title, Kind: tui.Text, Placeholder: placeholder, Hint: hint,
 			Visible: onEFS, Validate: check(".efs_volume_configuration." + key), OnSet: apply}
@@ -397,6 +413,7 @@ func (e *storageEditor) cancel() {
 		case ed.origVol != nil:
 			x.Volumes = slices.Clone(x.Volumes)
 			x.Volumes[ed.index] = *ed.origVol
+			renameMounts(x, ed.mountsOf, ed.origVol.Name)
 		default:
 			x.Volumes = slices.Delete(slices.Clone(x.Volumes), ed.index, ed.index+1)
 		}
@@ -404,8 +421,20 @@ func (e *storageEditor) cancel() {
 	e.cursor = min(e.cursor, len(e.rows())-1)
 }
 
-// accept closes the editor on an entry its form has validated and committed; mount
-// points follow a renamed volume.
+// renameMounts points the mount points at indexes to the volume name, in a copy of the
+// spec's list.
+func renameMounts(x *model.Spec, indexes []int, name string) {
+	if len(indexes) == 0 {
+		return
+	}
+	x.MountPoints = slices.Clone(x.MountPoints)
+	for _, i := range indexes {
+		x.MountPoints[i].SourceVolume = name
+	}
+}
+
+// accept closes the editor on an entry its form has validated and committed (the
+// mount points of a renamed volume followed it as it was typed).
 func (e *storageEditor) accept() {
 	ed := e.entry
 	if ed == nil || ed.index < 0 {
@@ -417,18 +446,7 @@ func (e *storageEditor) accept() {
 		mp := spec.MountPoints[ed.index]
 		e.note, e.noteIsErr = fmt.Sprintf("Saved the mount point %s → %s.", mp.SourceVolume, mp.ContainerPath), false
 	} else {
-		name := spec.Volumes[ed.index].Name
-		if ed.origVol != nil && ed.origVol.Name != name {
-			e.step.env.update(func(x *model.Spec) {
-				x.MountPoints = slices.Clone(x.MountPoints)
-				for i, mp := range x.MountPoints {
-					if mp.SourceVolume == ed.origVol.Name {
-						x.MountPoints[i].SourceVolume = name
-					}
-				}
-			})
-		}
-		e.note, e.noteIsErr = fmt.Sprintf("Saved the volume %q.", name), false
+		e.note, e.noteIsErr = fmt.Sprintf("Saved the volume %q.", spec.Volumes[ed.index].Name), false
 	}
 	e.moveTo(ed.mount, ed.index)
 }
@@ -486,20 +504,20 @@ func (e *storageEditor) view(active bool) string {
 			} else {
 				text += " · nothing mounted"
 			}
-			summary = st.Value.Render(s.fit(text, 24))
+			summary = st.Value.Render(ansi.Truncate(text, max(20, s.width-24), "…"))
 		}
 		b.WriteString(st.Label.Render("  Volumes and mounts") + "  " + summary + "\n")
 	} else {
 		b.WriteString(st.FocusLabel.Render("▸ Volumes and mounts") + "\n")
 		rows := e.rows()
-		e.current() // keeps the cursor in range
+		cursor := min(max(0, e.cursor), len(rows)-1) // Update keeps it in range; a View only reads
 		row := func(i int, label, note string) {
 			line := "      " + st.Option.Render(label)
-			if i == e.cursor {
+			if i == cursor {
 				line = "    " + st.Cursor.Render("▸ ") + st.Selected.Render(label)
 			}
 			if note != "" {
-				line += "  " + st.Muted.Render(s.fit(note, 6+len([]rune(label))+2))
+				line += "  " + st.Muted.Render(ansi.Truncate(note, max(20, s.width-(6+len([]rune(label))+2)), "…"))
 			}
 			b.WriteString(line + "\n")
 		}
@@ -512,9 +530,9 @@ func (e *storageEditor) view(active bool) string {
 			}
 			switch {
 			case r.index < 0 && r.mount:
-				row(i, "none", keyName(tui.Keys.Add)+" mounts a volume into the container")
+				row(i, "none", tui.Keys.Add.Help().Key+" mounts a volume into the container")
 			case r.index < 0:
-				row(i, "none", keyName(tui.Keys.Add)+" adds one: scratch space, or an EFS file system")
+				row(i, "none", tui.Keys.Add.Help().Key+" adds one: scratch space, or an EFS file system")
 			case r.mount:
 				mp := spec.MountPoints[r.index]
 				row(i, mp.SourceVolume+" → "+mp.ContainerPath, e.mountNote(mp))
@@ -524,16 +542,16 @@ func (e *storageEditor) view(active bool) string {
 			}
 		}
 		b.WriteString(st.Hint.Render(fmt.Sprintf("    %s adds to the list under the cursor · %s edits · %s deletes.",
-			keyName(tui.Keys.Add), keyName(tui.Keys.Edit), keyName(tui.Keys.Delete))) + "\n")
+			tui.Keys.Add.Help().Key, tui.Keys.Edit.Help().Key, tui.Keys.Delete.Help().Key)) + "\n")
 	}
 	switch {
 	case e.note != "" && e.noteIsErr:
-		b.WriteString(st.Error.Render("    ✗ "+s.wrap(e.note, 6)) + "\n")
+		b.WriteString(st.Error.Render("    ✗ "+tui.Wrap(e.note, s.width-6, 6)) + "\n")
 	case e.note != "" && active:
-		b.WriteString(st.Muted.Render(s.fit("    "+e.note, 0)) + "\n")
+		b.WriteString(st.Muted.Render("    "+tui.Wrap(e.note, s.width-4, 4)) + "\n")
 	}
 	if w := e.warning(); w != "" && (active || e.note == "") {
-		b.WriteString(st.Warning.Render(s.fit("    ⚠ "+w, 0)) + "\n")
+		b.WriteString(st.Warning.Render("    ⚠ "+tui.Wrap(w, s.width-6, 6)) + "\n")
 	}
 	return b.String()
 }
@@ -564,5 +582,5 @@ func (e *storageEditor) entryView() string {
 		title = "New volume"
 	}
 	return st.Box.Render(st.Title.Render(title) + "\n\n" + strings.TrimRight(ed.form.View(*st), "\n") + "\n\n" +
-		st.Help.Render(keyName(tui.Keys.Next)+" on the last field saves · "+keyName(tui.Keys.Back)+" cancels"))
+		st.Help.Render(tui.Keys.Next.Help().Key+" on the last field saves · "+tui.Keys.Back.Help().Key+" cancels"))
 }

@@ -15,11 +15,9 @@ import (
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
-// secretsCheckKey is a placeholder secret name, to check a parameter name or ARN
-// alone with the model's rules for secrets_from_parameter_store values.
-const secretsCheckKey = "ECSWIZ_PARAMETER_CHECK"
-
-// maxParameterValue is what a standard-tier parameter holds, in bytes.
+// maxParameterValue is what a standard-tier parameter holds, in bytes: PutParameter's
+// limit for Value (4 KB; 8 KB in the advanced tier, which CreateSecureString does not
+// ask for). It belongs with CreateSecureString in internal/aws (ssm.go).
 const maxParameterValue = 4096
 
 // secretsPickDialog exposes a parameter as a secret: a typed name or ARN (or the
@@ -45,10 +43,16 @@ func (d *secretsPickDialog) source() string {
 func (s *secretsStep) openPick(from, env, old string) {
 	d := &secretsPickDialog{from: from, old: old}
 	envEdited, lastParam := false, ""
+	// The model's warnings (a required secret overridden, a name shells cannot read)
+	// show under the name as it is typed; enter exposes it all the same.
+	warn := func() { setWarning(d.env, s.envWarning(d.env.Value(), d.source(), d.old)) }
 	d.env = &tui.Field{Key: "secrets_from_parameter_store", Title: "Environment variable", Kind: tui.Text, Placeholder: "SENTRY_DSN",
 		Hint:     "The name the container reads the value as; suggested from the parameter's last path segment.",
 		Validate: func(v string) error { return s.checkEnv(v, d.source(), d.old) },
-		OnSet:    func(string) { envEdited = true },
+		OnSet: func(string) {
+			envEdited = true
+			warn()
+		},
 	}
 	d.env.SetValue(env)
 	if from != "" {
@@ -66,10 +70,16 @@ func (s *secretsStep) openPick(from, env, old string) {
 					d.env.SetValue(suggestEnvName(v))
 				}
 				lastParam = v
+				d.param.Status = ""
+				if env, ok := s.requiredBy[v]; ok {
+					d.param.Status = "The container reads it as " + env + " already (a required secret)."
+				}
+				warn()
 			},
 		}
 		d.form = tui.NewForm(d.param, d.env)
 	}
+	warn()
 	d.form.SetWidth(s.boxWidth())
 	s.pick = d
 }
@@ -80,11 +90,53 @@ func (s *secretsStep) checkFrom(v string) error {
 	if v == "" {
 		return errors.New("give a parameter name (/app/env/key) or an ARN")
 	}
-	if env, ok := s.requiredBy[v]; ok {
-		return fmt.Errorf("%s is read as %s already: the module adds the required secrets itself", v, env)
+	return sourceError(v)
+}
+
+// sourceError is the model's objection to a secret's source, or nil.
+func sourceError(from string) error {
+	if msg, hint := model.CheckSecretSource(from); msg != "" {
+		return findingError(model.Finding{Field: "secrets_from_parameter_store", Message: msg, Hint: hint})
 	}
-	return fieldError(*s.env.spec, fmt.Sprintf("secrets_from_parameter_store[%q]", secretsCheckKey), true,
-		secretsEdit(secretsCheckKey, v, ""))
+	return nil
+}
+
+// secretsPrefixDialog answers parameter_store_prefix: where the required secrets are.
+type secretsPrefixDialog struct {
+	form  *tui.Form
+	field *tui.Field
+}
+
+// openPrefix asks for the prefix of the required secrets; empty means /APP/ENV.
+func (s *secretsStep) openPrefix() {
+	spec := *s.env.spec
+	derived := spec
+	derived.ParameterStorePrefix = ""
+	d := &secretsPrefixDialog{}
+	d.field = &tui.Field{Key: "parameter_store_prefix", Title: "Prefix of the required secrets", Kind: tui.Text,
+		Placeholder: derived.ParameterPrefix(),
+		Hint:        "Empty: " + derived.ParameterPrefix() + " (/APP/ENV). Set it when the secrets live elsewhere, e.g. /shared/dev.",
+		Validate: func(v string) error {
+			return fieldError(*s.env.spec, "parameter_store_prefix", false, func(x *model.Spec) { x.ParameterStorePrefix = strings.TrimSpace(v) })
+		},
+	}
+	d.field.SetValue(spec.ParameterStorePrefix)
+	d.form = tui.NewForm(d.field)
+	d.form.SetWidth(s.boxWidth())
+	s.prefix = d
+}
+
+// applyPrefix sets the prefix and lists the parameters under it.
+func (s *secretsStep) applyPrefix() tea.Cmd {
+	v := strings.TrimSpace(s.prefix.field.Value())
+	s.prefix = nil
+	if v == s.env.spec.ParameterStorePrefix {
+		return nil
+	}
+	s.env.update(func(x *model.Spec) { x.ParameterStorePrefix = v })
+	s.filter = ""
+	s.status, s.statusErr = "The required secrets are read from "+s.env.spec.ParameterPrefix()+" now.", false
+	return s.load()
 }
 
 func (s *secretsStep) applyPick() tea.Cmd {
@@ -192,8 +244,7 @@ func (s *secretsStep) checkNewName(v string) error {
 	case strings.HasPrefix(v, "arn:"):
 		return errors.New("give the name, not an ARN: the parameter is created in this account and Region")
 	}
-	if err := fieldError(*s.env.spec, fmt.Sprintf("secrets_from_parameter_store[%q]", secretsCheckKey), true,
-		secretsEdit(secretsCheckKey, v, "")); err != nil {
+	if err := sourceError(v); err != nil {
 		return err
 	}
 	if p, _ := s.presence(v); p == secretsFound {
@@ -207,6 +258,13 @@ func (s *secretsStep) dialogUpdate(msg tea.Msg) tea.Cmd {
 	if d := s.pick; d != nil {
 		if isKey && key.Matches(k, tui.Keys.Back) {
 			s.pick = nil
+			return nil
+		}
+		return d.form.Update(msg)
+	}
+	if d := s.prefix; d != nil {
+		if isKey && key.Matches(k, tui.Keys.Back) {
+			s.prefix = nil
 			return nil
 		}
 		return d.form.Update(msg)
@@ -328,6 +386,12 @@ func (s *secretsStep) dialogView() string {
 		b.WriteString(strings.TrimRight(d.form.View(*st), "\n"))
 		return s.box(b.String())
 	}
+	if d := s.prefix; d != nil {
+		b.WriteString(st.Title.Render("Where the required secrets are") + "\n" +
+			st.Muted.Render("The parameters under it are listed again once it changes.") + "\n\n")
+		b.WriteString(strings.TrimRight(d.form.View(*st), "\n"))
+		return s.box(b.String())
+	}
 	d := s.create
 	title := "Create a SecureString parameter"
 	if d.required != "" {
@@ -348,7 +412,7 @@ func (s *secretsStep) dialogView() string {
 		b.WriteString(row("KMS key", aws.DefaultParameterKey+" (the account's default key for SSM)"))
 		b.WriteString(row("Value", "the one you typed, not shown"))
 		b.WriteString("\n" + st.Muted.Render("It is created, never overwritten; ecswiz keeps no copy of the value.") + "\n")
-		b.WriteString(st.Help.Render(secretsHelpLine(secretsRelabel(tui.Keys.Yes, "create"), secretsRelabel(tui.Keys.No, "edit"))))
+		b.WriteString(st.Help.Render(tui.Keys.Yes.Help().Key + " create · " + tui.Keys.No.Help().Key + " edit"))
 	default:
 		b.WriteString(strings.TrimRight(d.form.View(*st), "\n"))
 	}
@@ -372,19 +436,4 @@ func (s *secretsStep) boxWidth() int {
 		w = 100
 	}
 	return max(20, min(w, 96)-4)
-}
-
-// secretsHelpLine is bindings as "key what · key what".
-func secretsHelpLine(bs ...key.Binding) string {
-	parts := make([]string, len(bs))
-	for i, b := range bs {
-		parts[i] = b.Help().Key + " " + b.Help().Desc
-	}
-	return strings.Join(parts, " · ")
-}
-
-// secretsRequiredOverride is the pick that replaces a required secret, if any.
-func secretsRequiredOverride(spec model.Spec, name string) (string, bool) {
-	from, ok := spec.SecretsFromParameterStore[name]
-	return from, ok
 }

@@ -7,6 +7,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
@@ -43,7 +44,7 @@ func (s *secretsStep) View() string {
 		st.Subtitle.Render("The container reads these from Parameter Store as it starts. ecswiz lists names, never values."),
 		"",
 	}
-	if s.pick != nil || s.create != nil {
+	if s.dialogOpen() {
 		return strings.Join(lines, "\n") + "\n" + s.dialogView()
 	}
 	lines = append(lines, s.requiredView()...)
@@ -91,8 +92,9 @@ func (s *secretsStep) requiredView() []string {
 	found, missing := 0, 0
 	rows := make([]string, 0, len(s.required)+1)
 	rows = append(rows, "")
+	sources := model.ContainerSecrets(*s.env.spec) // a required secret may be read from elsewhere
 	for i, r := range s.required {
-		p, note := s.presence(r.ValueFrom)
+		p, note := s.presence(sources[r.Name])
 		switch p {
 		case secretsFound:
 			found++
@@ -103,7 +105,7 @@ func (s *secretsStep) requiredView() []string {
 		default:
 			note = st.Muted.Render(note)
 		}
-		if from, ok := secretsRequiredOverride(*s.env.spec, r.Name); ok {
+		if from, ok := s.env.spec.SecretsFromParameterStore[r.Name]; ok {
 			note = st.Warning.Render("overridden: reads " + from)
 		}
 		rel := strings.TrimPrefix(r.ValueFrom, prefix+"/")
@@ -121,6 +123,9 @@ func (s *secretsStep) requiredView() []string {
 		head += st.OK.Render(fmt.Sprintf(" · all %d found", found))
 	default:
 		head += st.Error.Render(fmt.Sprintf(" · %d found, %d missing", found, missing))
+	}
+	if s.focus == secretsFocusRequired {
+		head += st.Muted.Render(" · " + tui.Keys.Edit.Help().Key + " changes the prefix")
 	}
 	rows[0] = st.Label.Render(head)
 	return rows
@@ -282,7 +287,7 @@ func (s *secretsStep) wrapLines(text string, n int) []string {
 	if w <= 0 {
 		w = 100
 	}
-	lines := wordWrap(text, w)
+	lines := strings.Split(tui.Wrap(text, w, 0), "\n")
 	if len(lines) > n {
 		lines = lines[:n]
 		lines[n-1] = ansi.Truncate(lines[n-1]+" …", w, "…")
@@ -294,38 +299,6 @@ func (s *secretsStep) wrapped(text string, style lipgloss.Style, n int) []string
 	lines := s.wrapLines(text, n)
 	for i, l := range lines {
 		lines[i] = style.Render(l)
-	}
-	return lines
-}
-
-// wordWrap breaks plain text into lines of at most width cells, between words (a
-// word longer than a line is cut).
-func wordWrap(text string, width int) []string {
-	var lines []string
-	line, lineWidth := "", 0
-	for _, word := range strings.Fields(text) {
-		ww := ansi.StringWidth(word)
-		for ww > width {
-			if line != "" {
-				lines, line, lineWidth = append(lines, line), "", 0
-			}
-			cut := ansi.Truncate(word, width, "")
-			lines = append(lines, cut)
-			word = word[len(cut):]
-			ww = ansi.StringWidth(word)
-		}
-		switch {
-		case line == "":
-			line, lineWidth = word, ww
-		case lineWidth+1+ww <= width:
-			line, lineWidth = line+" "+word, lineWidth+1+ww
-		default:
-			lines = append(lines, line)
-			line, lineWidth = word, ww
-		}
-	}
-	if line != "" || len(lines) == 0 {
-		lines = append(lines, line)
 	}
 	return lines
 }

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/model/taskdef"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -31,26 +32,28 @@ const (
 	actConfirmRegister
 	actExportForm
 	actSaveForm
-	actConfirmOverwrite
+	actConfirmReplace
 )
 
 // actStep does something with the answers: registers the task definition (diff-first),
 // exports it, saves the spec, or ends the wizard with a summary of what was done.
 type actStep struct {
-	env *env
-	ctx context.Context
-	dir string // where files go by default; "" is the current directory
+	env   *env
+	ctx   context.Context
+	dir   string      // where files go by default; "" is the current directory
+	steps wizardSteps // the wizard's, to say where things are fixed
 
-	cursor        int
-	findings      model.Findings
-	region        string
-	width, height int
+	cursor   int
+	findings model.Findings
+	region   string
+	params   paramsCheck // the parameters the task reads, repeated before registering
+	width    int
 
 	dialog        actDialog
 	form          *tui.Form // the export or save form
-	formKind      actDialog // the form the overwrite question goes back to
+	formKind      actDialog // the form the replace question goes back to
 	exportDefault string    // the path the export form proposed (it follows the format until edited)
-	write         *actWrite // the write running, or waiting for the overwrite answer
+	write         *actWrite // the write running, or waiting for the replace answer
 	writeID       int64
 
 	registerID  int64
@@ -66,16 +69,6 @@ type actStep struct {
 	done []actDone // what was done, printed once the wizard ends
 }
 
-// actRegistration is a registration's outcome and the services that could roll to it.
-type actRegistration struct {
-	outcome         registerOutcome
-	container       string
-	port            int
-	services        []familyService
-	servicesLoading bool
-	servicesErr     error
-}
-
 // actDone is one thing done: a registration or a line.
 type actDone struct {
 	reg  *actRegistration
@@ -86,30 +79,31 @@ func newActStep(e *env) *actStep { return &actStep{env: e} }
 
 func (s *actStep) Title() string { return "Act" }
 
+func (s *actStep) useSteps(steps wizardSteps) { s.steps = steps }
+
 func (s *actStep) Init(ctx context.Context) tea.Cmd {
 	s.ctx = ctx
-	s.dialog, s.form, s.write = actNoDialog, nil, nil
+	s.dialog, s.form, s.write, s.writeID = actNoDialog, nil, nil, 0
 	if s.registering {
 		// Leaving the step cancelled it; whether ECS made the revision is unknown until
 		// the next attempt reads the latest revision.
 		s.regErr = errors.New("interrupted when you left this step")
 	}
-	s.registering, s.registerID, s.writeID = false, 0, 0
-	s.refresh()
+	s.registering, s.registerID = false, 0
+	cmd := s.refresh()
 	if s.reg != nil && s.reg.servicesLoading {
-		return s.findServices() // the search was cancelled when the person left
+		cmd = tea.Batch(cmd, s.findServices()) // the search was cancelled when the person left
 	}
-	return nil
+	return cmd
 }
 
-func (s *actStep) Connected() tea.Cmd {
-	s.refresh()
-	return nil
-}
+func (s *actStep) Connected() tea.Cmd { return s.refresh() }
 
-func (s *actStep) refresh() {
+// refresh validates the spec again and checks the parameters it reads.
+func (s *actStep) refresh() tea.Cmd {
 	s.findings = model.Validate(*s.env.spec)
 	s.region = reviewRegion(s.env)
+	return s.params.start(s.ctx, s.env)
 }
 
 // registerBlocked says why Register cannot be chosen now; "" when it can.
@@ -120,9 +114,9 @@ func (s *actStep) registerBlocked() string {
 	case s.env.cloud() == nil:
 		return "off while offline: registering needs an AWS session (restart ecswiz with credentials or --demo)"
 	case len(errs) > 0:
-		return fmt.Sprintf("%s in the spec: fix them first (Review, alt+8 lists them)", plural(len(errs), "error"))
+		return s.errorsBlock(errs)
 	case s.region == "":
-		return "no AWS Region for awslogs-region: set aws_region (" + tui.Keys.Edit.Help().Key + " in Review)"
+		return "no AWS Region for awslogs-region: set aws_region (" + s.steps.fixedInOr("aws_region", tui.Keys.Edit.Help().Key+" in Review") + ")"
 	}
 	return ""
 }
@@ -130,9 +124,13 @@ func (s *actStep) registerBlocked() string {
 // exportBlocked says why Export cannot be chosen now; "" when it can.
 func (s *actStep) exportBlocked() string {
 	if errs := s.findings.Errors(); len(errs) > 0 {
-		return fmt.Sprintf("%s in the spec: fix them first (Review, alt+8 lists them); Save spec keeps your answers meanwhile", plural(len(errs), "error"))
+		return s.errorsBlock(errs) + "; Save spec keeps your answers meanwhile"
 	}
 	return ""
+}
+
+func (s *actStep) errorsBlock(errs model.Findings) string {
+	return fmt.Sprintf("%s in the spec: fix them first (%s lists them)", plural(len(errs), "error"), s.steps.review())
 }
 
 type actMenuItem struct{ label, note, blocked string }
@@ -153,16 +151,19 @@ func (s *actStep) items() [actItemCount]actMenuItem {
 
 func (s *actStep) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case tui.Result[registerOutcome]:
+	case tui.Result[deploy.Outcome]:
 		if msg.ID != s.registerID {
 			return nil
 		}
 		return s.registered(msg.Value, msg.Err)
-	case tui.Result[[]familyService]:
+	case tui.Result[[]deploy.Service]:
 		if msg.ID != s.servicesID || s.reg == nil {
 			return nil
 		}
 		s.reg.services, s.reg.servicesErr, s.reg.servicesLoading = msg.Value, msg.Err, false
+		return nil
+	case paramsCheckResult:
+		s.params.done(msg)
 		return nil
 	case tui.Result[string]:
 		if msg.ID != s.writeID {
@@ -196,11 +197,11 @@ func (s *actStep) key(k tea.KeyPressMsg) tea.Cmd {
 			s.dialog = actNoDialog
 		}
 		return nil
-	case actConfirmOverwrite:
+	case actConfirmReplace:
 		switch {
 		case key.Matches(k, tui.Keys.Yes) && s.write != nil:
 			w := *s.write
-			w.overwrite = true
+			w.replace = true
 			s.dialog = s.formKind
 			return s.startWrite(&w)
 		case key.Matches(k, tui.Keys.No), key.Matches(k, tui.Keys.Back):
@@ -255,74 +256,14 @@ func (s *actStep) choose() tea.Cmd {
 	return nil
 }
 
-// startRegister registers the spec's task definition, diff-first, in a command.
-func (s *actStep) startRegister() tea.Cmd {
-	if reason := s.registerBlocked(); reason != "" {
-		s.note, s.noteErr = "Register is not available: "+reason+".", true
-		return nil
-	}
-	td, err := model.Build(*s.env.spec, s.region)
-	if err != nil {
-		s.regErr = err
-		return nil
-	}
-	render := model.RenderJSON(td)
-	cloud := s.env.cloud()
-	s.registering, s.reg, s.regErr, s.registerTD = true, nil, nil, td
-	s.registerID = tui.NewID()
-	return tui.Call(stepContext(s.ctx), s.registerID, func(ctx context.Context) (registerOutcome, error) {
-		return actRegister(ctx, cloud.TaskDefs, td, render)
-	})
-}
-
-func (s *actStep) registered(out registerOutcome, err error) tea.Cmd {
-	s.registering = false
-	if err != nil {
-		s.regErr = err
-		return nil
-	}
-	c := s.registerTD.ContainerDefinitions[0]
-	port := 0
-	if len(c.PortMappings) > 0 {
-		port = c.PortMappings[0].ContainerPort
-	}
-	s.reg = &actRegistration{outcome: out, container: c.Name, port: port}
-	s.done = append(s.done, actDone{reg: s.reg})
-	return s.findServices()
-}
-
-// findServices looks for the services running a revision of the family registered.
-func (s *actStep) findServices() tea.Cmd {
-	cloud := s.env.cloud()
-	if cloud == nil || s.reg == nil {
-		return nil
-	}
-	s.reg.servicesLoading = true
-	family := s.reg.outcome.reg.Family
-	s.servicesID = tui.NewID()
-	return tui.Call(stepContext(s.ctx), s.servicesID, func(ctx context.Context) ([]familyService, error) {
-		return actServicesOf(ctx, cloud.TaskDefs, family)
-	})
-}
-
 // summaryLines are what the wizard prints once the screen is restored.
 func (s *actStep) summaryLines() []string {
 	var lines []string
 	for _, d := range s.done {
-		if d.reg == nil {
-			lines = append(lines, d.line)
-			continue
-		}
-		ref := actRef(d.reg.outcome.reg)
-		if d.reg.outcome.unchanged {
-			lines = append(lines, fmt.Sprintf("Unchanged: %s is already this task definition (%s).", ref, d.reg.outcome.reg.ARN))
+		if d.reg != nil {
+			lines = append(lines, registrationLines(d.reg)...)
 		} else {
-			lines = append(lines, fmt.Sprintf("Registered %s: %s", ref, d.reg.outcome.reg.ARN))
-		}
-		for _, svc := range d.reg.services {
-			if svc.Current != ref {
-				lines = append(lines, "  roll "+svc.Service+" to it: "+updateServiceCommand(svc, ref))
-			}
+			lines = append(lines, d.line)
 		}
 	}
 	if s.registering {
@@ -372,7 +313,7 @@ func (s *actStep) View() string {
 		if s.noteErr {
 			style = st.Error
 		}
-		b.WriteString("\n" + style.Render(s.wrap(s.note)) + "\n")
+		b.WriteString("\n" + style.Render(wrapWords(s.note, max(20, s.width))) + "\n")
 	}
 	if panel := s.registerView(); panel != "" {
 		b.WriteString("\n" + panel)
@@ -380,116 +321,21 @@ func (s *actStep) View() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-func (s *actStep) wrap(text string) string { return wrapWords(text, max(20, s.width)) }
-
-// registerView is the outcome of the last registration.
-func (s *actStep) registerView() string {
-	st := s.env.styles
-	switch {
-	case s.registering:
-		return s.env.spin() + " Registering " + s.registerTD.Family + ": reading the latest revision first…"
-	case s.regErr != nil:
-		return st.Error.Render(s.wrap("✗ Register failed: " + errorLine(s.regErr) + " — press " + tui.Keys.Retry.Help().Key +
-			" to try again (the latest revision is read first, so a retry never makes a second one)."))
-	case s.reg == nil:
-		return ""
+// dialogHelp is a dialog's line of keys: "y register · n cancel".
+func dialogHelp(st *tui.Styles, bs ...key.Binding) string {
+	parts := make([]string, len(bs))
+	for i, b := range bs {
+		parts[i] = b.Help().Key + " " + b.Help().Desc
 	}
-	r := s.reg
-	ref := actRef(r.outcome.reg)
-	var lines []string
-	switch {
-	case r.outcome.unchanged:
-		lines = append(lines, st.OK.Render("✓ unchanged: "+ref+" is already this task definition; nothing was registered."))
-	default:
-		lines = append(lines, st.OK.Render("✓ Registered "+ref))
-	}
-	if r.outcome.lost != nil {
-		lines = append(lines, st.Warning.Render(s.wrap("The answer to the registration was lost ("+errorLine(r.outcome.lost)+"), but "+ref+" now matches the spec: it was registered.")))
-	}
-	for _, l := range outputLines(r.outcome.reg, r.container, r.port) {
-		lines = append(lines, "  "+st.Value.Render(l))
-	}
-	lines = append(lines, "")
-	var roll, current []string
-	for _, svc := range r.services {
-		if svc.Current == ref {
-			current = append(current, svc.Service+" (cluster "+svc.Cluster+") already runs "+ref+".")
-			continue
-		}
-		roll = append(roll, s.commandView(updateServiceCommand(svc, ref)))
-	}
-	switch {
-	case r.servicesLoading:
-		lines = append(lines, s.env.spin()+" Looking for services running "+r.outcome.reg.Family+"…")
-	case r.servicesErr != nil:
-		lines = append(lines, st.Muted.Render(s.wrap("Could not list the services to roll: "+errorLine(r.servicesErr))))
-	case len(r.services) == 0:
-		lines = append(lines, st.Muted.Render("No service runs "+r.outcome.reg.Family+" in this account and Region."))
-	}
-	if len(roll) > 0 {
-		lines = append(lines, "Roll a service to it:")
-		lines = append(lines, roll...)
-	}
-	for _, c := range current {
-		lines = append(lines, st.Muted.Render(c))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// commandView draws a shell command to copy, continued with a backslash rather than
-// cut when it is wider than the screen.
-func (s *actStep) commandView(cmd string) string {
-	const indent = "  "
-	if s.width <= 0 || len(indent+cmd) <= s.width {
-		return indent + cmd
-	}
-	var lines []string
-	line := indent
-	for _, word := range strings.Split(cmd, " --") {
-		if line != indent {
-			word = "--" + word
-			if len(line)+1+len(word)+2 > s.width {
-				lines = append(lines, line+" \\")
-				line = indent + "  " + word
-				continue
-			}
-			line += " " + word
-			continue
-		}
-		line += word
-	}
-	return strings.Join(append(lines, line), "\n")
+	return st.Help.Render(strings.Join(parts, " · "))
 }
 
 func (s *actStep) dialogView() string {
 	st := s.env.styles
 	var body string
-	help := func(bs ...key.Binding) string {
-		var parts []string
-		for _, b := range bs {
-			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
-		}
-		return st.Help.Render(strings.Join(parts, " · "))
-	}
 	switch s.dialog {
 	case actConfirmRegister:
-		session := s.env.session
-		where := session.Region + " · account " + session.Account
-		if session.Demo {
-			where += " (the demo account)"
-		}
-		lines := []string{
-			st.Title.Render("Register " + s.env.spec.Family() + "?"),
-			"",
-			st.Label.Render("  family  ") + st.Value.Render(s.env.spec.Family()),
-			st.Label.Render("  Region  ") + st.Value.Render(where),
-			"",
-			st.Muted.Render("The latest revision is read first: nothing is registered when it is the same."),
-		}
-		if a := s.env.spec.AWSRegion; a != "" && a != session.Region {
-			lines = append(lines, st.Warning.Render("aws_region is "+a+": the task will log to "+a+" but is registered in "+session.Region+"."))
-		}
-		body = strings.Join(append(lines, "", help(helpAs(tui.Keys.Yes, "register"), helpAs(tui.Keys.No, "cancel"))), "\n")
+		body = s.confirmView()
 	case actExportForm, actSaveForm:
 		title := "Export"
 		if s.dialog == actSaveForm {
@@ -500,17 +346,17 @@ func (s *actStep) dialogView() string {
 			status = "\n" + s.env.spin() + " Writing " + s.write.path + "…"
 		}
 		body = st.Title.Render(title) + "\n\n" + strings.TrimSuffix(s.form.View(*st), "\n") + status + "\n\n" +
-			help(helpAs(tui.Keys.Next, "next/write"), fieldsHelp(), helpAs(tui.Keys.Back, "cancel"))
-	case actConfirmOverwrite:
-		body = st.Warning.Render(wrapWords(s.write.path+" already exists. Replace it?", s.width-6)) + "\n\n" +
-			st.Muted.Render(wrapWords("The new content goes to a temporary file renamed over it: the old file is gone afterwards.", s.width-6)) + "\n\n" +
-			help(helpAs(tui.Keys.Yes, "replace it"), helpAs(tui.Keys.No, "choose another path"))
+			dialogHelp(st, s.Help()...)
+	case actConfirmReplace:
+		body = st.Warning.Render(wrapWords(replaceQuestion(s.write.path), s.width-6)) + "\n\n" +
+			st.Muted.Render(wrapWords(replaceNote, s.width-6)) + "\n\n" +
+			dialogHelp(st, s.Help()...)
 	}
 	return st.Box.Width(max(40, s.width-2)).Render(body)
 }
 
-func (s *actStep) SetSize(w, h int) {
-	s.width, s.height = w, h
+func (s *actStep) SetSize(w, _ int) {
+	s.width = w
 	if s.form != nil {
 		s.form.SetWidth(w - 4)
 	}
@@ -522,19 +368,15 @@ func (s *actStep) Help() []key.Binding {
 	switch s.dialog {
 	case actConfirmRegister:
 		return []key.Binding{helpAs(tui.Keys.Yes, "register"), helpAs(tui.Keys.No, "cancel")}
-	case actConfirmOverwrite:
-		return []key.Binding{helpAs(tui.Keys.Yes, "replace"), helpAs(tui.Keys.No, "another path")}
+	case actConfirmReplace:
+		return []key.Binding{helpAs(tui.Keys.Yes, "replace it"), helpAs(tui.Keys.No, "choose another path")}
 	case actExportForm, actSaveForm:
-		return []key.Binding{helpAs(tui.Keys.Next, "next/write"), fieldsHelp(), helpAs(tui.Keys.Back, "cancel")}
+		fields := key.NewBinding(key.WithHelp(tui.Keys.NextField.Keys()[0]+"/"+tui.Keys.PrevField.Keys()[0], "fields"))
+		return []key.Binding{helpAs(tui.Keys.Next, "next/write"), fields, helpAs(tui.Keys.Back, "cancel")}
 	}
 	b := []key.Binding{helpKeys("choose", tui.Keys.Up, tui.Keys.Down), helpAs(tui.Keys.Next, "select")}
 	if s.regErr != nil && !s.registering {
 		b = append(b, helpAs(tui.Keys.Retry, "retry register"))
 	}
 	return b
-}
-
-// fieldsHelp is the help for moving between a form's fields: "tab/shift+tab fields".
-func fieldsHelp() key.Binding {
-	return key.NewBinding(key.WithHelp(tui.Keys.NextField.Keys()[0]+"/"+tui.Keys.PrevField.Keys()[0], "fields"))
 }

@@ -14,10 +14,30 @@ import (
 	"github.com/ecswiz/ecswiz/internal/model"
 )
 
+// theWizardsSteps are the steps of a wizard, in order, shared as the root shares them.
+func theWizardsSteps() wizardSteps {
+	steps := New(Options{}).steps
+	shareSteps(steps)
+	return steps
+}
+
+// flat is a plain view as one line of words, without a box's sides: text that wraps
+// is found whole.
+func flat(view string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(view, "│", " ")), " ")
+}
+
 // startAct shows the act step of spec on session (nil: offline) at 100x30; files go to dir.
 func startAct(t *testing.T, spec model.Spec, session *Session, dir string) (*actStep, func(tea.Msg) tea.Cmd) {
 	t.Helper()
-	s := newActStep(newTestEnv(spec, session))
+	return startActIn(t, newTestEnv(spec, session), dir)
+}
+
+// startActIn shows the act step on e at 100x30; files go to dir.
+func startActIn(t *testing.T, e *env, dir string) (*actStep, func(tea.Msg) tea.Cmd) {
+	t.Helper()
+	s := newActStep(e)
+	s.useSteps(theWizardsSteps())
 	s.dir = dir
 	s.SetSize(98, 24)
 	up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
@@ -154,7 +174,7 @@ func TestActRegisterIsOffWhenItCannotWork(t *testing.T) {
 	}{
 		{name: "offline", spec: demoSpec(), want: "Register    off while offline: registering needs an AWS session"},
 		{name: "with blocking errors", spec: invalid, session: session, export: true,
-			want: "Register    1 error in the spec: fix them first (Review, alt+8 lists them)"},
+			want: "Register    1 error in the spec: fix them first (alt+8 Review lists them)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,7 +248,7 @@ func TestActExportWritesAtomicallyAndAsksBeforeOverwriting(t *testing.T) {
 	// tfvars again: the file exists, so it asks; "n" goes back to the form.
 	s.env.update(func(x *model.Spec) { x.AllowedHosts = "shop.example.com" })
 	keys(t, up, "enter", "enter", "enter")
-	if s.dialog != actConfirmOverwrite || !strings.Contains(plain(s.View()), "already exists. Replace it?") || s.write.path != tfvars {
+	if s.dialog != actConfirmReplace || !strings.Contains(plain(s.View()), "already exists. Replace it?") || s.write.path != tfvars {
 		t.Fatalf("overwriting was not asked:\n%s", plain(s.View()))
 	}
 	keys(t, up, "n")
@@ -310,7 +330,7 @@ func TestActSavesTheSpec(t *testing.T) {
 			t.Fatalf("the spec file is wrong (mode %o):\n%s", mode, got)
 		}
 		keys(t, up, "enter", "enter")
-		if s.dialog != actConfirmOverwrite {
+		if s.dialog != actConfirmReplace {
 			t.Fatal("saving over an existing file did not ask")
 		}
 		keys(t, up, "y")
@@ -318,25 +338,34 @@ func TestActSavesTheSpec(t *testing.T) {
 			t.Error("the dialog stayed open after saving")
 		}
 	})
-	t.Run("back to the file opened with -f without asking", func(t *testing.T) {
+	t.Run("back to the file opened with -f, asking first", func(t *testing.T) {
 		dir := t.TempDir()
 		opened := filepath.Join(dir, "dev.tfvars")
-		if err := os.WriteFile(opened, []byte("# old\n"), 0o600); err != nil {
+		const handWritten = "# the team's comments\napp_name = \"demo-shop\"\n"
+		if err := os.WriteFile(opened, []byte(handWritten), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		spec := demoSpec()
 		e := newTestEnv(spec, nil)
 		e.specPath = opened
-		s := newActStep(e)
-		s.SetSize(98, 24)
-		up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
-		settle(t, up, s.Init(context.Background()))
+		s, up := startActIn(t, e, "")
 		keys(t, up, "down", "down", "enter", "enter")
+		view := plain(s.View())
+		if s.dialog != actConfirmReplace || s.write.path != opened || !strings.Contains(view, "already exists. Replace it?") {
+			t.Fatalf("saving over the -f file did not ask:\n%s", view)
+		}
+		if !strings.Contains(flat(view), "comments and the layout of a hand-written file are not kept") {
+			t.Errorf("the question does not say what is lost:\n%s", view)
+		}
+		if got, _ := readMode(t, opened); got != handWritten {
+			t.Fatal("the -f file was replaced before the answer")
+		}
+		keys(t, up, "y")
 		if got, _ := readMode(t, opened); got != string(model.FormatTFVars(spec)) {
-			t.Fatalf("the -f file was not saved:\n%s", got)
+			t.Fatalf("the -f file was not saved after y:\n%s", got)
 		}
 		if s.Capturing() {
-			t.Error("saving to the -f file asked before replacing it")
+			t.Error("the dialog stayed open after saving")
 		}
 	})
 	t.Run("in the JSON form to a .tfvars.json file", func(t *testing.T) {
@@ -345,9 +374,7 @@ func TestActSavesTheSpec(t *testing.T) {
 		spec := demoSpec()
 		e := newTestEnv(spec, nil)
 		e.specPath = opened
-		s := newActStep(e)
-		up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
-		settle(t, up, s.Init(context.Background()))
+		_, up := startActIn(t, e, "")
 		keys(t, up, "down", "down", "enter", "enter")
 		if got, _ := readMode(t, opened); got != string(model.FormatTFVarsJSON(spec)) {
 			t.Fatalf("the .tfvars.json file is not JSON:\n%s", got)
@@ -410,5 +437,65 @@ func TestActRegisterInterruptedByLeavingTheStepIsRetried(t *testing.T) {
 	}
 	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
 		t.Errorf("%d RegisterTaskDefinition calls, want 1", n)
+	}
+}
+
+func TestActConfirmationRepeatsTheMissingParameters(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(s *model.Spec)
+		want    []string
+		wantNot []string
+		golden  string
+	}{
+		{
+			name:   "prod lacks two: they are named, and registering stays possible",
+			golden: "act-confirm-missing-parameters",
+			edit:   func(s *model.Spec) { s.Environment, s.AllowedHosts = "prod", "shop.example.com" },
+			want: []string{
+				"! 2 parameters the task reads do not exist:",
+				"Without them the task would fail to start: ResourceInitializationError.",
+				"DATABASE_USER  /demo-shop/prod/database/username",
+				"REDIS_HOST     /demo-shop/prod/redis/host",
+				"create them (alt+4 Secrets)",
+				"y register",
+			},
+		},
+		{
+			name:    "dev has them all: nothing is said but that they exist",
+			edit:    func(*model.Spec) {},
+			want:    []string{"✓ The 6 parameters the task reads exist."},
+			wantNot: []string{"do not exist"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			session, srv := demoSession(t)
+			spec := demoSpec()
+			tt.edit(&spec)
+			s, up := startAct(t, spec, session, "")
+			keys(t, up, "enter")
+			view := plain(s.View())
+			if tt.golden != "" {
+				golden(t, tt.golden, view)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(view, w) && !strings.Contains(flat(view), w) {
+					t.Errorf("the confirmation lacks %q:\n%s", w, view)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(view, w) {
+					t.Errorf("the confirmation says %q:\n%s", w, view)
+				}
+			}
+			if len(srv.CallsTo("GetParameters")) == 0 {
+				t.Error("the parameters were not checked")
+			}
+			keys(t, up, "y")
+			if view := plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-") {
+				t.Errorf("missing parameters blocked registering:\n%s", view)
+			}
+		})
 	}
 }

@@ -2,7 +2,9 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +33,9 @@ type applicationStep struct {
 	reposID    int64  // the repositories call waited for
 	tagsID     int64  // the tags call waited for
 	repoPicked string // the repository whose tags are shown
+	// portText is the port as last typed: kept when it is not a number (the spec keeps
+	// its last valid port), so it is shown again, with why, when the person comes back.
+	portText string
 }
 
 func newApplicationStep(e *env) *applicationStep { return &applicationStep{env: e} }
@@ -79,8 +84,7 @@ func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 		},
 	}
 	repo := &tui.Field{Key: fieldRepository, Title: "Image repository", Kind: tui.Choice, Other: true,
-		Hint:    "Pick an ECR repository, or press ctrl+t to type any image reference (REGISTRY/REPO:TAG).",
-		Visible: func() bool { return true },
+		Hint: "Pick an ECR repository, or press ctrl+t to type any image reference (REGISTRY/REPO:TAG).",
 		Validate: func(v string) error {
 			if s.repoFromList() {
 				return nil
@@ -104,14 +108,15 @@ func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 	port := &tui.Field{Key: "container_port", Title: "Container port", Kind: tui.Text, Placeholder: "8000",
 		Hint: "The port Django (gunicorn) listens on; sets PORT and the port mapping.",
 		Validate: func(v string) error {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
+			n, err := parsePort(v)
 			if err != nil {
-				return fmt.Errorf("%q is not a number — use a port from 1 to 65535, e.g. 8000", v)
+				return err
 			}
 			return fieldError(*s.env.spec, "container_port", true, func(x *model.Spec) { x.ContainerPort = n })
 		},
 		OnSet: func(v string) {
-			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			s.portText = v
+			if n, err := parsePort(v); err == nil {
 				s.env.update(func(x *model.Spec) { x.ContainerPort = n })
 			}
 		},
@@ -121,9 +126,40 @@ func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 	container.SetValue(spec.ContainerName)
 	repo.SetValue(spec.ContainerImage) // typed until the repositories load
 	port.SetValue(strconv.Itoa(spec.ContainerPort))
+	if _, err := parsePort(s.portText); s.portText != "" && err != nil {
+		port.SetValue(s.portText) // what was typed, not the last valid port the spec kept
+		port.SetErr(err)
+	}
 	s.form = tui.NewForm(app, envField, container, repo, tag, port)
 	s.repoPicked = ""
 	return s.Connected()
+}
+
+// parsePort reads a typed port; the range is the model's to check.
+func parsePort(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, errors.New("give the port the app listens on, e.g. 8000")
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number — use a port from 1 to 65535, e.g. 8000", v)
+	}
+	return n, nil
+}
+
+// Owns reports whether field (a variable, or a path in one) is answered in this step.
+func (s *applicationStep) Owns(field string) bool {
+	return ownsVariable(field, "app_name", "environment", "container_name", "container_image", "container_port")
+}
+
+// ownsVariable reports whether field, a spec variable or a finding's path in one
+// ("volumes[1].name"), is one of variables.
+func ownsVariable(field string, variables ...string) bool {
+	if i := strings.IndexAny(field, "[."); i >= 0 {
+		field = field[:i]
+	}
+	return slices.Contains(variables, field)
 }
 
 // repoFromList reports whether the repository field holds a listed repository (so the

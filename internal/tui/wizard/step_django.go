@@ -14,12 +14,10 @@ import (
 // djangoStep asks for Django's settings (module, ALLOWED_HOSTS, DEBUG) and the extra
 // environment variables.
 type djangoStep struct {
-	env  *env
-	form *tui.Form
-	// display draws the same fields with none focused, while the list has the focus.
-	display *tui.Form
-	vars    *envEditor
-	width   int
+	env   *env
+	form  *tui.Form // blurred while the list has the focus
+	vars  *envEditor
+	width int
 }
 
 func newDjangoStep(e *env) *djangoStep { return &djangoStep{env: e, vars: newEnvEditor(e)} }
@@ -55,16 +53,10 @@ func (s *djangoStep) Init(context.Context) tea.Cmd {
 	settings.SetValue(spec.DjangoSettingsModule)
 	hosts.SetValue(spec.AllowedHosts)
 	debug.SetValue(boolText(spec.DebugMode))
-	wrapValidators(func() int { return s.width }, settings, hosts, debug)
 	s.form = tui.NewForm(settings, hosts, debug)
 
-	// A form focused on a field that is never drawn draws the others unfocused.
-	shown := true
-	none := &tui.Field{Kind: tui.Toggle, Visible: func() bool { return shown }}
-	s.display = tui.NewForm(none, settings, hosts, debug)
-	shown = false
-
 	s.vars.focused, s.vars.editing, s.vars.confirm, s.vars.notice = false, false, "", ""
+	s.vars.clampCursor()
 	s.SetSize(s.width, 0)
 	s.refresh()
 	return nil
@@ -77,27 +69,37 @@ func boolText(b bool) string {
 	return "false"
 }
 
-// warnStatus is a warning drawn under a field, wrapped to width.
-func warnStatus(st *tui.Styles, msg string, width int) string {
-	if msg == "" {
-		return ""
+// setWarning shows msg, one of the model's warnings, under f (nothing when it is "").
+func setWarning(f *tui.Field, msg string) {
+	f.Status, f.StatusIsWarn = "", false
+	if msg != "" {
+		f.Status, f.StatusIsWarn = "⚠ "+msg, true
 	}
-	return st.Warning.Render(wrapStatus("⚠ "+msg, width))
 }
 
-// refresh shows the model's warnings (DEBUG in production, ALLOWED_HOSTS) in place.
+// refresh shows the model's warnings (DEBUG in production, ALLOWED_HOSTS) in place, and
+// leaves the fields unfocused while the list has the focus.
 func (s *djangoStep) refresh() {
 	spec := *s.env.spec
 	for _, k := range []string{fieldHosts, fieldDebug} {
-		f := s.form.Field(k)
-		f.Status = warnStatus(s.env.styles, fieldWarning(spec, k), s.width)
+		setWarning(s.form.Field(k), fieldWarning(spec, k))
 	}
 	if debug := s.form.Field(fieldDebug); debug.Status == "" && model.IsProduction(spec.Environment) {
-		debug.Status = s.env.styles.Muted.Render(spec.Environment + " is production: keep DEBUG off")
+		debug.Status = spec.Environment + " is production: keep DEBUG off"
+	}
+	if s.vars.focused {
+		s.form.Blur()
+	} else {
+		s.form.Focus()
 	}
 }
 
 func (s *djangoStep) Connected() tea.Cmd { return nil }
+
+// Owns reports whether field (a variable, or a path in one) is answered in this step.
+func (s *djangoStep) Owns(field string) bool {
+	return ownsVariable(field, fieldSettings, fieldHosts, fieldDebug, "environment_variables")
+}
 
 // Form is the step's questions, for the accessible mode (the variables list is edited
 // in the full-screen wizard or the spec file).
@@ -146,7 +148,7 @@ func (s *djangoStep) finish() tea.Cmd {
 		if err := fieldError(spec, k, true, func(*model.Spec) {}); err != nil {
 			s.vars.focused = false
 			s.form.FocusKey(k)
-			s.form.Field(k).SetErr(wrapFieldError(err, s.width))
+			s.form.Field(k).SetErr(err)
 			return nil
 		}
 	}
@@ -158,13 +160,9 @@ func (s *djangoStep) finish() tea.Cmd {
 
 func (s *djangoStep) View() string {
 	st := s.env.styles
-	form := s.form
-	if s.vars.focused {
-		form = s.display
-	}
 	return st.Title.Render("Django") + "\n" +
 		st.Subtitle.Render("The settings Django reads from its environment, and any variables of your own.") + "\n\n" +
-		form.View(*st) + "\n" + s.vars.View(*st)
+		s.form.View(*st) + "\n" + s.vars.View(*st)
 }
 
 func (s *djangoStep) SetSize(w, _ int) {
@@ -172,7 +170,6 @@ func (s *djangoStep) SetSize(w, _ int) {
 	s.vars.width = w
 	if s.form != nil {
 		s.form.SetWidth(w)
-		s.display.SetWidth(w)
 	}
 	if s.vars.entry != nil {
 		s.vars.entry.SetWidth(w - 4)

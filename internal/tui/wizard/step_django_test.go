@@ -123,9 +123,6 @@ func TestDjangoStepRefusesBadVariableNames(t *testing.T) {
 		{"a name with a space is refused by the model's rule", "MY VAR", `"MY VAR" may not contain =, spaces or line breaks`},
 		{"a name with = is refused by the model's rule", "A=B", `"A=B" may not contain =`},
 		{"a blank name is refused", "", "an environment name may not be blank"},
-		{"DEBUG is explained: the toggle above sets it", "DEBUG", "ecswiz sets DEBUG from the DEBUG toggle above"},
-		{"PORT is explained: the Application step sets it", "PORT", "ecswiz sets PORT from container_port (Application step)"},
-		{"a fixed variable is refused", "PYTHONUNBUFFERED", "ecswiz always sets PYTHONUNBUFFERED itself"},
 		{"a required secret's name is refused by the model", "DJANGO_SECRET_KEY", "is both an environment variable and a secret"},
 	}
 	for _, tt := range tests {
@@ -138,7 +135,7 @@ func TestDjangoStepRefusesBadVariableNames(t *testing.T) {
 			typeText(t, h.update, tt.varName)
 			keys(t, h.update, "enter", "enter") // to the value, then save
 			view := plain(s.View())
-			if !strings.Contains(view, tt.wantErr) {
+			if !strings.Contains(strings.Join(strings.Fields(view), " "), tt.wantErr) {
 				t.Errorf("the screen does not say %q:\n%s", tt.wantErr, view)
 			}
 			if want := map[string]string{"SENTRY_ENVIRONMENT": "dev"}; !cmp.Equal(want, e.spec.EnvironmentVariables) {
@@ -150,6 +147,37 @@ func TestDjangoStepRefusesBadVariableNames(t *testing.T) {
 			keys(t, h.update, "esc")
 			if s.Capturing() || !s.vars.focused {
 				t.Error("esc does not cancel the entry back to the list")
+			}
+		})
+	}
+}
+
+func TestDjangoStepTakesAnAutomaticVariableWithTheModelsWarning(t *testing.T) {
+	tests := []struct {
+		name, varName, wantWarning string
+	}{
+		{"DEBUG names the variable that sets it", "DEBUG", "set debug_mode instead"},
+		{"PORT names the variable that sets it", "PORT", "set container_port instead"},
+		{"a variable fixed by design says so", "PYTHONUNBUFFERED", "the same in every task definition"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, e, h := startDjango(t, demoSpec())
+			toList(t, h)
+			keys(t, h.update, "ctrl+a")
+			typeText(t, h.update, tt.varName)
+			want := "overrides the " + tt.varName + " that ecswiz sets"
+			if view := strings.Join(strings.Fields(plain(s.View())), " "); !strings.Contains(view, want) || !strings.Contains(view, tt.wantWarning) {
+				t.Errorf("the warning does not show as the name is typed (want %q, %q):\n%s", want, tt.wantWarning, view)
+			}
+			keys(t, h.update, "enter")
+			typeText(t, h.update, "1")
+			keys(t, h.update, "enter")
+			if got, ok := e.spec.EnvironmentVariables[tt.varName]; !ok || got != "1" {
+				t.Errorf("%s was not saved: %v", tt.varName, e.spec.EnvironmentVariables)
+			}
+			if view := plain(s.View()); !strings.Contains(strings.Join(strings.Fields(view), " "), want) {
+				t.Errorf("the list does not keep the warning:\n%s", view)
 			}
 		})
 	}

@@ -52,13 +52,9 @@ func (s *hardeningStep) Init(context.Context) tea.Cmd {
 		OnSet: s.setReadonly,
 	}
 	tmp := &tui.Field{Key: fieldTmp, Title: "Writable /tmp volume", Kind: tui.Toggle,
-		Hint: `Adds volume "tmp" at /tmp: without it Django/gunicorn writes to /tmp fail and ECS Exec breaks.`,
-		Visible: func() bool {
-			// Once shown it stays, so turning it off never hides the field under the focus.
-			s.tmpShown = s.tmpShown || s.form.Field(fieldReadonly).On() || hasTmpMount(*s.env.spec)
-			return s.tmpShown
-		},
-		OnSet: func(v string) { s.env.update(func(x *model.Spec) { *x = withTmpVolume(*x, v == "true") }) },
+		Hint:    `Adds volume "tmp" at /tmp: without it Django/gunicorn writes to /tmp fail and ECS Exec breaks.`,
+		Visible: func() bool { return s.tmpShown },
+		OnSet:   func(v string) { s.env.update(func(x *model.Spec) { *x = withTmpVolume(*x, v == "true") }) },
 	}
 	nonRoot := &tui.Field{Key: fieldNonRoot, Title: "Run as a non-root user", Kind: tui.Toggle,
 		Hint:  "A compromised app cannot touch what root owns. The image must not need root (ports < 1024).",
@@ -72,7 +68,7 @@ func (s *hardeningStep) Init(context.Context) tea.Cmd {
 			switch {
 			case v == "":
 				return errors.New("give the user, e.g. " + suggestedUser + ", or turn “Run as a non-root user” off")
-			case isRootUser(v):
+			case model.IsRootUser(v):
 				return errors.New(v + " is root — use an unprivileged uid:gid such as " + suggestedUser)
 			}
 			return fieldError(*s.env.spec, fieldUser, false, func(x *model.Spec) { x.ContainerUser = v })
@@ -108,14 +104,13 @@ func (s *hardeningStep) Init(context.Context) tea.Cmd {
 	}
 	readonly.SetValue(boolText(spec.ReadonlyRootFilesystem))
 	tmp.SetValue(boolText(hasTmpMount(spec)))
-	nonRoot.SetValue(boolText(spec.ContainerUser != "" && !isRootUser(spec.ContainerUser)))
-	if spec.ContainerUser != "" && !isRootUser(spec.ContainerUser) {
+	nonRoot.SetValue(boolText(spec.ContainerUser != "" && !model.IsRootUser(spec.ContainerUser)))
+	if spec.ContainerUser != "" && !model.IsRootUser(spec.ContainerUser) {
 		user.SetValue(spec.ContainerUser)
 	}
 	linux.SetValue(boolText(spec.EnableLinuxParameters || len(spec.LinuxCapabilitiesDrop) > 0 || len(spec.LinuxCapabilitiesAdd) > 0))
 	dropAll.SetValue(boolText(slices.Contains(spec.LinuxCapabilitiesDrop, capAll)))
 	ptrace.SetValue(boolText(slices.Contains(spec.LinuxCapabilitiesAdd, capSysPtrace)))
-	wrapValidators(func() int { return s.width }, readonly, tmp, nonRoot, user, linux, dropAll, ptrace)
 	s.form = tui.NewForm(readonly, tmp, nonRoot, user, linux, dropAll, ptrace)
 	s.form.SetWidth(s.width)
 	s.refresh()
@@ -137,12 +132,12 @@ func (s *hardeningStep) setReadonly(v string) {
 func (s *hardeningStep) setNonRoot(v string) {
 	user := s.form.Field(fieldUser)
 	if v != "true" {
-		if u := s.env.spec.ContainerUser; u != "" && !isRootUser(u) {
+		if u := s.env.spec.ContainerUser; u != "" && !model.IsRootUser(u) {
 			s.env.update(func(x *model.Spec) { x.ContainerUser = "" })
 		}
 		return
 	}
-	if u := strings.TrimSpace(user.Value()); u == "" || isRootUser(u) {
+	if u := strings.TrimSpace(user.Value()); u == "" || model.IsRootUser(u) {
 		user.SetValue(suggestedUser)
 	}
 	s.env.update(func(x *model.Spec) { x.ContainerUser = strings.TrimSpace(user.Value()) })
@@ -175,12 +170,6 @@ func withDropAll(drop []string, on bool) []string {
 		return []string{capAll}
 	}
 	return slices.DeleteFunc(slices.Clone(drop), func(c string) bool { return c == capAll })
-}
-
-// isRootUser reports a user that is root: "root", "0", "root:…", "0:…".
-func isRootUser(user string) bool {
-	name, _, _ := strings.Cut(strings.TrimSpace(user), ":")
-	return name == "root" || name == "0"
 }
 
 // hasTmpMount reports whether /tmp is a writable mount.
@@ -225,38 +214,45 @@ func withTmpVolume(spec model.Spec, on bool) model.Spec {
 }
 
 // refresh shows, next to each toggle, what model.Validate says about its variable.
+// Once the /tmp toggle is shown it stays, so turning it off never hides the field
+// under the focus.
 func (s *hardeningStep) refresh() {
 	spec := *s.env.spec
-	st := s.env.styles
+	s.tmpShown = s.tmpShown || s.form.Field(fieldReadonly).On() || hasTmpMount(spec)
 	readonly := ""
 	for _, f := range model.Validate(spec).Warnings() {
 		if f.Field == fieldReadonly {
 			readonly = f.Message + " — turn “Writable /tmp volume” on"
 		}
 	}
-	s.form.Field(fieldReadonly).Status = warnStatus(st, readonly, s.width)
-	s.form.Field(fieldUser).Status = warnStatus(st, fieldWarning(spec, "container_port"), s.width)
+	setWarning(s.form.Field(fieldReadonly), readonly)
+	setWarning(s.form.Field(fieldUser), fieldWarning(spec, "container_port"))
 	for _, k := range []string{fieldDropAll, fieldPtrace} {
 		f := s.form.Field(k)
 		f.Status, f.StatusIsErr = "", false
 		if err := fieldError(spec, k, false, func(*model.Spec) {}); err != nil {
-			f.Status, f.StatusIsErr = wrapStatus("✗ "+err.Error(), s.width), true
+			f.Status, f.StatusIsErr = "✗ "+err.Error(), true
 			if k == fieldPtrace {
-				f.Status += "\n    " + wrapStatus("Continuing keeps only SYS_PTRACE, if it is on.", s.width)
+				f.Status += " · Continuing keeps only SYS_PTRACE, if it is on."
 			}
 		}
 	}
 	if p := s.form.Field(fieldPtrace); p.Status == "" {
-		p.Status = wrapStatus(netBindRefusal, s.width)
+		p.Status = netBindRefusal
 	}
 	l := s.form.Field(fieldLinux)
 	l.Status, l.StatusIsErr = "", false
 	if err := fieldError(spec, fieldLinux, false, func(*model.Spec) {}); err != nil {
-		l.Status, l.StatusIsErr = wrapStatus("✗ "+err.Error(), s.width), true
+		l.Status, l.StatusIsErr = "✗ "+err.Error(), true
 	}
 }
 
 func (s *hardeningStep) Connected() tea.Cmd { return nil }
+
+// Owns reports whether field (a variable, or a path in one) is answered in this step.
+func (s *hardeningStep) Owns(field string) bool {
+	return ownsVariable(field, fieldReadonly, fieldUser, fieldLinux, fieldDropAll, fieldPtrace)
+}
 
 // Form is the step's questions, for the accessible mode.
 func (s *hardeningStep) Form() *tui.Form { return s.form }
@@ -283,7 +279,6 @@ func (s *hardeningStep) SetSize(w, _ int) {
 	s.width = w
 	if s.form != nil {
 		s.form.SetWidth(w)
-		s.refresh()
 	}
 }
 

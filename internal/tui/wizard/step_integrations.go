@@ -64,8 +64,8 @@ func (s *integrationsStep) Init(ctx context.Context) tea.Cmd {
 	twilio.SetValue(boolText(spec.EnableTwilio))
 	bucket.SetValue(spec.S3BucketName)
 	cloudFront.SetValue(spec.CloudFrontDistributionID)
-	wrapValidators(func() int { return s.width }, twilio, bucket, cloudFront)
 	s.form = tui.NewForm(twilio, bucket, cloudFront)
+	s.form.Spin = s.env.spin
 	s.form.SetWidth(s.width)
 	s.checkID, s.checkedFor, s.found, s.checkErr = 0, nil, nil, nil // the prefix may have changed
 	s.refresh()
@@ -91,7 +91,18 @@ func twilioSecrets(spec model.Spec) []model.SecretRef {
 	return refs
 }
 
-func (s *integrationsStep) Connected() tea.Cmd { return s.maybeCheck() }
+func (s *integrationsStep) Connected() tea.Cmd {
+	cmd := s.maybeCheck()
+	if s.form != nil {
+		s.refresh()
+	}
+	return cmd
+}
+
+// Owns reports whether field (a variable, or a path in one) is answered in this step.
+func (s *integrationsStep) Owns(field string) bool {
+	return ownsVariable(field, fieldTwilio, fieldBucket, fieldCloudFront)
+}
 
 // Form is the step's questions, for the accessible mode.
 func (s *integrationsStep) Form() *tui.Form { return s.form }
@@ -142,13 +153,16 @@ func (s *integrationsStep) Update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmd, s.maybeCheck())
 }
 
-// refresh shows the model's warnings in place.
+// refresh shows the model's warnings, and what is known of Twilio's secrets, in place.
 func (s *integrationsStep) refresh() {
-	s.form.Field(fieldCloudFront).Status = warnStatus(s.env.styles, fieldWarning(*s.env.spec, fieldCloudFront), s.width)
+	setWarning(s.form.Field(fieldCloudFront), fieldWarning(*s.env.spec, fieldCloudFront))
+	tw := s.form.Field(fieldTwilio)
+	tw.Status, tw.StatusIsErr = s.twilioStatus()
+	tw.Busy = tw.Status != "" && s.checkID != 0
 }
 
 // twilioStatus lists Twilio's secrets, each found, missing or not checked, with what to
-// do about it; it draws the spinner while the check runs.
+// do about it. The lines are laid out (and wrapped) here: the form draws them as they are.
 func (s *integrationsStep) twilioStatus() (string, bool) {
 	if !s.form.Field(fieldTwilio).On() {
 		return "", false
@@ -170,12 +184,12 @@ func (s *integrationsStep) twilioStatus() (string, bool) {
 		case cloud == nil:
 			state = "not checked (offline)"
 		case s.checkID != 0:
-			state = s.env.spin() + " checking"
+			state = "checking…"
 		case s.checkErr != nil:
 			state = "not checked"
 		case s.found == nil:
-		case strings.HasPrefix(r.ValueFrom, "arn:") && !strings.Contains(r.ValueFrom, ":ssm:"):
-			state = "not a parameter: not checked"
+		case model.IsSecretsManagerARN(r.ValueFrom):
+			state = "Secrets Manager: not checked"
 		default:
 			if exists, ok := s.found[r.ValueFrom]; ok && exists {
 				state = "✓ found"
@@ -200,18 +214,17 @@ func (s *integrationsStep) twilioStatus() (string, bool) {
 			plural(missing, "parameter")+" missing"))
 		errLine = true
 	}
-	lines[0] = wrapStatus(lines[0], s.width)
+	// The form draws the status after 4 columns, and the spinner (2 more) while checking.
+	lines[0] = tui.Wrap(lines[0], s.width-6, 4)
 	lines = append(lines, rows...)
 	for _, n := range notes {
-		lines = append(lines, wrapStatus(n, s.width))
+		lines = append(lines, tui.Wrap(n, s.width-4, 4))
 	}
 	return strings.Join(lines, "\n    "), errLine
 }
 
 func (s *integrationsStep) View() string {
 	st := s.env.styles
-	tw := s.form.Field(fieldTwilio)
-	tw.Status, tw.StatusIsErr = s.twilioStatus()
 	return st.Title.Render("Integrations") + "\n" +
 		st.Subtitle.Render("Optional services the app talks to; each one only adds settings to the container.") + "\n\n" +
 		s.form.View(*st)
@@ -221,7 +234,7 @@ func (s *integrationsStep) SetSize(w, _ int) {
 	s.width = w
 	if s.form != nil {
 		s.form.SetWidth(w)
-		s.refresh()
+		s.refresh() // the Twilio lines are laid out to the width
 	}
 }
 

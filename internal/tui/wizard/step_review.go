@@ -11,18 +11,17 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/model/taskdef"
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
-// taskDefinitions is what the review and act steps ask of ECS.
+// taskDefinitions is what the review and act steps ask of ECS: the diff against the
+// latest revision, registering, and the services that could roll to it.
 type taskDefinitions interface {
-	DescribeTaskDefinition(ctx context.Context, ref string) ([]byte, error)
-	Register(ctx context.Context, td taskdef.TaskDefinition) (aws.Registered, error)
-	Clusters(ctx context.Context) ([]aws.Cluster, error)
-	Services(ctx context.Context, cluster string) ([]aws.Service, error)
+	deploy.TaskDefinitions
+	deploy.ServiceLister
 }
 
 // The review's tabs, in the order they are shown.
@@ -55,7 +54,9 @@ type reviewStep struct {
 	tab   int
 	vp    viewport.Model
 
-	diff reviewDiff
+	diff   reviewDiff
+	params paramsCheck
+	steps  wizardSteps // the wizard's, to say where a finding is fixed
 
 	blocked    bool      // Enter was pressed while errors remain: list them all
 	regionForm *tui.Form // typing aws_region (ctrl+e)
@@ -65,14 +66,12 @@ type reviewStep struct {
 
 // reviewDiff is the comparison with the live latest revision of the family.
 type reviewDiff struct {
-	id        int64
-	loading   bool
-	family    string
-	note      string // why there is no diff (offline, no Region, connecting)
-	err       error
-	live      string // FAMILY:REV compared with
-	newFamily bool
-	text      string // the unified diff; "" when the same
+	id      int64
+	loading bool
+	family  string
+	note    string // why there is no diff (offline, no Region, connecting)
+	err     error
+	cmp     deploy.Comparison
 }
 
 func newReviewStep(e *env) *reviewStep {
@@ -82,6 +81,12 @@ func newReviewStep(e *env) *reviewStep {
 }
 
 func (s *reviewStep) Title() string { return "Review" }
+
+// Owns reports the variables Review asks itself: aws_region, the typed fallback when
+// the session has no Region.
+func (s *reviewStep) Owns(field string) bool { return field == "aws_region" }
+
+func (s *reviewStep) useSteps(steps wizardSteps) { s.steps = steps }
 
 func (s *reviewStep) Init(ctx context.Context) tea.Cmd {
 	s.ctx = ctx
@@ -116,7 +121,7 @@ func (s *reviewStep) reload() tea.Cmd {
 			s.notes[tabResource] = errorLine(err)
 		}
 	}
-	cmd := s.startDiff()
+	cmd := tea.Batch(s.startDiff(), s.params.start(s.ctx, s.env))
 	s.layout()
 	s.vp.GotoTop()
 	return cmd
@@ -141,42 +146,28 @@ func (s *reviewStep) startDiff() tea.Cmd {
 		return nil
 	}
 	s.diff.id, s.diff.loading = tui.NewID(), true
-	family := s.diff.family
-	return tui.Call(stepContext(s.ctx), s.diff.id, func(ctx context.Context) ([]byte, error) {
-		return cloud.TaskDefs.DescribeTaskDefinition(ctx, family)
+	td := s.td
+	return tui.Call(stepContext(s.ctx), s.diff.id, func(ctx context.Context) (deploy.Comparison, error) {
+		return deploy.Compare(ctx, cloud.TaskDefs, td, specDocName, "")
 	})
 }
 
-func (s *reviewStep) diffLoaded(live []byte, err error) {
-	d := &s.diff
-	d.loading = false
-	d.live = d.family
-	switch {
-	case isNotFound(err):
-		d.newFamily = true
-		live = nil
-	case err != nil:
-		d.err = err
-		return
-	default:
-		reg, err := actDescribedRevision(live)
-		if err != nil {
-			d.err = err
-			return
-		}
-		d.live = actRef(reg)
-	}
-	d.text, d.err = model.DiffTaskDefinitions(d.live, live, specDocName, []byte(s.texts[tabJSON]))
-}
+// specDocName names the spec's side of a diff.
+const specDocName = "spec"
 
 func (s *reviewStep) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case tui.Result[[]byte]:
+	case tui.Result[deploy.Comparison]:
 		if msg.ID != s.diff.id {
 			return nil
 		}
-		s.diffLoaded(msg.Value, msg.Err)
+		s.diff.loading, s.diff.cmp, s.diff.err = false, msg.Value, msg.Err
 		s.layout()
+		return nil
+	case paramsCheckResult:
+		if s.params.done(msg) {
+			s.layout()
+		}
 		return nil
 	case tui.FormDoneMsg:
 		if s.regionForm == nil {
@@ -224,10 +215,16 @@ func (s *reviewStep) key(k tea.KeyPressMsg) tea.Cmd {
 		s.vp.PageUp()
 	case key.Matches(k, tui.Keys.PageDown):
 		s.vp.PageDown()
-	case key.Matches(k, tui.Keys.Retry) && s.diff.err != nil:
-		cmd := s.startDiff()
+	case key.Matches(k, tui.Keys.Retry) && (s.diff.err != nil || s.params.err != nil):
+		var cmds []tea.Cmd
+		if s.diff.err != nil {
+			cmds = append(cmds, s.startDiff())
+		}
+		if s.params.err != nil {
+			cmds = append(cmds, s.params.start(s.ctx, s.env))
+		}
 		s.layout()
-		return cmd
+		return tea.Batch(cmds...)
 	case key.Matches(k, tui.Keys.Edit):
 		s.openRegionForm()
 	}
@@ -258,11 +255,12 @@ func (s *reviewStep) openRegionForm() {
 // summary is the validation summary drawn above the tabs.
 func (s *reviewStep) summary() string {
 	st := s.env.styles
-	errs, warns := s.findings.Errors(), s.findings.Warnings()
+	errs := s.findings.Errors()
+	warns := append(s.findings.Warnings(), s.params.findings(*s.env.spec)...)
 	var head string
 	switch {
 	case s.blocked && len(errs) > 0:
-		head = st.Error.Render(fmt.Sprintf("✗ Fix %s before going on: in %s.", plural(len(errs), "error"), reviewErrorPlaces(errs)))
+		head = st.Error.Render(fmt.Sprintf("✗ Fix %s before going on: in %s.", plural(len(errs), "error"), reviewErrorPlaces(errs, s.steps)))
 	case len(errs) > 0:
 		head = st.Error.Render(fmt.Sprintf("✗ %s block registering and exporting", plural(len(errs), "error")))
 	default:
@@ -272,6 +270,13 @@ func (s *reviewStep) summary() string {
 		head += st.Muted.Render(fmt.Sprintf(" · %s (they do not block)", plural(len(warns), "warning")))
 	}
 	lines := []string{head}
+	if status := s.params.status(s.env); status != "" {
+		style := st.Muted
+		if s.params.allFound() {
+			style = st.OK
+		}
+		lines = append(lines, style.Render("  "+strings.ReplaceAll(wrapWords(status, max(20, s.width-4)), "\n", "\n  ")))
+	}
 	// Findings take at most a quarter of the height, or all of it but the tabs once
 	// Enter asked for the errors.
 	limit := max(2, s.height/4)
@@ -280,7 +285,7 @@ func (s *reviewStep) summary() string {
 	}
 	var blocks []string
 	for _, f := range append(append(model.Findings{}, errs...), warns...) {
-		blocks = append(blocks, reviewFindingView(st, f, s.width))
+		blocks = append(blocks, reviewFindingView(st, f, s.steps, s.width))
 	}
 	shown, used := 0, 0
 	for shown < len(blocks) {
@@ -362,14 +367,14 @@ func (s *reviewStep) tabContent() string {
 		return wrap(st.Muted, d.note)
 	case d.err != nil:
 		return wrap(st.Error, "✗ "+errorLine(d.err)+" — press "+tui.Keys.Retry.Help().Key+" to try again.")
-	case d.newFamily:
+	case d.cmp.NewFamily():
 		return wrap(st.OK, "New family "+d.family+": nothing registered yet. Registering makes its first revision; every line is new.") +
-			"\n\n" + colourDiff(st, d.text)
-	case d.text == "":
-		return wrap(st.OK, "✓ unchanged: "+d.live+" is already this task definition. Registering would make no new revision.")
+			"\n\n" + colourDiff(st, d.cmp.Diff)
+	case d.cmp.Unchanged():
+		return wrap(st.OK, "✓ unchanged: "+d.cmp.LiveRef+" is already this task definition. Registering would make no new revision.")
 	}
-	return wrap(st.Subtitle, "Changes from "+d.live+", the latest ACTIVE revision in "+s.env.session.Region+", to this spec:") +
-		"\n\n" + colourDiff(st, d.text)
+	return wrap(st.Subtitle, "Changes from "+d.cmp.LiveRef+", the latest ACTIVE revision in "+s.env.session.Region+", to this spec:") +
+		"\n\n" + colourDiff(st, d.cmp.Diff)
 }
 
 // colourDiff colours a unified diff: additions, removals and hunk headers.
@@ -423,8 +428,11 @@ func (s *reviewStep) Help() []key.Binding {
 		helpKeys("tabs", tui.Keys.PrevTab, tui.Keys.NextTab),
 		key.NewBinding(key.WithHelp(scrollKeys(), "scroll")),
 	}
-	if s.diff.err != nil {
+	switch {
+	case s.diff.err != nil:
 		b = append(b, helpAs(tui.Keys.Retry, "retry the diff"))
+	case s.params.err != nil:
+		b = append(b, helpAs(tui.Keys.Retry, "check the parameters again"))
 	}
 	if s.region == "" || slices.ContainsFunc(s.findings, func(f model.Finding) bool { return f.Field == "aws_region" }) {
 		b = append(b, helpAs(tui.Keys.Edit, "set aws_region"))

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
@@ -17,6 +19,7 @@ import (
 func startReview(t *testing.T, spec model.Spec, session *Session) (*reviewStep, func(tea.Msg) tea.Cmd) {
 	t.Helper()
 	s := newReviewStep(newTestEnv(spec, session))
+	s.useSteps(theWizardsSteps())
 	s.SetSize(98, 24)
 	up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
 	settle(t, up, s.Init(context.Background()))
@@ -309,8 +312,141 @@ func TestReviewDropsAStaleDiff(t *testing.T) {
 	session, _ := demoSession(t)
 	s, _ := startReview(t, demoSpec(), session)
 	before := s.diff
-	s.Update(tui.Result[[]byte]{ID: before.id - 1000, Value: []byte(`{"taskDefinition":{}}`)})
-	if s.diff.text != before.text || s.diff.live != before.live {
+	s.Update(tui.Result[deploy.Comparison]{ID: before.id - 1000, Value: deploy.Comparison{LiveRef: "stale:1"}})
+	if s.diff.cmp.Diff != before.cmp.Diff || s.diff.cmp.LiveRef != before.cmp.LiveRef {
 		t.Error("a reply to an older request replaced the diff")
+	}
+}
+
+func TestReviewChecksTheParametersTheTaskReads(t *testing.T) {
+	demo, _ := demoSession(t)
+	tests := []struct {
+		name     string
+		session  *Session
+		edit     func(s *model.Spec)
+		want     []string
+		wantNext bool
+		golden   string
+	}{
+		{
+			name:    "missing ones are warnings that say the task would not start, and do not block",
+			session: demo,
+			golden:  "review-missing-parameters",
+			edit: func(s *model.Spec) {
+				s.Environment, s.AllowedHosts = "prod", "shop.example.com"
+				s.SecretsFromParameterStore = map[string]string{"API_KEY": "/demo-shop/prod/api-key"}
+			},
+			want: []string{
+				"! parameter_store_prefix: DATABASE_USER (/demo-shop/prod/database/username) and REDIS_HOST (/demo-shop/prod/redis/host) do not exist — the task would fail to start: ResourceInitializationError; create them first (alt+4 Secrets)",
+				"! secrets_from_parameter_store: API_KEY (/demo-shop/prod/api-key) does not exist — the task would fail to start: ResourceInitializationError; create it first (alt+4 Secrets)",
+				"2 warnings (they do not block)",
+			},
+			wantNext: true,
+		},
+		{
+			name:     "found ones are said to exist",
+			session:  demo,
+			edit:     func(*model.Spec) {},
+			want:     []string{"✓ The 6 parameters the task reads exist."},
+			wantNext: true,
+		},
+		{
+			name:     "offline they are not checked",
+			edit:     func(*model.Spec) {},
+			want:     []string{"Parameters the task reads: not checked (offline)."},
+			wantNext: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := demoSpec()
+			tt.edit(&spec)
+			s, _ := startReview(t, spec, tt.session)
+			if tt.golden != "" {
+				golden(t, tt.golden, plain(s.View()))
+			}
+			s.SetSize(98, 60) // room for every finding
+			view := flat(plain(s.View()))
+			for _, w := range tt.want {
+				if !strings.Contains(view, w) {
+					t.Errorf("the review lacks %q:\n%s", w, plain(s.View()))
+				}
+			}
+			if got := movesOn(t, s.Update(press("enter"))); got != tt.wantNext {
+				t.Errorf("Enter moves on = %v, want %v", got, tt.wantNext)
+			}
+		})
+	}
+}
+
+func TestReviewParameterCheckFailureIsRetried(t *testing.T) {
+	session, srv := demoSession(t)
+	srv.Fail("GetParameters", "AccessDeniedException", "not authorized to perform: ssm:GetParameters", fakeaws.Times(1))
+	s, up := startReview(t, demoSpec(), session)
+	view := flat(plain(s.View()))
+	if !strings.Contains(view, "Parameters the task reads: not checked: check that parameters exist") || !strings.Contains(view, "access denied (ssm:GetParameters)") || !strings.Contains(view, "ctrl+r tries again") {
+		t.Fatalf("the failure is not one line with the way on:\n%s", plain(s.View()))
+	}
+	keys(t, up, "ctrl+r")
+	if view := plain(s.View()); !strings.Contains(view, "✓ The 6 parameters the task reads exist.") {
+		t.Errorf("retrying did not check them:\n%s", view)
+	}
+}
+
+// ownerStep is a step that says which fields it answers.
+type ownerStep struct {
+	*fakeStep
+	owns []string
+}
+
+func (s ownerStep) Owns(field string) bool { return slices.Contains(s.owns, field) }
+
+func TestFindingsNameTheStepThatAnswersTheField(t *testing.T) {
+	fakes := nineFakeSteps()
+	// A step that says what it owns wins over the table, whatever its title.
+	fakes[6] = ownerStep{fakes[6].(*fakeStep), []string{"log_group_name", "tags"}}
+	swapped := append(wizardSteps{fakes[1], fakes[0]}, fakes[2:]...) // Sizing first
+	tests := []struct {
+		name  string
+		steps wizardSteps
+		field string
+		want  string
+	}{
+		{"a variable of the Application step", fakes, "app_name", "alt+1 Application"},
+		{"an element of a list is its variable's", theWizardsSteps(), "volumes[1].name", "alt+7 Runtime"},
+		{"a step's Owns names it", fakes, "tags", "alt+7 Runtime"},
+		{"the number follows the step's place", swapped, "task_memory", "alt+1 Sizing"},
+		{"aws_region is typed in Review", theWizardsSteps(), "aws_region", "ctrl+e in Review"},
+		{"a field no step answers is nowhere", theWizardsSteps(), "tags", ""},
+		{"the whole task definition is nowhere", theWizardsSteps(), "", ""},
+		{"without the steps nothing is named", nil, "app_name", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.steps.fixedIn(tt.field); got != tt.want {
+				t.Errorf("fixedIn(%q) = %q, want %q", tt.field, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestShareStepsGivesReviewAndActTheWizardsSteps(t *testing.T) {
+	steps := theWizardsSteps()
+	for _, s := range steps {
+		var got wizardSteps
+		switch s := s.(type) {
+		case *reviewStep:
+			got = s.steps
+		case *actStep:
+			got = s.steps
+		default:
+			continue
+		}
+		if len(got) != len(steps) || got[0] != steps[0] {
+			t.Errorf("%s was not given the wizard's steps", s.Title())
+		}
+	}
+	if got := steps.review(); got != "alt+8 Review" {
+		t.Errorf("Review is %q, want alt+8 Review", got)
 	}
 }

@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -55,6 +54,13 @@ type runtimeStep struct {
 	section int
 	form    *tui.Form // log group, stream prefix, roles
 	command *tui.Form // the command
+	// questions is every field of the two forms, in order: the step's questions for
+	// the accessible mode (volumes and mount points are edited full-screen or in the
+	// spec file).
+	questions *tui.Form
+	// commandText is the command as last typed: kept when it does not split (an open
+	// quote), so it is shown again, with why, when the person comes back.
+	commandText string
 
 	logs    logGroupState
 	roles   roleState
@@ -143,7 +149,6 @@ func (s *runtimeStep) Init(ctx context.Context) tea.Cmd {
 	}
 	execRole.SetValue(spec.ExecutionRoleARN)
 	taskRole.SetValue(spec.TaskRoleARN)
-	s.form = tui.NewForm(logGroup, prefix, execRole, taskRole)
 
 	cmdField := &tui.Field{Key: fieldCommand, Title: "Command", Kind: tui.Text,
 		Placeholder: "empty: the image's CMD runs, e.g. gunicorn config.wsgi --bind 0.0.0.0:8000",
@@ -156,18 +161,52 @@ func (s *runtimeStep) Init(ctx context.Context) tea.Cmd {
 			return fieldError(*s.env.spec, fieldCommand, false, func(x *model.Spec) { x.ContainerCommand = args })
 		},
 		OnSet: func(v string) {
+			s.commandText = v
 			if args, err := splitCommand(v); err == nil {
 				s.env.update(func(x *model.Spec) { x.ContainerCommand = args })
 			}
 		},
 	}
 	cmdField.SetValue(joinCommand(spec.ContainerCommand))
+	if _, err := splitCommand(s.commandText); err != nil {
+		cmdField.SetValue(s.commandText) // what was typed, not the last command that split
+	}
+	s.form = tui.NewForm(logGroup, prefix, execRole, taskRole)
 	s.command = tui.NewForm(cmdField)
-	s.section = sectionFields
+	s.questions = tui.NewForm(logGroup, prefix, execRole, taskRole, cmdField)
+	for _, f := range []*tui.Form{s.form, s.command, s.questions} {
+		f.Spin = s.env.spin
+	}
+	s.setSection(sectionFields)
 	s.SetSize(s.width, s.height)
 	s.rebuildLogOptions()
 	s.refresh()
 	return s.Connected()
+}
+
+// Form is the step's questions, for the accessible mode: the log group, the stream
+// prefix, the roles and the command.
+func (s *runtimeStep) Form() *tui.Form { return s.questions }
+
+// Owns reports whether field (a variable, or a path in one) is answered in this step.
+func (s *runtimeStep) Owns(field string) bool {
+	return ownsVariable(field, fieldLogGroup, fieldStreamPrefix, fieldExecutionRole, fieldTaskRole,
+		"volumes", "mount_points", fieldCommand)
+}
+
+// setSection moves the focus to a section; the forms of the others draw unfocused.
+func (s *runtimeStep) setSection(section int) {
+	s.section = section
+	for _, f := range []struct {
+		form    *tui.Form
+		section int
+	}{{s.form, sectionFields}, {s.command, sectionCommand}} {
+		if f.section == section {
+			f.form.Focus()
+		} else {
+			f.form.Blur()
+		}
+	}
 }
 
 // defaultLogGroup is the group the seed's module expects: /ecs/APP-ENV.
@@ -209,10 +248,12 @@ func (s *runtimeStep) update(msg tea.Msg) tea.Cmd {
 	case tui.Result[[]aws.Role]:
 		s.rolesLoaded(msg)
 		return nil
+	case tui.FormDoneMsg: // the accessible mode answered the questions
+		return s.finish()
 	case runtimeFormDone:
 		switch msg.form {
 		case doneFields:
-			s.section = sectionStorage
+			s.setSection(sectionStorage)
 			return s.maybeCheckGroup()
 		case doneCommand:
 			return s.finish()
@@ -256,7 +297,7 @@ func (s *runtimeStep) key(k tea.KeyPressMsg) tea.Cmd {
 		return s.storage.key(k)
 	case sectionCommand:
 		if key.Matches(k, tui.Keys.PrevField) {
-			s.section = sectionStorage
+			s.setSection(sectionStorage)
 			return nil
 		}
 		return tagDone(s.command.Update(k), doneCommand)
@@ -267,7 +308,7 @@ func (s *runtimeStep) key(k tea.KeyPressMsg) tea.Cmd {
 		(!key.Matches(k, tui.Keys.Down) || !listShown(s.form, fl)) {
 		if s.form.Validate() {
 			s.form.Commit()
-			s.section = sectionStorage
+			s.setSection(sectionStorage)
 		}
 		return s.maybeCheckGroup()
 	}
@@ -303,13 +344,13 @@ func (s *runtimeStep) finish() tea.Cmd {
 		}
 		switch c.field {
 		case "volumes", "mount_points":
-			s.section = sectionStorage
+			s.setSection(sectionStorage)
 			s.storage.note, s.storage.noteIsErr = err.Error(), true
 		case fieldCommand:
-			s.section = sectionCommand
+			s.setSection(sectionCommand)
 			s.command.Fields[0].SetErr(err)
 		default:
-			s.section = sectionFields
+			s.setSection(sectionFields)
 			s.form.FocusKey(c.field)
 			s.form.Field(c.field).SetErr(err)
 		}
@@ -358,7 +399,6 @@ func (s *runtimeStep) refreshStreamHint() {
 }
 
 func (s *runtimeStep) View() string {
-	s.refresh()
 	st := s.env.styles
 	head := st.Title.Render("Runtime") + "\n" +
 		st.Subtitle.Render("Where the logs go, the roles the task runs with, its storage and its command.") + "\n\n"
@@ -374,9 +414,9 @@ func (s *runtimeStep) View() string {
 		section int
 		view    func() string
 	}{
-		{sectionFields, func() string { return formView(s.form, *st, s.section == sectionFields, true) }},
+		{sectionFields, func() string { return s.form.View(*st) }},
 		{sectionStorage, func() string { return s.storage.view(s.section == sectionStorage) }},
-		{sectionCommand, func() string { return formView(s.command, *st, s.section == sectionCommand, false) }},
+		{sectionCommand, func() string { return s.command.View(*st) }},
 	} {
 		if part.section == s.section {
 			focus = i
@@ -408,79 +448,6 @@ func fitSections(parts []string, focus, height int) string {
 		lines = lines[skip:]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// formView draws f, or when it is not the active part of the step, each field as one
-// line (with its error, and its status when statuses is set or it is a failure), the
-// way a form draws the fields it does not focus.
-func formView(f *tui.Form, st tui.Styles, active, statuses bool) string {
-	if active {
-		return f.View(st)
-	}
-	var b strings.Builder
-	for _, fl := range f.Fields {
-		if fl.Visible != nil && !fl.Visible() {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-		v := fl.Value()
-		switch fl.Kind {
-		case tui.Toggle:
-			v = map[bool]string{true: "yes", false: "no"}[fl.On()]
-		case tui.Choice:
-			for _, o := range fl.Options {
-				if o.Value != v {
-					continue
-				}
-				if o.Label != "" {
-					v = o.Label
-				}
-				if o.Note != "" {
-					v += "  " + st.Muted.Render(o.Note)
-				}
-				break
-			}
-		}
-		if v == "" {
-			v = st.Muted.Render("—")
-		}
-		b.WriteString(st.Label.Render("  "+fl.Title) + "  " + st.Value.Render(v) + "\n")
-		if fl.Status != "" && (statuses || fl.StatusIsErr) {
-			style := st.Muted
-			if fl.StatusIsErr {
-				style = st.Error
-			}
-			b.WriteString(style.Render("    "+fl.Status) + "\n")
-		}
-		if err := fl.Err(); err != nil {
-			b.WriteString(st.Error.Render("    ✗ "+err.Error()) + "\n")
-		}
-	}
-	return b.String()
-}
-
-// keyName is how the help writes a binding's key ("ctrl+n").
-func keyName(b key.Binding) string { return b.Help().Key }
-
-// fit shortens text to the step's width less indent, with an ellipsis.
-func (s *runtimeStep) fit(text string, indent int) string {
-	return ansi.Truncate(text, max(20, s.width-indent), "…")
-}
-
-// status fits a field's status line under it (indented by 4): a failure is wrapped, so
-// its hint and the way on stay readable; anything else is shortened.
-func (s *runtimeStep) status(text string, isErr bool) string {
-	if !isErr {
-		return s.fit(text, 4)
-	}
-	return s.wrap(text, 4)
-}
-
-// wrap breaks text at the step's width, indenting the lines after the first by indent.
-func (s *runtimeStep) wrap(text string, indent int) string {
-	return strings.ReplaceAll(ansi.Wrap(text, max(20, s.width-indent), ""), "\n", "\n"+strings.Repeat(" ", indent))
 }
 
 func (s *runtimeStep) SetSize(w, h int) {

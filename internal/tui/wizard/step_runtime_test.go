@@ -275,7 +275,7 @@ func TestRuntimeStepValidatesATypedRoleARN(t *testing.T) {
 			`"demo-shop-dev-ecs-task-execution" is not an IAM role ARN — give the role's ARN, e.g. arn:aws:iam::ACCOUNT:role/demo-shop-dev-ecs-task-execution`},
 		{"a user's ARN is refused", fieldTaskRole, "arn:aws:iam::123456789012:user/bob",
 			`"arn:aws:iam::123456789012:user/bob" is not an IAM role ARN — give the role's ARN: arn:aws:iam::ACCOUNT:role/NAME`},
-		{"an empty execution role is refused", fieldExecutionRole, "", "is required — Fargate needs it for awslogs, ECR images and secrets: arn:aws:iam::ACCOUNT:role/NAME"},
+		{"an empty execution role is refused", fieldExecutionRole, "", "execution_role_arn is required — Fargate needs it for awslogs, ECR images and secrets: arn:aws:iam::ACCOUNT:role/NAME"},
 		{"an empty task role means none", fieldTaskRole, "", ""},
 		{"a role ARN is accepted", fieldExecutionRole, "arn:aws:iam::123456789012:role/custom-execution", ""},
 		{"a role ARN with a path is accepted", fieldTaskRole, "arn:aws:iam::123456789012:role/app/web", ""},
@@ -372,6 +372,13 @@ func TestRuntimeStepEditsVolumesAndMountPoints(t *testing.T) {
 		r.s.storage.moveTo(false, 1)
 		r.keys("ctrl+e", "backspace", "backspace", "backspace", "backspace", "backspace")
 		r.typeText("uploads")
+		// As typed: a draft saved now (or a kill -9) holds a spec whose mounts agree.
+		if got := r.e.spec.MountPoints[1].SourceVolume; got != "uploads" {
+			t.Errorf("while typing the mount point still uses %q", got)
+		}
+		if err := fieldError(*r.e.spec, "mount_points", false, func(*model.Spec) {}); err != nil {
+			t.Errorf("while typing: %v", err)
+		}
 		r.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter")
 		if got := r.e.spec.Volumes[1].Name; got != "uploads" {
 			t.Fatalf("volume name = %q", got)
@@ -442,9 +449,9 @@ func TestRuntimeStepRefusesAMountPointToAnUnknownVolume(t *testing.T) {
 		wantErr string
 	}{
 		{"with no volume declared", nil, nil,
-			`volume "media" is not declared in volumes — declare it in volumes, e.g. volumes = [{ name = "media" }]`},
+			`mount_points[0].sourceVolume: volume "media" is not declared in volumes — declare it in volumes, e.g. volumes = [{ name = "media" }]`},
 		{"with other volumes declared", []model.Volume{{Name: "tmp"}}, []string{"ctrl+t"},
-			`volume "media" is not declared in volumes — declared volumes: tmp`},
+			`mount_points[0].sourceVolume: volume "media" is not declared in volumes — declared volumes: tmp`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := demoSpec()
@@ -470,7 +477,7 @@ func TestRuntimeStepRefusesAMountPointToAnUnknownVolume(t *testing.T) {
 
 func TestRuntimeStepSplitsTheCommand(t *testing.T) {
 	r := newRuntimeRig(t, runtimeSpec(), nil)
-	r.s.section = sectionCommand
+	r.s.setSection(sectionCommand)
 	r.typeText("gunicorn config.wsgi --bind 0.0.0.0:8000")
 	if diff := cmp.Diff([]string{"gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000"}, r.e.spec.ContainerCommand); diff != "" {
 		t.Errorf("container_command (-want +got):\n%s", diff)
@@ -496,10 +503,58 @@ func TestRuntimeStepSplitsTheCommand(t *testing.T) {
 
 func TestRuntimeStepTakesAPastedCommand(t *testing.T) {
 	r := newRuntimeRig(t, runtimeSpec(), nil)
-	r.s.section = sectionCommand
+	r.s.setSection(sectionCommand)
 	settle(t, r.update, r.update(tea.PasteMsg{Content: `celery -A config worker --loglevel "info"`}))
 	if diff := cmp.Diff([]string{"celery", "-A", "config", "worker", "--loglevel", "info"}, r.e.spec.ContainerCommand); diff != "" {
 		t.Errorf("container_command after a paste (-want +got):\n%s", diff)
+	}
+}
+
+func TestRuntimeStepKeepsACommandThatDoesNotSplit(t *testing.T) {
+	spec := runtimeSpec()
+	spec.ContainerCommand = []string{"gunicorn"}
+	r := newRuntimeRig(t, spec, nil)
+	r.s.setSection(sectionCommand)
+	r.typeText(` "--bind`)
+	if diff := cmp.Diff([]string{"gunicorn"}, r.e.spec.ContainerCommand); diff != "" {
+		t.Errorf("a command with an open quote reached the spec (-want +got):\n%s", diff)
+	}
+	settle(t, r.update, r.s.Init(context.Background())) // the person leaves and comes back
+	f := r.field(fieldCommand)
+	if got := f.Value(); got != `gunicorn "--bind` {
+		t.Errorf("the command shown again is %q, want what was typed", got)
+	}
+	if !f.StatusIsErr || !strings.Contains(f.Status, "never closed") {
+		t.Errorf("the command's status does not say why it is not used: %q", f.Status)
+	}
+}
+
+func TestRuntimeStepAsksItsQuestionsAsOneForm(t *testing.T) {
+	r := newRuntimeRig(t, runtimeSpec(), nil)
+	var got []string
+	for _, f := range r.s.Form().Fields {
+		got = append(got, f.Key)
+	}
+	want := []string{fieldLogGroup, fieldStreamPrefix, fieldExecutionRole, fieldTaskRole, fieldCommand}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("the questions (-want +got):\n%s", diff)
+	}
+	if r.s.Form().Field(fieldCommand).Kind != tui.Text {
+		t.Error("the command is not a Text field")
+	}
+	form := r.s.Form()
+	form.Field(fieldExecutionRole).SetValue("arn:aws:iam::123456789012:role/demo-shop-execution")
+	form.Field(fieldCommand).SetValue("gunicorn config.wsgi")
+	if !form.Validate() {
+		t.Fatalf("the answers do not validate:\n%s", r.screen())
+	}
+	form.Commit()
+	settle(t, r.update, r.update(tui.FormDoneMsg{}))
+	if !r.done {
+		t.Errorf("the answered questions do not finish the step:\n%s", r.screen())
+	}
+	if diff := cmp.Diff([]string{"gunicorn", "config.wsgi"}, r.e.spec.ContainerCommand); diff != "" {
+		t.Errorf("container_command (-want +got):\n%s", diff)
 	}
 }
 
@@ -600,10 +655,10 @@ func TestRuntimeStepCompletesOnlyWithoutBlockingErrors(t *testing.T) {
 		{"a complete answer moves on", func(*model.Spec) {}, true, sectionCommand, ""},
 		{"a mount point of an undeclared volume stops at the storage", func(s *model.Spec) {
 			s.MountPoints = []model.MountPoint{{SourceVolume: "ghost", ContainerPath: "/data"}}
-		}, false, sectionStorage, `volume "ghost" is not declared in volumes — declare it in volumes, e.g. volumes = [{ name = "ghost" }]`},
+		}, false, sectionStorage, `mount_points[0].sourceVolume: volume "ghost" is not declared in volumes — declare it in volumes, e.g. volumes = [{ name = "ghost" }]`},
 		{"an EFS volume without a file system stops at the storage", func(s *model.Spec) {
 			s.Volumes = []model.Volume{{Name: "media", EFS: &model.EFSVolume{}}}
-		}, false, sectionStorage, `"" is not an EFS file system ID — e.g. fs-0123456789abcdef0`},
+		}, false, sectionStorage, `volumes[0].efs_volume_configuration.file_system_id: "" is not an EFS file system ID — e.g. fs-0123456789abcdef0`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			session, _ := demoSession(t)

@@ -93,6 +93,9 @@ type secretsStep struct {
 	checking map[string]bool
 	checkIDs map[int64]bool
 	checkErr error
+	// recheck are names whose listing may be out of date (a parameter whose creation
+	// was on its way when the person left the step): they are asked about again.
+	recheck map[string]bool
 
 	required   []model.SecretRef   // the module's, in order
 	requiredBy map[string]string   // parameter name → required env name
@@ -106,6 +109,7 @@ type secretsStep struct {
 
 	pick   *secretsPickDialog
 	create *secretsCreateDialog
+	prefix *secretsPrefixDialog
 
 	status    string
 	statusErr bool
@@ -117,14 +121,24 @@ func (s *secretsStep) Init(ctx context.Context) tea.Cmd {
 	s.ctx = ctx
 	if s.create != nil {
 		s.create.value.SetValue("") // a value typed before leaving the step is not kept
+		if s.create.creating {
+			// PutParameter may have succeeded after all: its answer went nowhere.
+			if s.recheck == nil {
+				s.recheck = map[string]bool{}
+			}
+			s.recheck[strings.TrimSpace(s.create.name.Value())] = true
+		}
 	}
-	s.pick, s.create = nil, nil
+	s.pick, s.create, s.prefix = nil, nil, nil
 	s.status, s.statusErr = "", false
 	s.sync()
 	if s.env.cloud() == nil || s.listPrefix != s.env.spec.ParameterPrefix() || !s.listed || s.listErr != nil {
 		return s.Connected()
 	}
 	s.checkIDs, s.checking = map[int64]bool{}, map[string]bool{} // the calls of the last visit were cancelled
+	for name := range s.recheck {
+		delete(s.exists, name)
+	}
 	s.relayout()
 	return s.checkOutside()
 }
@@ -175,6 +189,7 @@ func (s *secretsStep) load() tea.Cmd {
 	s.loading, s.listed, s.listErr, s.warnings = false, false, nil, nil
 	s.params, s.byName, s.byARN, s.tree = nil, nil, nil, nil
 	s.exists, s.checking, s.checkIDs, s.checkErr = map[string]bool{}, map[string]bool{}, map[int64]bool{}, nil
+	s.recheck = map[string]bool{}
 	s.sync()
 	cloud := s.env.cloud()
 	if cloud == nil {
@@ -261,7 +276,7 @@ func (s *secretsStep) checkOutside() tea.Cmd {
 	var names []string
 	ask := func(from string) {
 		switch p, _ := s.presence(from); {
-		case p == secretsFound, p == secretsMissing, s.checking[from], secretsManagerARN(from), slices.Contains(names, from):
+		case p == secretsFound, p == secretsMissing, s.checking[from], model.IsSecretsManagerARN(from), slices.Contains(names, from):
 			return
 		case s.loading && underPrefix(s.listPrefix, from):
 			return // the listing will say
@@ -270,6 +285,9 @@ func (s *secretsStep) checkOutside() tea.Cmd {
 	}
 	for _, p := range s.picks {
 		ask(p.ValueFrom)
+	}
+	for name := range s.recheck {
+		ask(name)
 	}
 	if !s.loading {
 		for _, r := range s.required {
@@ -301,6 +319,14 @@ func (s *secretsStep) checked(c secretsCheck, err error) {
 	}
 	s.checkErr = nil
 	maps.Copy(s.exists, c.found)
+	for _, n := range c.names {
+		if s.recheck[n] {
+			delete(s.recheck, n)
+			if c.found[n] {
+				s.markCreated(n, 0)
+			}
+		}
+	}
 }
 
 // presence is what is known of the parameter named (or ARN'd) from, with a note.
@@ -317,7 +343,7 @@ func (s *secretsStep) presence(from string) (secretsPresence, string) {
 		}
 		return secretsMissing, ""
 	}
-	if s.listed && s.listErr == nil && len(s.warnings) == 0 && underPrefix(s.listPrefix, from) {
+	if s.listed && s.listErr == nil && len(s.warnings) == 0 && underPrefix(s.listPrefix, from) && !s.recheck[from] {
 		return secretsMissing, ""
 	}
 	switch {
@@ -325,7 +351,7 @@ func (s *secretsStep) presence(from string) (secretsPresence, string) {
 		return secretsUnchecked, "not checked yet: connecting"
 	case s.env.cloud() == nil:
 		return secretsUnchecked, "not checked: offline"
-	case secretsManagerARN(from):
+	case model.IsSecretsManagerARN(from):
 		return secretsUnchecked, "Secrets Manager: not checked"
 	case s.checking[from] || (s.loading && underPrefix(s.listPrefix, from)):
 		return secretsChecking, "checking…"
@@ -337,10 +363,6 @@ func (s *secretsStep) presence(from string) (secretsPresence, string) {
 
 func underPrefix(prefix, name string) bool {
 	return prefix != "" && strings.HasPrefix(name, prefix+"/")
-}
-
-func secretsManagerARN(from string) bool {
-	return strings.HasPrefix(from, "arn:") && strings.Contains(from, ":secretsmanager:")
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -374,25 +396,29 @@ func (s *secretsStep) update(msg tea.Msg) tea.Cmd {
 			s.create.confirming = true
 		case s.pick != nil:
 			return s.applyPick()
+		case s.prefix != nil:
+			return s.applyPrefix()
 		}
 		return nil
 	case tea.PasteMsg:
-		if s.pick != nil || s.create != nil {
+		if s.dialogOpen() {
 			return s.dialogUpdate(msg)
 		}
 		s.setFilter(s.filter + oneLine(msg.Content))
 		return nil
 	case tea.KeyPressMsg:
-		if s.pick != nil || s.create != nil {
+		if s.dialogOpen() {
 			return s.dialogUpdate(msg)
 		}
 		return s.key(msg)
 	}
-	if s.pick != nil || s.create != nil {
+	if s.dialogOpen() {
 		return s.dialogUpdate(msg)
 	}
 	return nil
 }
+
+func (s *secretsStep) dialogOpen() bool { return s.pick != nil || s.create != nil || s.prefix != nil }
 
 func (s *secretsStep) key(k tea.KeyPressMsg) tea.Cmd {
 	switch {
@@ -417,6 +443,8 @@ func (s *secretsStep) key(k tea.KeyPressMsg) tea.Cmd {
 		s.toggle()
 	case key.Matches(k, tui.Keys.Delete):
 		s.unpickAtCursor()
+	case key.Matches(k, tui.Keys.Edit) && s.focus == secretsFocusRequired:
+		s.openPrefix()
 	case key.Matches(k, tui.Keys.Edit):
 		s.renameAtCursor()
 	case key.Matches(k, tui.Keys.Add):
@@ -557,6 +585,10 @@ func (s *secretsStep) toggle() {
 		s.pick.form.Focused().SetErr(err)
 		return
 	}
+	if s.envWarning(env, name, "") != "" {
+		s.openPick(name, env, "") // the warning shows in the dialog; enter exposes it all the same
+		return
+	}
 	s.expose(env, name, "")
 }
 
@@ -579,15 +611,13 @@ func suggestEnvName(from string) string {
 }
 
 // checkEnv checks name as the environment name of a secret read from from, renaming
-// old ("" adds a secret): the model's rules, and no name used twice.
+// old ("" adds a secret): the model's rules, and no extra secret named twice. Naming a
+// required secret overrides it: the model warns (envWarning), it does not refuse.
 func (s *secretsStep) checkEnv(name, from, old string) error {
 	name = strings.TrimSpace(name)
 	spec := *s.env.spec
 	if name != old && name != "" {
-		if other, ok := model.ContainerSecrets(spec)[name]; ok {
-			if _, required := s.requiredBy[other]; required && spec.SecretsFromParameterStore[name] == "" {
-				return fmt.Errorf("%s is a required secret (read from %s) — choose another name", name, other)
-			}
+		if other, ok := spec.SecretsFromParameterStore[name]; ok {
 			return fmt.Errorf("%s is taken: it already reads %s — choose another name", name, other)
 		}
 	}
@@ -599,6 +629,18 @@ func (s *secretsStep) checkEnv(name, from, old string) error {
 		return fieldError(spec, fmt.Sprintf("environment_variables[%q]", name), true, edit)
 	}
 	return nil
+}
+
+// envWarning is the model's warning about exposing from as name (renaming old): that
+// it overrides a required secret, or is not a shell-safe name.
+func (s *secretsStep) envWarning(name, from, old string) string {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return ""
+	}
+	spec := *s.env.spec
+	secretsEdit(name, from, old)(&spec)
+	return fieldWarning(spec, fmt.Sprintf("secrets_from_parameter_store[%q]", name))
 }
 
 // secretsEdit sets secrets_from_parameter_store[name] = from, removing old. The map is
@@ -673,14 +715,16 @@ func (s *secretsStep) renameAtCursor() {
 			return
 		}
 	}
-	s.status, s.statusErr = "ctrl+e renames an exposed secret: put the cursor on one first.", false
+	s.status, s.statusErr = tui.Keys.Edit.Help().Key+" renames an exposed secret: put the cursor on one first.", false
 }
 
-// missingRequired are the required secrets known to be missing.
+// missingRequired are the required secrets known to be missing where they are read
+// from (under the prefix, or where secrets_from_parameter_store points them).
 func (s *secretsStep) missingRequired() []model.SecretRef {
 	var missing []model.SecretRef
+	sources := model.ContainerSecrets(*s.env.spec)
 	for _, r := range s.required {
-		if p, _ := s.presence(r.ValueFrom); p == secretsMissing {
+		if p, _ := s.presence(sources[r.Name]); p == secretsMissing {
 			missing = append(missing, r)
 		}
 	}
@@ -693,31 +737,34 @@ func (s *secretsStep) SetSize(w, h int) {
 }
 
 func (s *secretsStep) Capturing() bool {
-	return s.pick != nil || s.create != nil || s.filter != ""
+	return s.dialogOpen() || s.filter != ""
+}
+
+// Owns reports whether field (a variable, or a path in one) is answered in this step.
+func (s *secretsStep) Owns(field string) bool {
+	return ownsVariable(field, "secrets_from_parameter_store", "parameter_store_prefix")
 }
 
 func (s *secretsStep) Help() []key.Binding {
 	switch {
 	case s.create != nil && s.create.confirming:
-		return []key.Binding{secretsRelabel(tui.Keys.Yes, "create"), secretsRelabel(tui.Keys.No, "edit"), secretsRelabel(tui.Keys.Back, "cancel")}
-	case s.pick != nil || s.create != nil:
-		return []key.Binding{tui.Keys.Next, secretsRelabel(tui.Keys.NextField, "field"), secretsRelabel(tui.Keys.Back, "cancel")}
+		return []key.Binding{helpAs(tui.Keys.Yes, "create"), helpAs(tui.Keys.No, "edit"), helpAs(tui.Keys.Back, "cancel")}
+	case s.dialogOpen():
+		return []key.Binding{tui.Keys.Next, helpAs(tui.Keys.NextField, "field"), helpAs(tui.Keys.Back, "cancel")}
+	}
+	rename := helpAs(tui.Keys.Edit, "rename")
+	if s.focus == secretsFocusRequired {
+		rename = helpAs(tui.Keys.Edit, "prefix")
 	}
 	b := []key.Binding{
-		secretsRelabel(tui.Keys.Next, "continue"),
-		secretsRelabel(tui.Keys.Toggle, "expose"),
-		secretsRelabel(tui.Keys.Create, "create"),
-		secretsRelabel(tui.Keys.Add, "type a name"),
-		secretsRelabel(tui.Keys.Edit, "rename"),
+		helpAs(tui.Keys.Next, "continue"),
+		helpAs(tui.Keys.Toggle, "expose"),
+		helpAs(tui.Keys.Create, "create"),
+		helpAs(tui.Keys.Add, "type a name"),
+		rename,
 	}
 	if s.listErr != nil || s.checkErr != nil {
 		b = append(b, tui.Keys.Retry)
 	}
-	return b
-}
-
-// secretsRelabel is a binding of tui.Keys with the step's own words for it.
-func secretsRelabel(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
 	return b
 }

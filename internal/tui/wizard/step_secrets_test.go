@@ -208,7 +208,6 @@ func TestSecretsStepRefusesDuplicateAndInvalidEnvNames(t *testing.T) {
 		name, env, want string
 	}{
 		{"a name another extra secret uses", "API_KEY", "API_KEY is taken"},
-		{"a required secret's name", "DATABASE_PASSWORD", "DATABASE_PASSWORD is a required secret"},
 		{"a name ecswiz sets as an environment variable", "PORT", "both an environment variable and a secret"},
 		{"a name of environment_variables", "FEATURE", "both an environment variable and a secret"},
 		{"a blank name", " ", "may not be blank"},
@@ -224,6 +223,32 @@ func TestSecretsStepRefusesDuplicateAndInvalidEnvNames(t *testing.T) {
 	}
 	if err := s.checkEnv("STRIPE_API_KEY", "/demo-shop/dev/stripe/api-key", ""); err != nil {
 		t.Errorf("a fresh name was refused: %v", err)
+	}
+}
+
+func TestSecretsStepOverridesARequiredSecretWithTheModelsWarning(t *testing.T) {
+	session, _ := demoSession(t)
+	s, e, up := secretsFixture(t, demoSpec(), session)
+	const rds = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:rds!db-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b-AbCdEf:password::"
+	keys(t, up, "ctrl+a")
+	up(tea.PasteMsg{Content: rds})
+	keys(t, up, "enter") // the ARN suggests no name: its last segment is empty
+	typeText(t, up, "DATABASE_PASSWORD")
+	if v := plain(s.View()); !strings.Contains(v, "overrides the required secret DATABASE_PASSWORD") {
+		t.Errorf("the dialog does not warn about the override:\n%s", v)
+	}
+	keys(t, up, "enter")
+	if s.pick != nil {
+		t.Fatalf("the override was refused: %v", s.pick.env.Err())
+	}
+	if got := e.spec.SecretsFromParameterStore["DATABASE_PASSWORD"]; got != rds {
+		t.Errorf("DATABASE_PASSWORD reads %q, want the RDS secret", got)
+	}
+	v := plain(s.View())
+	for _, want := range []string{"? DATABASE_PASSWORD     database/password                 overridden: reads arn:aws:secretsmana", "⚠ overrides the required secret"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the screen does not say %q:\n%s", want, v)
+		}
 	}
 }
 
@@ -371,6 +396,62 @@ func TestSecretsStepCreatesAMissingRequiredParameter(t *testing.T) {
 		t.Errorf("no word of the creation:\n%s", v)
 	}
 	assertNoValueRead(t, srv)
+}
+
+func TestSecretsStepFindsAParameterCreatedAfterThePersonLeft(t *testing.T) {
+	session, srv := demoSession(t)
+	spec := demoSpec()
+	spec.Environment = "prod"
+	s, _, up := secretsFixture(t, spec, session)
+	keys(t, up, "down", "down", "down", "down", "ctrl+n") // DATABASE_USER, missing in prod
+	typeText(t, up, "app_user")
+	keys(t, up, "enter")
+	put := up(press("y")) // PutParameter is on its way…
+	// …and the person leaves the step: its answer goes nowhere.
+	if msg := runCmd(t, put); msg == nil {
+		t.Fatal("the create call returned nothing")
+	}
+	if !slices.Contains(srv.ParameterNames(), "/demo-shop/prod/database/username") {
+		t.Fatal("the parameter was not created")
+	}
+	settle(t, up, s.Init(context.Background()))
+	if got := requiredStatus(s)["DATABASE_USER"]; got != "found" {
+		t.Errorf("DATABASE_USER is %s once the step is shown again, want found", got)
+	}
+	if s.create != nil {
+		t.Error("the dialog of the last visit is still open")
+	}
+}
+
+func TestSecretsStepChangesThePrefixAndListsIt(t *testing.T) {
+	session, _ := demoSession(t)
+	s, e, up := secretsFixture(t, demoSpec(), session)
+	keys(t, up, "ctrl+e")
+	if s.prefix == nil {
+		t.Fatal("ctrl+e on the required secrets opened no prefix dialog")
+	}
+	typeText(t, up, "shared")
+	keys(t, up, "enter")
+	if s.prefix == nil || s.prefix.field.Err() == nil || !strings.Contains(s.prefix.field.Err().Error(), "must start with /") {
+		t.Fatalf("a prefix without its / was accepted: %+v", s.prefix)
+	}
+	for range len("shared") {
+		keys(t, up, "backspace")
+	}
+	typeText(t, up, "/demo-shop/prod")
+	keys(t, up, "enter")
+	if s.prefix != nil {
+		t.Fatalf("the dialog stays open: %v", s.prefix.field.Err())
+	}
+	if got := e.spec.ParameterStorePrefix; got != "/demo-shop/prod" {
+		t.Errorf("parameter_store_prefix = %q", got)
+	}
+	if s.listPrefix != "/demo-shop/prod" || !s.listed {
+		t.Errorf("the new prefix was not listed: %q listed=%v", s.listPrefix, s.listed)
+	}
+	if got := s.required[0].ValueFrom; got != "/demo-shop/prod/app/django-secret-key" {
+		t.Errorf("the required secrets did not move: %s", got)
+	}
 }
 
 func TestSecretsStepCreatesAParameterByTypedName(t *testing.T) {

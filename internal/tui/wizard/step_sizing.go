@@ -2,14 +2,12 @@ package wizard
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -99,7 +97,6 @@ func (s *sizingStep) Init(context.Context) tea.Cmd {
 	mem.SetOptions(memoryOptions(size.CPU))
 	mem.SetValue(strconv.Itoa(size.Memory))
 	arch.SetValue(archValue)
-	wrapValidators(func() int { return s.width }, cpu, mem, arch, tasks)
 	s.form = tui.NewForm(cpu, mem, arch, tasks)
 	s.form.SetWidth(s.width)
 	s.refresh()
@@ -112,46 +109,22 @@ func (s *sizingStep) Init(context.Context) tea.Cmd {
 func (s *sizingStep) startingSize(spec model.Spec) (model.Size, string) {
 	def := model.NewSpec()
 	arch := spec.CPUArchitecture
-	for _, a := range []string{model.ArchX86_64, model.ArchARM64} {
-		if strings.EqualFold(strings.ReplaceAll(arch, "-", "_"), a) {
-			arch = a
-		}
-	}
-	if strings.EqualFold(arch, "amd64") {
-		arch = model.ArchX86_64
-	}
-	if !s.answered && !s.env.prefilled && spec.TaskCPU == def.TaskCPU && spec.TaskMemory == def.TaskMemory {
-		return model.Preset(spec.Environment), arch
+	if a, ok := model.NormalizeArchitecture(arch); ok {
+		arch = a
 	}
 	preset := model.Preset(spec.Environment)
+	if !s.answered && !s.env.prefilled && spec.TaskCPU == def.TaskCPU && spec.TaskMemory == def.TaskMemory {
+		return preset, arch
+	}
 	cpu, _, err := model.ParseCPU(spec.TaskCPU)
 	if err != nil {
 		cpu = preset.CPU
 	}
-	cpu = nearestCPU(cpu)
 	mem, _, err := model.ParseMemory(spec.TaskMemory)
 	if err != nil {
 		mem = preset.Memory
 	}
-	return model.Size{CPU: cpu, Memory: model.NearestMemory(cpu, mem)}, arch
-}
-
-// nearestCPU is the Fargate CPU closest to cpu (the smaller on a tie).
-func nearestCPU(cpu int) int {
-	best := 0
-	for _, c := range model.FargateCPUs() {
-		if best == 0 || sizingDistance(c, cpu) < sizingDistance(best, cpu) {
-			best = c
-		}
-	}
-	return best
-}
-
-func sizingDistance(a, b int) int {
-	if a < b {
-		return b - a
-	}
-	return a - b
+	return model.NearestSize(cpu, mem), arch
 }
 
 // vcpuText writes CPU units as vCPUs or MiB as GiB: 512 → "0.5".
@@ -198,39 +171,9 @@ func (s *sizingStep) refresh() {
 		f := s.form.Field(k)
 		f.Status, f.StatusIsErr = "", false
 		if err := fieldError(*s.env.spec, k, true, func(*model.Spec) {}); err != nil {
-			f.Status = wrapStatus("✗ "+err.Error()+" · the list shows the nearest valid value; enter takes it", s.width)
-			f.StatusIsErr = true
+			f.Status, f.StatusIsErr = "✗ "+err.Error()+" · the list shows the nearest valid value; enter takes it", true
 		}
 	}
-}
-
-// wrapStatus wraps a status line to width; the form indents the first line by four
-// columns and the following ones get the same indent here.
-func wrapStatus(text string, width int) string { return wrapIndented(text, width-6, "    ") }
-
-// wrapIndented wraps text at limit columns and indents the lines after the first.
-func wrapIndented(text string, limit int, indent string) string {
-	if limit <= 10 {
-		return text
-	}
-	return strings.ReplaceAll(ansi.Wordwrap(text, limit, " "), "\n", "\n"+indent)
-}
-
-// wrapValidators makes the fields' validation failures wrap to the width width returns.
-func wrapValidators(width func() int, fields ...*tui.Field) {
-	for _, f := range fields {
-		if check := f.Validate; check != nil {
-			f.Validate = func(v string) error { return wrapFieldError(check(v), width()) }
-		}
-	}
-}
-
-// wrapFieldError wraps a validation failure to width: the form draws it after "    ✗ ".
-func wrapFieldError(err error, width int) error {
-	if err == nil {
-		return nil
-	}
-	return errors.New(wrapIndented(err.Error(), width-8, "      "))
 }
 
 // size is the size the fields show now.
@@ -241,6 +184,11 @@ func (s *sizingStep) size() model.Size {
 }
 
 func (s *sizingStep) Connected() tea.Cmd { return nil }
+
+// Owns reports whether field (a variable, or a path in one) is answered in this step.
+func (s *sizingStep) Owns(field string) bool {
+	return ownsVariable(field, fieldCPU, fieldMem, fieldArch)
+}
 
 // Form is the step's questions, for the accessible mode.
 func (s *sizingStep) Form() *tui.Form { return s.form }
@@ -297,7 +245,6 @@ func (s *sizingStep) SetSize(w, h int) {
 	s.width, s.height = w, h
 	if s.form != nil {
 		s.form.SetWidth(w)
-		s.refresh()
 	}
 }
 

@@ -26,9 +26,17 @@ func fieldError(spec model.Spec, field string, required bool, edit func(s *model
 	return nil
 }
 
-// findingError is a finding as one line: the variable, the message and how to fix it.
+// findingError is a finding as one line: the message and how to fix it. The field
+// comes first when the message has no subject ("is required") and when it names an
+// element ("volumes[1].name"), which the field's own title does not say.
 func findingError(f model.Finding) error {
-	msg := f.Field + ": " + f.Message
+	msg := f.Message
+	switch {
+	case strings.ContainsAny(f.Field, "[."):
+		msg = f.Field + ": " + msg
+	case strings.HasPrefix(msg, "is "):
+		msg = f.Field + " " + msg
+	}
 	if f.Hint != "" {
 		msg += " — " + f.Hint
 	}

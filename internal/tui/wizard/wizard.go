@@ -4,7 +4,6 @@ package wizard
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -20,7 +19,6 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
-	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/draft"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -144,6 +142,8 @@ func New(o Options) *Model {
 		newReviewStep(e),
 		newActStep(e),
 	}
+	shareSteps(m.steps)
+
 	for _, i := range o.Completed {
 		if i >= 0 && i < len(m.steps) {
 			m.completed[i] = true
@@ -852,6 +852,3 @@ func (m *Model) SaveDraft() error {
 
 // errorLine is the one-line form of a failure, for steps.
 func errorLine(err error) string { return tui.ErrorLine(err) }
-
-// isNotFound reports an AWS "not found".
-func isNotFound(err error) bool { return errors.Is(err, aws.KindNotFound) }

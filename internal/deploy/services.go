@@ -1,0 +1,49 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
+)
+
+// ServiceLister lists clusters and their services (*aws.ECS is one).
+type ServiceLister interface {
+	Clusters(ctx context.Context) ([]aws.Cluster, error)
+	Services(ctx context.Context, cluster string) ([]aws.Service, error)
+}
+
+// Service is an ECS service running a revision of a family.
+type Service struct {
+	Cluster, Name string
+	Running       string // FAMILY:REV it runs now
+}
+
+// ServicesOf lists the services, in every cluster of the account and Region, whose
+// task definition is a revision of family: the ones a new revision could roll to.
+func ServicesOf(ctx context.Context, ecs ServiceLister, family string) ([]Service, error) {
+	clusters, err := ecs.Clusters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Service
+	for _, c := range clusters {
+		services, err := ecs.Services(ctx, c.Name)
+		if err != nil {
+			return nil, err
+		}
+		for _, svc := range services {
+			ref := svc.TaskDefinitionARN[strings.LastIndex(svc.TaskDefinitionARN, "/")+1:]
+			if f, _, ok := strings.Cut(ref, ":"); ok && f == family {
+				out = append(out, Service{Cluster: c.Name, Name: svc.Name, Running: ref})
+			}
+		}
+	}
+	return out, nil
+}
+
+// UpdateCommand is the AWS CLI line that rolls the service to revision ref (FAMILY:REV).
+func (s Service) UpdateCommand(ref string) string {
+	return fmt.Sprintf("aws ecs update-service --cluster %s --service %s --task-definition %s", s.Cluster, s.Name, ref)
+}
