@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 )
 
 // ErrExists is matched (errors.Is) by the error Write returns when the file exists and
@@ -22,13 +24,71 @@ func (e *existsError) Error() string {
 
 func (e *existsError) Is(target error) bool { return target == ErrExists }
 
+// ErrIsDir is matched by the error Write returns when path is a directory: a file name
+// is needed. It is refused before the existence check, so nobody is asked whether to
+// replace a directory.
+var ErrIsDir = errors.New("is a directory")
+
+type isDirError struct{ path string }
+
+func (e *isDirError) Error() string {
+	return fmt.Sprintf("%s is a directory: give a file name", e.path)
+}
+
+func (e *isDirError) Is(target error) bool { return target == ErrIsDir }
+
+// ErrNoDir is matched by the error Write returns when the directory path goes in does
+// not exist (or is not a directory).
+var ErrNoDir = errors.New("no such directory")
+
+type noDirError struct {
+	path, dir string
+	notDir    bool // dir exists but is a file
+}
+
+func (e *noDirError) Error() string {
+	if e.notDir {
+		return fmt.Sprintf("cannot write %s: %s is not a directory", e.path, e.dir)
+	}
+	return fmt.Sprintf("cannot write %s: the directory %s does not exist; create it first or give another path", e.path, e.dir)
+}
+
+func (e *noDirError) Is(target error) bool { return target == ErrNoDir }
+
+// checkPath refuses a path that cannot name a file: a directory (or a name ending in a
+// separator), or one whose directory is missing. A failure to look (permission) is left
+// to the write itself, which reports it.
+func checkPath(path string) error {
+	if strings.HasSuffix(path, string(filepath.Separator)) || strings.HasSuffix(path, "/") {
+		return &isDirError{path}
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return &isDirError{path}
+	}
+	dir := filepath.Dir(path)
+	switch info, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return &noDirError{path: path, dir: dir}
+	case err == nil && !info.IsDir():
+		return &noDirError{path: path, dir: dir, notDir: true}
+	case errors.Is(err, syscall.ENOTDIR):
+		// A file stands where a directory of the path should be.
+		return &noDirError{path: path, dir: dir, notDir: true}
+	}
+	return nil
+}
+
 // Write replaces path with data: it writes a temporary file in the same directory,
 // syncs it and renames it over path, so path never holds partial content and nothing
 // is left behind on error. The file gets perm exactly (the umask does not apply).
 // Unless overwrite is true, an existing path is left alone and the error matches
 // ErrExists; the check and the write are one step, so a file created meanwhile is not
-// clobbered either.
+// clobbered either. A path that is a directory is refused first (ErrIsDir), as is one
+// whose directory does not exist (ErrNoDir).
 func Write(path string, data []byte, perm os.FileMode, overwrite bool) (err error) {
+	if err := checkPath(path); err != nil {
+		return err
+	}
 	if !overwrite {
 		if _, err := os.Lstat(path); err == nil {
 			return &existsError{path}

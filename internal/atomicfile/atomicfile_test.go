@@ -133,6 +133,58 @@ func TestWriteLeavesNothingBehindOnError(t *testing.T) {
 	}
 }
 
+func TestWriteRefusesAPathThatCannotNameAFile(t *testing.T) {
+	tests := []struct {
+		name      string
+		path      func(dir string) string
+		overwrite bool
+		wantErr   error
+		want      string // the message, with DIR for the test's directory
+	}{
+		{
+			name: "a directory is refused before anyone is asked to replace it",
+			path: func(dir string) string { return dir }, wantErr: ErrIsDir,
+			want: "DIR is a directory: give a file name",
+		},
+		{
+			name: "a directory is refused even when replacing is allowed",
+			path: func(dir string) string { return dir }, overwrite: true, wantErr: ErrIsDir,
+			want: "DIR is a directory: give a file name",
+		},
+		{
+			name: "a name ending in a separator is a directory",
+			path: func(dir string) string { return filepath.Join(dir, "out") + string(filepath.Separator) }, wantErr: ErrIsDir,
+			want: "DIR/out/ is a directory: give a file name",
+		},
+		{
+			name: "a missing directory is named",
+			path: func(dir string) string { return filepath.Join(dir, "missing", "td.json") }, wantErr: ErrNoDir,
+			want: "cannot write DIR/missing/td.json: the directory DIR/missing does not exist; create it first or give another path",
+		},
+		{
+			name: "a file where the directory should be is named",
+			path: func(dir string) string { return filepath.Join(dir, "keep", "td.json") }, wantErr: ErrNoDir,
+			want: "cannot write DIR/keep/td.json: DIR/keep is not a directory",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "keep"), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			err := Write(tt.path(dir), []byte("new"), 0o600, tt.overwrite)
+			if !errors.Is(err, tt.wantErr) || errors.Is(err, ErrExists) {
+				t.Fatalf("Write error = %v, want %v", err, tt.wantErr)
+			}
+			if got := strings.ReplaceAll(err.Error(), dir, "DIR"); got != filepath.FromSlash(tt.want) {
+				t.Errorf("message %q, want %q", got, tt.want)
+			}
+			assertOnlyFile(t, dir, "keep")
+		})
+	}
+}
+
 func TestWriteToARelativePath(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)

@@ -392,6 +392,16 @@ func (p *Parameters) Exist(ctx context.Context, names []string) (map[string]bool
 // DefaultParameterKey is the AWS managed key SSM encrypts SecureStrings with.
 const DefaultParameterKey = "alias/aws/ssm"
 
+// The most a parameter's value holds, in bytes. The PutParameter API reference says of
+// Value: "Standard parameters have a value limit of 4 KB. Advanced parameters have a
+// value limit of 8 KB." CreateSecureString asks for no tier, so the parameter is a
+// Standard one (unless the account's default tier says otherwise): MaxParameterValue is
+// the limit a value typed for it is held to.
+const (
+	MaxParameterValue         = 4096 // Standard tier
+	MaxAdvancedParameterValue = 8192 // Advanced tier
+)
+
 // CreateSecureString stores value as a SecureString parameter and returns its version.
 // An existing parameter is an error of KindAlreadyExists unless overwrite is set. The
 // value goes to PutParameter and nowhere else: it is never logged and is scrubbed from

@@ -3,6 +3,8 @@ package deploy_test
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -259,6 +261,50 @@ func TestServicesOf(t *testing.T) {
 				t.Errorf("services (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// serviceLister is a ServiceLister answering from a table: cluster → services.
+type serviceLister map[string][]aws.Service
+
+func (l serviceLister) Clusters(context.Context) ([]aws.Cluster, error) {
+	var out []aws.Cluster
+	for _, name := range slices.Sorted(maps.Keys(l)) {
+		out = append(out, aws.Cluster{Name: name})
+	}
+	return out, nil
+}
+
+func (l serviceLister) Services(_ context.Context, cluster string) ([]aws.Service, error) {
+	return l[cluster], nil
+}
+
+func TestServicesOfListsOnlyTheServicesOnTheFamily(t *testing.T) {
+	const arn = "arn:aws:ecs:eu-west-2:123456789012:task-definition/"
+	ecs := serviceLister{
+		"web": {
+			{Name: "shop-dev-web", Status: "ACTIVE", TaskDefinitionARN: arn + "shop-dev:3"},
+			{Name: "shop-dev-worker", Status: "ACTIVE", TaskDefinitionARN: arn + "shop-dev-worker:7"},
+			{Name: "shop-prod-web", Status: "ACTIVE", TaskDefinitionARN: arn + "shop-prod:3"},
+			{Name: "shop-dev-old", Status: "DRAINING", TaskDefinitionARN: arn + "shop-dev:1"},
+			{Name: "shop-dev-odd", Status: "ACTIVE", TaskDefinitionARN: arn + "shop-dev:latest"},
+			{Name: "shop-dev-bare", Status: "ACTIVE", TaskDefinitionARN: "shop-dev"},
+		},
+		"batch": {
+			{Name: "shop-dev-cron", TaskDefinitionARN: "shop-dev:2"},
+			{Name: "shop", Status: "ACTIVE", TaskDefinitionARN: arn + "shop:9"},
+		},
+	}
+	got, err := deploy.ServicesOf(t.Context(), ecs, "shop-dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []deploy.Service{
+		{Cluster: "batch", Name: "shop-dev-cron", Running: "shop-dev:2"},
+		{Cluster: "web", Name: "shop-dev-web", Running: "shop-dev:3"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("services (-want +got):\n%s", diff)
 	}
 }
 

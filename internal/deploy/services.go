@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
@@ -21,7 +22,9 @@ type Service struct {
 }
 
 // ServicesOf lists the services, in every cluster of the account and Region, whose
-// task definition is a revision of family: the ones a new revision could roll to.
+// current task definition is a revision of family: the ones a new revision could roll
+// to. A service of another family (one whose name begins with family's included) is
+// not one, nor is a service being deleted (DRAINING, INACTIVE).
 func ServicesOf(ctx context.Context, ecs ServiceLister, family string) ([]Service, error) {
 	clusters, err := ecs.Clusters(ctx)
 	if err != nil {
@@ -34,13 +37,29 @@ func ServicesOf(ctx context.Context, ecs ServiceLister, family string) ([]Servic
 			return nil, err
 		}
 		for _, svc := range services {
-			ref := svc.TaskDefinitionARN[strings.LastIndex(svc.TaskDefinitionARN, "/")+1:]
-			if f, _, ok := strings.Cut(ref, ":"); ok && f == family {
+			if svc.Status != "" && svc.Status != "ACTIVE" {
+				continue
+			}
+			if ref, ok := revisionOf(svc.TaskDefinitionARN, family); ok {
 				out = append(out, Service{Cluster: c.Name, Name: svc.Name, Running: ref})
 			}
 		}
 	}
 	return out, nil
+}
+
+// revisionOf is FAMILY:REV of a task definition ARN (or FAMILY:REV) when it is a
+// revision of family.
+func revisionOf(taskDefinition, family string) (string, bool) {
+	ref := taskDefinition[strings.LastIndex(taskDefinition, "/")+1:]
+	f, rev, ok := strings.Cut(ref, ":")
+	if !ok || f != family || rev == "" {
+		return "", false
+	}
+	if _, err := strconv.Atoi(rev); err != nil {
+		return "", false
+	}
+	return ref, true
 }
 
 // UpdateCommand is the AWS CLI line that rolls the service to revision ref (FAMILY:REV).

@@ -18,11 +18,49 @@ func Wrap(text string, width, indent int) string {
 	if width < 1 {
 		return text
 	}
-	wrapped := ansi.Wrap(text, width, "")
-	if indent <= 0 {
-		return wrapped
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		if ansi.StringWidth(para) <= width {
+			lines = append(lines, para) // as it is, with its runs of spaces (aligned columns)
+			continue
+		}
+		// Leading spaces are the paragraph's own indentation: keep them on its first line.
+		body := strings.TrimLeft(para, " ")
+		line := para[:len(para)-len(body)]
+		fresh := true // the line holds no word yet
+		for _, word := range strings.Fields(body) {
+			w := ansi.StringWidth(word)
+			switch {
+			case fresh && ansi.StringWidth(line)+w <= width:
+				line += word
+			case !fresh && ansi.StringWidth(line)+1+w <= width:
+				line += " " + word
+			case w <= width:
+				lines = append(lines, line)
+				line = word
+			default:
+				// Only a word wider than a whole line is cut (a long path or ARN), going on
+				// from where the line is; hyphens never break a line, so "--region" and
+				// "demo-shop-dev" stay whole.
+				if !fresh {
+					line += " "
+				}
+				for ansi.StringWidth(line)+ansi.StringWidth(word) > width {
+					room := width - ansi.StringWidth(line)
+					if room > 0 {
+						line += ansi.Truncate(word, room, "")
+						word = ansi.TruncateLeft(word, room, "")
+					}
+					lines = append(lines, line)
+					line = ""
+				}
+				line += word
+			}
+			fresh = false
+		}
+		lines = append(lines, line)
 	}
-	return strings.ReplaceAll(wrapped, "\n", "\n"+strings.Repeat(" ", indent))
+	return strings.Join(lines, "\n"+strings.Repeat(" ", max(0, indent)))
 }
 
 // FieldKind says how a field is answered.
@@ -66,13 +104,16 @@ type Field struct {
 	Busy         bool                 // a call about the field is on its way: the form's Spin frame leads Status
 	OnSet        func(value string)   // called when the value changes
 	Visible      func() bool          // nil means always shown
-	Window       int                  // Choice: options shown at once (default 7)
-	input        textinput.Model      // Text, or Choice while typing its own value
-	cursor       int                  // Choice: the option under the cursor
-	typing       bool                 // Choice: typing a value not in the list
-	on           bool                 // Toggle
-	err          error                // the last validation failure, shown under the field
-	init         bool
+	Window       int                  // Choice: options shown at once (default 7); fewer when the form's height is short
+	// Default is what an empty answer stands for ("demo-shop (the app name)"), drawn
+	// muted in place of the value while the field is not focused; nil draws "—".
+	Default func() string
+	input   textinput.Model // Text, or Choice while typing its own value
+	cursor  int             // Choice: the option under the cursor
+	typing  bool            // Choice: typing a value not in the list
+	on      bool            // Toggle
+	err     error           // the last validation failure, shown under the field
+	init    bool
 }
 
 func (f *Field) setup() {
@@ -82,7 +123,7 @@ func (f *Field) setup() {
 	f.init = true
 	f.input = textinput.New()
 	f.input.Prompt = ""
-	f.input.Placeholder = f.Placeholder
+	f.input.Placeholder = placeholderText(f.Placeholder)
 	// A steady cursor: no blink ticks, so a screen is the same every time it is drawn.
 	ist := f.input.Styles()
 	ist.Cursor.Blink = false
@@ -91,6 +132,23 @@ func (f *Field) setup() {
 		f.input.EchoMode = textinput.EchoPassword
 		f.input.EchoCharacter = '•'
 	}
+}
+
+// placeholderText is a placeholder as the input draws it: marked as an example, so that
+// it never reads as a typed value, even without colours (NO_COLOR).
+func placeholderText(p string) string {
+	if p == "" {
+		return ""
+	}
+	return "e.g. " + p
+}
+
+// SetPlaceholder changes the example the empty input shows (a suggestion that depends
+// on other answers).
+func (f *Field) SetPlaceholder(p string) {
+	f.setup()
+	f.Placeholder = p
+	f.input.Placeholder = placeholderText(p)
 }
 
 // Value is the field's current answer: the text, the option under the cursor (or the
@@ -185,6 +243,7 @@ type Form struct {
 	Spin    func() string
 	focus   int
 	width   int
+	height  int  // the most lines View draws; 0 for no limit
 	blurred bool // drawn with no field focused
 }
 
@@ -251,6 +310,11 @@ func (f *Form) SetWidth(w int) {
 		fl.input.SetWidth(max(10, w-6))
 	}
 }
+
+// SetHeight sets the most lines View draws (0: as many as the fields take). A taller
+// form first drops the blank lines between its fields, then shows fewer options of the
+// focused list, then scrolls so that the focused field stays in view.
+func (f *Form) SetHeight(h int) { f.height = max(0, h) }
 
 // Capturing reports whether the form is in a mode Esc should leave (typing a value of
 // one's own in a Choice) rather than going back a step.
@@ -365,7 +429,7 @@ func (f *Form) Update(msg tea.Msg) tea.Cmd {
 		fl.err = nil
 		f.move(-1)
 		return nil
-	case fl.Kind == Choice && fl.typing && k.String() == "esc" && len(fl.Options) > 0:
+	case fl.Kind == Choice && fl.typing && key.Matches(k, Keys.Back) && len(fl.Options) > 0:
 		fl.typing = false
 		fl.input.Blur()
 		return nil
@@ -386,8 +450,11 @@ func (f *Form) Update(msg tea.Msg) tea.Cmd {
 		fl.cursor = max(0, len(fl.Options)-1)
 		return nil
 	case fl.Kind == Choice && fl.Other && !fl.typing && key.Matches(k, Keys.TypeOwn):
+		// The typing starts from the current answer, to edit rather than retype it.
+		current := fl.Value()
 		fl.typing = true
-		fl.input.SetValue("")
+		fl.input.SetValue(current)
+		fl.input.CursorEnd()
 		return fl.input.Focus()
 	case fl.Kind != Toggle && !(fl.Kind == Choice && !fl.typing && len(fl.Options) > 0) && (k.String() == "up" || k.String() == "down"):
 		fl.err = nil
@@ -421,27 +488,145 @@ func (f *Form) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// View draws the fields.
+// View draws the fields, within the form's width and height (the line break that ends
+// the last field is not counted).
 func (f *Form) View(st Styles) string {
+	spin := ""
+	if f.Spin != nil && f.anyBusy() {
+		spin = f.Spin() // one frame per drawing
+	}
+	lines, _, _ := f.render(st, spin, layout{})
+	if f.height <= 0 || len(lines) <= f.height {
+		return strings.Join(lines, "\n") + "\n"
+	}
+	l := layout{compact: true}
+	lines, start, end := f.render(st, spin, l)
+	if fl := f.Focused(); fl != nil && !f.blurred && fl.listShown() {
+		for l.window = min(fl.window(), len(fl.Options)) - 1; len(lines) > f.height && l.window >= minWindow; l.window-- {
+			lines, start, end = f.render(st, spin, l)
+		}
+		l.window = max(l.window, minWindow)
+	}
+	if len(lines) > f.height {
+		l.noHint = true
+		lines, start, end = f.render(st, spin, l)
+	}
+	return strings.Join(Fit(lines, start, end, f.height, st), "\n") + "\n"
+}
+
+// layout is how tightly a form is drawn.
+type layout struct {
+	compact bool // no blank lines between the fields
+	window  int  // when above 0, how many options the focused list shows
+	noHint  bool // the focused field's hint is left out (its status and error stay)
+}
+
+// minWindow is the fewest options a short form shows of its focused list.
+const minWindow = 3
+
+func (f *Form) anyBusy() bool {
+	for _, fl := range f.Fields {
+		if fl.Busy && fl.Status != "" && fl.visible() {
+			return true
+		}
+	}
+	return false
+}
+
+// render draws the fields as lines, with the range of the focused field's lines.
+func (f *Form) render(st Styles, spin string, l layout) (lines []string, start, end int) {
 	var b strings.Builder
 	for i, fl := range f.Fields {
 		if !fl.visible() {
 			continue
 		}
-		if b.Len() > 0 {
+		if b.Len() > 0 && !l.compact {
 			b.WriteString("\n")
 		}
-		fl.view(&b, st, i == f.focus && !f.blurred, f.width, f.Spin)
+		focused := i == f.focus && !f.blurred
+		if focused {
+			start = strings.Count(b.String(), "\n")
+		}
+		fl.view(&b, st, focused, f.width, spin, l)
+		if focused {
+			end = strings.Count(b.String(), "\n")
+		}
 	}
-	return b.String()
+	// Every field's block ends with a line break: the lines are those before the last.
+	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n"), start, end
 }
 
-// view draws the field; its hint, status and error wrap to width (0: unwrapped).
-func (fl *Field) view(b *strings.Builder, st Styles, focused bool, width int, spin func() string) {
-	// Text with line breaks of its own was laid out by its author: drawn as it is.
+// Fit cuts lines to height, keeping lines [start, end) (a focused part) in view, or as
+// much of it as fits from its start, and says on the first and last lines how many are
+// out of view. Lines that fit are returned as they are.
+func Fit(lines []string, start, end, height int, st Styles) []string {
+	n := len(lines)
+	if height <= 0 || n <= height {
+		return lines
+	}
+	start = max(0, min(start, n))
+	end = max(start, min(end, n))
+	top, room := -1, 0
+	for t := 0; t < n; t++ {
+		r := height
+		if t > 0 {
+			r--
+		}
+		if t+r < n {
+			r--
+		}
+		if start >= t && end <= t+r {
+			top, room = t, r
+			break
+		}
+	}
+	if top < 0 { // the focused part is taller than the room: show it from its start
+		top = start
+		room = height
+		if top > 0 {
+			room--
+		}
+		if top+room < n {
+			room--
+		}
+	}
+	room = max(1, room)
+	out := make([]string, 0, height)
+	if top > 0 {
+		out = append(out, st.Muted.Render(fmt.Sprintf("  ↑ %s above", lineCount(top))))
+	}
+	out = append(out, lines[top:min(n, top+room)]...)
+	if below := n - top - room; below > 0 {
+		out = append(out, st.Muted.Render(fmt.Sprintf("  ↓ %s below", lineCount(below))))
+	}
+	return out
+}
+
+func lineCount(n int) string {
+	if n == 1 {
+		return "1 more line"
+	}
+	return fmt.Sprintf("%d more lines", n)
+}
+
+// listShown reports whether the field, focused, shows its list of options.
+func (fl *Field) listShown() bool { return fl.Kind == Choice && !fl.typing && len(fl.Options) > 0 }
+
+func (fl *Field) window() int {
+	if fl.Window > 0 {
+		return fl.Window
+	}
+	return 7
+}
+
+// view draws the field; its hint, status and error wrap to width (0: unwrapped), and no
+// line is wider than width. l says how tightly, when the field is focused.
+func (fl *Field) view(b *strings.Builder, st Styles, focused bool, width int, spin string, l layout) {
+	// Text with line breaks of its own was laid out by its author: drawn as it is, each
+	// line cut to the width.
 	wrap := func(text string, prefix int) string {
 		if strings.Contains(text, "\n") {
-			return text
+			return fitWidth(text, width-prefix, width)
 		}
 		return Wrap(text, width-prefix, prefix)
 	}
@@ -452,24 +637,7 @@ func (fl *Field) view(b *strings.Builder, st Styles, focused bool, width int, sp
 	b.WriteString(label)
 	switch {
 	case !focused:
-		v := fl.Value()
-		switch {
-		case fl.Kind == Toggle && fl.on:
-			v = "yes"
-		case fl.Kind == Toggle:
-			v = "no"
-		case fl.Masked && v != "":
-			v = strings.Repeat("•", 8)
-		case fl.Kind == Choice && !fl.typing && len(fl.Options) > 0:
-			o := fl.Options[fl.cursor]
-			v = o.label()
-			if o.Note != "" {
-				v += "  " + st.Muted.Render(o.Note)
-			}
-		case v == "":
-			v = st.Muted.Render("—")
-		}
-		b.WriteString("  " + st.Value.Render(v) + "\n")
+		b.WriteString(fl.summary(st, width, 2+ansi.StringWidth(fl.Title)) + "\n")
 	case fl.Kind == Toggle:
 		yes, no := st.Option.Render("  yes"), st.Option.Render("  no")
 		if fl.on {
@@ -478,18 +646,25 @@ func (fl *Field) view(b *strings.Builder, st Styles, focused bool, width int, sp
 			no = st.Selected.Render("● no")
 		}
 		b.WriteString("   " + yes + "   " + no + "\n")
-	case fl.Kind == Choice && !fl.typing && len(fl.Options) > 0:
+	case fl.listShown():
 		b.WriteString("\n")
-		fl.optionsView(b, st)
+		fl.optionsView(b, st, width, l.window)
 	default:
 		b.WriteString("\n    " + fl.input.View() + "\n")
 	}
-	if focused && fl.Hint != "" {
-		b.WriteString(st.Hint.Render("    "+wrap(fl.Hint, 4)) + "\n")
+	if focused && !l.noHint {
+		hint := fl.Hint
+		if fl.Kind == Choice && fl.typing && len(fl.Options) > 0 {
+			hint = strings.TrimSpace(hint + " " + Keys.Back.Help().Key + " returns to the list.")
+		}
+		if hint != "" {
+			b.WriteString(st.Hint.Render("    "+wrap(hint, 4)) + "\n")
+		}
 	}
-	if status := fl.Status; status != "" {
-		if fl.Busy && spin != nil {
-			status = spin() + " " + status
+	status := fl.Status
+	if status != "" {
+		if fl.Busy && spin != "" {
+			status = spin + " " + status
 		}
 		style := st.Muted
 		switch {
@@ -500,15 +675,76 @@ func (fl *Field) view(b *strings.Builder, st Styles, focused bool, width int, sp
 		}
 		b.WriteString(style.Render("    "+wrap(status, 4)) + "\n")
 	}
-	if fl.err != nil {
+	// An error the status says already (a failure shown as it is typed) is said once.
+	if fl.err != nil && (status == "" || !strings.Contains(status, fl.err.Error())) {
 		b.WriteString(st.Error.Render("    ✗ "+wrap(fl.err.Error(), 6)) + "\n")
 	}
 }
 
-func (fl *Field) optionsView(b *strings.Builder, st Styles) {
-	window := fl.Window
+// summary is the answer drawn after the label of an unfocused field, which takes
+// labelWidth cells: on the label's line when it fits, else wrapped on the lines under it.
+// A note is cut (with …) to the room left, or left out when too little is.
+func (fl *Field) summary(st Styles, width, labelWidth int) string {
+	v, note := fl.Value(), ""
+	valueStyle := st.Value
+	switch {
+	case fl.Kind == Toggle && fl.on:
+		v = "yes"
+	case fl.Kind == Toggle:
+		v = "no"
+	case fl.Masked && v != "":
+		v = strings.Repeat("•", 8)
+	case fl.listShown():
+		o := fl.Options[fl.cursor]
+		v, note = o.label(), o.Note
+	case v == "" && fl.Default != nil && fl.Default() != "":
+		v, valueStyle = fl.Default(), st.Muted
+	case v == "":
+		v, valueStyle = "—", st.Muted
+	}
+	if width <= 0 {
+		out := "  " + valueStyle.Render(v)
+		if note != "" {
+			out += "  " + st.Muted.Render(note)
+		}
+		return out
+	}
+	used := labelWidth + 2 + ansi.StringWidth(v)
+	if used <= width {
+		out := "  " + valueStyle.Render(v)
+		if room := width - used - 2; note != "" && room >= 12 {
+			out += "  " + st.Muted.Render(ansi.Truncate(note, room, "…"))
+		}
+		return out
+	}
+	// The value goes under the label, wrapped, and the note on a line of its own.
+	out := "\n" + valueStyle.Render("    "+Wrap(v, width-4, 4))
+	if note != "" {
+		out += "\n" + st.Muted.Render("    "+ansi.Truncate(note, width-4, "…"))
+	}
+	return out
+}
+
+// fitWidth cuts the first line of text to first cells and the others to rest, with …
+// where a line is cut; a width below 1 leaves text as it is.
+func fitWidth(text string, first, rest int) string {
+	if rest < 1 {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		w := rest
+		if i == 0 {
+			w = first
+		}
+		lines[i] = ansi.Truncate(l, max(1, w), "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (fl *Field) optionsView(b *strings.Builder, st Styles, width, window int) {
 	if window <= 0 {
-		window = 7
+		window = fl.window()
 	}
 	start := max(0, min(fl.cursor-window/2, len(fl.Options)-window))
 	end := min(len(fl.Options), start+window)
@@ -524,12 +760,15 @@ func (fl *Field) optionsView(b *strings.Builder, st Styles) {
 		if o.Note != "" {
 			line += "  " + st.Muted.Render(o.Note)
 		}
+		if width > 0 {
+			line = ansi.Truncate(line, width, "…")
+		}
 		b.WriteString(line + "\n")
 	}
 	if end < len(fl.Options) {
 		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↓ %d more", len(fl.Options)-end)) + "\n")
 	}
 	if fl.Other {
-		b.WriteString(st.Muted.Render("      ctrl+t: type another value") + "\n")
+		b.WriteString(st.Muted.Render("      "+Keys.TypeOwn.Help().Key+": type another value") + "\n")
 	}
 }

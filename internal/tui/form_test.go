@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -87,9 +88,15 @@ func TestChoiceMovesItsCursorAndTypesItsOwnValue(t *testing.T) {
 	if !f.Capturing() {
 		t.Fatalf("typing one's own value should capture Esc")
 	}
-	typeInto(f, "qa")
-	if env.Value() != "qa" {
-		t.Fatalf("typed value is %q, want qa", env.Value())
+	if env.Value() != "prod" {
+		t.Fatalf("typing starts from %q, want the current answer prod", env.Value())
+	}
+	if view := ansi.Strip(f.View(NewStyles(true))); !strings.Contains(view, "esc returns to the list") {
+		t.Errorf("the hint does not say that esc returns to the list:\n%s", view)
+	}
+	typeInto(f, "-qa")
+	if env.Value() != "prod-qa" {
+		t.Fatalf("typed value is %q, want prod-qa", env.Value())
 	}
 	send(f, "esc")
 	if f.Capturing() || env.Value() != "prod" {
@@ -191,7 +198,7 @@ func TestWrap(t *testing.T) {
 func TestFieldStatusAndErrorWrapToTheFormsWidth(t *testing.T) {
 	long := strings.Repeat("word ", 30)
 	f := NewForm(&Field{Key: "a", Title: "A", Kind: Text, Status: long,
-		Validate: func(string) error { return errors.New(long) }})
+		Validate: func(string) error { return errors.New("bad " + long) }})
 	f.SetWidth(40)
 	f.Validate()
 	view := ansi.Strip(f.View(NewStyles(true)))
@@ -216,5 +223,158 @@ func TestABusyFieldsStatusStartsWithTheSpinner(t *testing.T) {
 	fl.Busy = false
 	if view := ansi.Strip(f.View(NewStyles(true))); strings.Contains(view, "⠙") || frames != 1 {
 		t.Fatalf("the spinner is drawn for a field that waits for nothing:\n%s", view)
+	}
+}
+
+func TestPlaceholdersReadAsExamplesAndEmptyAnswersSayWhatTheyMean(t *testing.T) {
+	app := &Field{Key: "app_name", Title: "App name", Kind: Text, Placeholder: "backend-booking"}
+	container := &Field{Key: "container_name", Title: "Container name", Kind: Text,
+		Default: func() string { return "shop (the app name)" }}
+	other := &Field{Key: "other", Title: "Other", Kind: Text, Placeholder: "x"}
+	f := NewForm(app, container, other)
+	f.SetWidth(60)
+	view := ansi.Strip(f.View(NewStyles(true)))
+	for _, want := range []string{"e.g. backend-booking", "Container name  shop (the app name)", "Other  —"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("%q is not on screen:\n%s", want, view)
+		}
+	}
+	app.SetPlaceholder("booking")
+	if view := ansi.Strip(f.View(NewStyles(true))); !strings.Contains(view, "e.g. booking") {
+		t.Errorf("the new placeholder is not drawn:\n%s", view)
+	}
+}
+
+func TestAnErrorTheStatusSaysIsShownOnce(t *testing.T) {
+	msg := "the double quote at column 10 is never closed"
+	fl := &Field{Key: "command", Title: "Command", Kind: Text, Status: msg, StatusIsErr: true,
+		Validate: func(string) error { return errors.New(msg) }}
+	f := NewForm(fl)
+	f.Validate()
+	if n := strings.Count(ansi.Strip(f.View(NewStyles(true))), "never closed"); n != 1 {
+		t.Errorf("the error shows %d times, want once", n)
+	}
+}
+
+func TestALongAnswerAndLongOptionsFitTheWidth(t *testing.T) {
+	image := &Field{Key: "image", Title: "Image", Kind: Text}
+	image.SetValue("123456789012.dkr.ecr.eu-west-2.amazonaws.com/demo-shop:1.4.2-with-a-long-tag")
+	env := &Field{Key: "environment", Title: "Environment", Kind: Choice, Options: []Option{
+		{Value: "dev", Note: strings.Repeat("a long note ", 10)}, {Value: "prod"}}}
+	f := NewForm(env, image)
+	f.SetWidth(40)
+	view := ansi.Strip(f.View(NewStyles(true)))
+	for _, l := range strings.Split(view, "\n") {
+		if w := ansi.StringWidth(l); w > 40 {
+			t.Errorf("a line is %d cells wide in a form 40 wide: %q", w, l)
+		}
+	}
+	if !strings.Contains(view, "…") {
+		t.Errorf("the long note is not cut with …:\n%s", view)
+	}
+	if got := strings.Join(strings.Fields(view), ""); !strings.Contains(got, "1.4.2-with-a-long-tag") {
+		t.Errorf("the long answer is not shown whole:\n%s", view)
+	}
+}
+
+func TestAShortFormKeepsTheFocusedFieldInView(t *testing.T) {
+	var opts []Option
+	for i := range 12 {
+		opts = append(opts, Option{Value: fmt.Sprintf("option-%02d", i)})
+	}
+	fields := []*Field{{Key: "a", Title: "A", Kind: Text, Hint: "the hint of a"}}
+	list := &Field{Key: "list", Title: "List", Kind: Choice, Options: opts, Hint: "the hint of the list"}
+	fields = append(fields, list)
+	for i := range 6 {
+		fields = append(fields, &Field{Key: fmt.Sprintf("f%d", i), Title: fmt.Sprintf("Field %d", i), Kind: Text})
+	}
+	f := NewForm(fields...)
+	f.SetWidth(60)
+	for _, tc := range []struct {
+		name   string
+		height int
+		focus  string
+		want   []string
+		absent []string
+	}{
+		{"a form that fits keeps its blank lines", 0, "list", []string{"option-06", "the hint of the list", "\n\n"}, nil},
+		{"a shorter one drops them, then shows fewer options", 13, "list",
+			[]string{"▸ List", "option-00", "option-02", "↓ 9 more", "the hint of the list", "Field 5"}, []string{"\n\n", "option-03"}},
+		{"a shorter one still leaves out the focused hint", 12, "list",
+			[]string{"▸ List", "option-02", "Field 5"}, []string{"the hint of the list"}},
+		{"a very short one scrolls, saying what is out of view", 6, "f5",
+			[]string{"▸ Field 5", "more lines above"}, []string{"▸ List"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.FocusKey(tc.focus)
+			f.SetHeight(tc.height)
+			view := ansi.Strip(strings.TrimSuffix(f.View(NewStyles(true)), "\n"))
+			if n := len(strings.Split(view, "\n")); tc.height > 0 && n > tc.height {
+				t.Errorf("%d lines in a form %d high:\n%s", n, tc.height, view)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(view, want) {
+					t.Errorf("%q is not on screen:\n%s", want, view)
+				}
+			}
+			for _, absent := range tc.absent {
+				if strings.Contains(view, absent) {
+					t.Errorf("%q is on screen:\n%s", absent, view)
+				}
+			}
+		})
+	}
+}
+
+func TestFit(t *testing.T) {
+	lines := strings.Split("0 1 2 3 4 5 6 7 8 9", " ")
+	st := NewStyles(true)
+	for _, tc := range []struct {
+		name               string
+		start, end, height int
+		want               string
+	}{
+		{"lines that fit are kept", 0, 2, 10, "0 1 2 3 4 5 6 7 8 9"},
+		{"the focus at the top", 0, 2, 4, "0 1 2 ↓7"},
+		{"the focus in the middle", 5, 6, 4, "↑4 4 5 ↓4"},
+		{"the focus at the bottom", 8, 10, 4, "↑7 7 8 9"},
+		{"a focus taller than the room shows its start", 3, 9, 4, "↑3 3 4 ↓5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, l := range Fit(lines, tc.start, tc.end, tc.height, st) {
+				l = ansi.Strip(l)
+				if f := strings.Fields(l); len(f) > 1 {
+					l = f[0] + f[1] // "↑ 4 more lines above" → "↑4"
+				}
+				got = append(got, l)
+			}
+			if g := strings.Join(got, " "); g != tc.want {
+				t.Errorf("Fit = %q, want %q", g, tc.want)
+			}
+		})
+	}
+}
+
+func TestWrapBreaksBetweenWordsOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		width      int
+		want       string
+	}{
+		{"hyphenated words stay whole", "pass --region or set demo-shop-dev now", 14, "pass --region\nor set\ndemo-shop-dev\nnow"},
+		{"a word wider than a line is cut where the line is", "see arn:aws:iam::123456789012:role/x", 12, "see arn:aws:\niam::1234567\n89012:role/x"},
+		{"existing line breaks and indentation stay", "a b\n  c d", 10, "a b\n  c d"},
+		{"continuation lines are indented", "one two three", 8, "one two\n  three"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			indent := 0
+			if tc.name == "continuation lines are indented" {
+				indent = 2
+			}
+			if got := Wrap(tc.text, tc.width, indent); got != tc.want {
+				t.Errorf("Wrap(%q, %d) =\n%s\nwant\n%s", tc.text, tc.width, got, tc.want)
+			}
+		})
 	}
 }

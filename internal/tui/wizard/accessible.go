@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -197,7 +198,7 @@ func formOf(s step) *tui.Form {
 // stepQuestions asks a step's form, or reads the step out when it has none.
 func (a *accessible) stepQuestions(s step) error {
 	if formOf(s) == nil {
-		a.say(plainView(s.View()))
+		a.say(a.reading(s))
 		return nil
 	}
 	for pass := 0; ; pass++ {
@@ -264,8 +265,6 @@ func (a *accessible) askField(f *tui.Field) error {
 		v, err = a.askToggle(f, notes, validate)
 	case f.Kind == tui.Choice && len(f.Options) > 0:
 		v, err = a.askChoice(f, notes, validate)
-	case f.Masked:
-		v, err = a.askSecret(f, notes, validate)
 	default:
 		v, err = a.askText(f.Title, f.Placeholder, before, notes, validate)
 	}
@@ -368,20 +367,6 @@ func (a *accessible) askChoice(f *tui.Field, notes []string, validate func(strin
 	return a.askText(f.Title, f.Placeholder, typed, nil, validate)
 }
 
-// askSecret asks for a value that must not be echoed: only a terminal can hide it.
-func (a *accessible) askSecret(f *tui.Field, notes []string, validate func(string) error) (string, error) {
-	if !a.in.tty {
-		a.say(f.Title + ": skipped, a secret value can only be typed at a terminal (it is never echoed).")
-		return f.Value(), nil
-	}
-	v := ""
-	in := huh.NewInput().Title(f.Title + ":").EchoMode(huh.EchoModePassword).Value(&v).Validate(validate)
-	if err := a.ask(noteFor(notes), in); err != nil {
-		return "", err
-	}
-	return v, nil
-}
-
 // noteFor is the lines said before a question (its hint and status), or nil.
 func noteFor(lines []string) huh.Field {
 	if len(lines) == 0 {
@@ -405,11 +390,7 @@ func (a *accessible) ask(fields ...huh.Field) error {
 		return ErrInputEnded
 	}
 	eofs := a.in.eofs
-	var in io.Reader = a.in
-	if a.in.tty {
-		in = ttyReader{a.in}
-	}
-	err := huh.NewForm(huh.NewGroup(fs...)).WithAccessible(true).WithInput(in).WithOutput(a.out).RunWithContext(a.ctx)
+	err := huh.NewForm(huh.NewGroup(fs...)).WithAccessible(true).WithInput(a.in).WithOutput(a.out).RunWithContext(a.ctx)
 	switch {
 	case a.ctx.Err() != nil:
 		return a.ctx.Err()
@@ -669,11 +650,7 @@ func (a *accessible) export(spec model.Spec) error {
 		a.say("Not exported: " + err.Error())
 		return nil
 	}
-	path, err := a.askPath("Write it to", format.FileName(spec))
-	if err != nil {
-		return err
-	}
-	return a.writeTo(path, data, format.Label)
+	return a.writeAsked("Write it to", format.FileName(spec), func(string) []byte { return data }, format.Label)
 }
 
 func (a *accessible) saveSpec(spec model.Spec) error {
@@ -682,11 +659,7 @@ func (a *accessible) saveSpec(spec model.Spec) error {
 		f, _ := model.LookupExportFormat(model.ExportTFVars)
 		def = f.FileName(spec)
 	}
-	path, err := a.askPath("Save the spec to", def)
-	if err != nil {
-		return err
-	}
-	return a.writeTo(path, specFileData(spec, path), "the spec")
+	return a.writeAsked("Save the spec to", def, func(path string) []byte { return specFileData(spec, path) }, "the spec")
 }
 
 // askPath asks where to write a file, def by default.
@@ -699,27 +672,39 @@ func (a *accessible) askPath(title, def string) (string, error) {
 	})
 }
 
-// writeTo writes data to path as the Act step does, asking before replacing a file.
-func (a *accessible) writeTo(path string, data []byte, what string) error {
-	err := writeFile(path, data, false)
-	if errors.Is(err, atomicfile.ErrExists) {
-		replace := false
-		if err := a.ask(noteFor([]string{replaceNote}), huh.NewConfirm().Title(replaceQuestion(path)).Value(&replace)); err != nil {
+// writeAsked asks where to write (title, def by default) and writes data there as the
+// Act step does, asking before replacing a file. A path that cannot be a file (a
+// directory, or one in a directory that does not exist) is said and asked again.
+func (a *accessible) writeAsked(title, def string, data func(path string) []byte, what string) error {
+	for {
+		path, err := a.askPath(title, def)
+		if err != nil {
 			return err
 		}
-		if !replace {
-			a.say("Not written.")
+		err = writeFile(path, data(path), false)
+		if errors.Is(err, atomicfile.ErrIsDir) || errors.Is(err, atomicfile.ErrNoDir) {
+			a.say(writeErrorLine(path, err, filepath.Base(def)))
+			continue
+		}
+		if errors.Is(err, atomicfile.ErrExists) {
+			replace := false
+			if err := a.ask(noteFor([]string{replaceNote}), huh.NewConfirm().Title(replaceQuestion(path)).Value(&replace)); err != nil {
+				return err
+			}
+			if !replace {
+				a.say("Not written.")
+				return nil
+			}
+			err = writeFile(path, data(path), true)
+		}
+		if err != nil {
+			a.say("Not written: " + errorLine(err))
 			return nil
 		}
-		err = writeFile(path, data, true)
-	}
-	if err != nil {
-		a.say("Not written: " + err.Error())
+		line := fmt.Sprintf("Wrote %s (%s, mode 0600).", path, what)
+		a.m.log.Info("accessible: written", "what", what)
+		a.say(line)
+		a.lines = append(a.lines, line)
 		return nil
 	}
-	line := fmt.Sprintf("Wrote %s (%s, mode 0600).", path, what)
-	a.m.log.Info("accessible: written", "what", what)
-	a.say(line)
-	a.lines = append(a.lines, line)
-	return nil
 }

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-
-	"github.com/charmbracelet/x/term"
 )
 
 // lineReader hands the accessible prompts their input one line per Read. huh's prompts
@@ -20,9 +18,6 @@ type lineReader struct {
 	pending []byte
 	err     error // the input's end (io.EOF) or failure, once reached
 	eofs    int   // Reads answered with no data: a prompt that got no answer
-
-	tty bool // the input is a terminal, which can read a secret without echoing it
-	fd  uintptr
 }
 
 type lineRead struct {
@@ -32,9 +27,6 @@ type lineRead struct {
 
 func newLineReader(ctx context.Context, r io.Reader) *lineReader {
 	lr := &lineReader{ctx: ctx, want: make(chan struct{}), lines: make(chan lineRead)}
-	if f, ok := r.(term.File); ok && term.IsTerminal(f.Fd()) {
-		lr.tty, lr.fd = true, f.Fd()
-	}
 	go func() {
 		br := bufio.NewReader(r)
 		for {
@@ -95,8 +87,3 @@ func (lr *lineReader) Read(p []byte) (int, error) {
 
 // ended reports whether the input has no more answers.
 func (lr *lineReader) ended() bool { return lr.err != nil && len(lr.pending) == 0 }
-
-// ttyReader is a lineReader on a terminal: huh reads a secret from its Fd without echo.
-type ttyReader struct{ *lineReader }
-
-func (t ttyReader) Fd() uintptr { return t.fd }

@@ -28,6 +28,15 @@ func writeFile(path string, data []byte, replace bool) error {
 	return atomicfile.Write(path, data, 0o600, replace)
 }
 
+// writeErrorLine is a failed write in one line; a directory given for a file gets a
+// file name in it suggested (name).
+func writeErrorLine(path string, err error, name string) string {
+	if errors.Is(err, atomicfile.ErrIsDir) {
+		return fmt.Sprintf("%s is a directory: give a file name, e.g. %s", path, filepath.Join(path, name))
+	}
+	return errorLine(err)
+}
+
 // replaceQuestion and replaceNote ask before a file is replaced.
 func replaceQuestion(path string) string { return path + " already exists. Replace it?" }
 
@@ -59,13 +68,28 @@ func (s *actStep) defaultPath(name string) string {
 	return filepath.Join(s.dir, name)
 }
 
-// savePath is where Save spec writes unless told otherwise: the -f file, else FAMILY.tfvars.
+// savePath is where Save spec writes unless told otherwise: where it last wrote, the -f
+// file, else FAMILY.tfvars.
 func (s *actStep) savePath() string {
+	if s.memory.save != "" {
+		return s.memory.save
+	}
 	if s.env.specPath != "" {
 		return s.env.specPath
 	}
 	f, _ := model.LookupExportFormat(model.ExportTFVars)
 	return s.defaultPath(f.FileName(*s.env.spec))
+}
+
+// fileNameFor is the file name the open form would write by default, to suggest when
+// a directory was given.
+func (s *actStep) fileNameFor() string {
+	format := model.ExportTFVars
+	if s.form != nil && s.formKind == actExportForm {
+		format = s.form.Field("format").Value()
+	}
+	f, _ := model.LookupExportFormat(format)
+	return f.FileName(*s.env.spec)
 }
 
 func requirePath(v string) error {
@@ -75,8 +99,61 @@ func requirePath(v string) error {
 	return nil
 }
 
+// exportMemory is what the Export and Save spec forms were last given in this
+// session: they open with it again rather than with the defaults.
+type exportMemory struct {
+	format string            // the format last exported; "" is the first
+	paths  map[string]string // format → the path last given for it
+	save   string            // the path Save spec last wrote to
+}
+
+// exportPath is the path the export form proposes for format: the one last given for
+// it, else the default.
+func (s *actStep) exportPath(format string) string {
+	if p := s.memory.paths[format]; p != "" {
+		return p
+	}
+	return s.exportDefaultPath(format)
+}
+
+// exportDefaultPath is FAMILY with the format's extension, in the default directory.
+func (s *actStep) exportDefaultPath(format string) string {
+	f, _ := model.LookupExportFormat(format)
+	return s.defaultPath(f.FileName(*s.env.spec))
+}
+
+// rememberForm keeps the open form's path (and format) for the next time it opens. A
+// default path is not kept: it follows the family should the answers change.
+func (s *actStep) rememberForm() {
+	if s.form == nil {
+		return
+	}
+	path := strings.TrimSpace(s.form.Field("path").Value())
+	if path == "" {
+		return
+	}
+	switch s.formKind {
+	case actExportForm:
+		format := s.form.Field("format").Value()
+		if s.memory.paths == nil {
+			s.memory.paths = map[string]string{}
+		}
+		s.memory.format = format
+		if path == s.exportDefaultPath(format) {
+			delete(s.memory.paths, format)
+		} else {
+			s.memory.paths[format] = path
+		}
+	case actSaveForm:
+		s.memory.save = ""
+		if path != s.savePath() {
+			s.memory.save = path
+		}
+	}
+}
+
 // openExport opens the export form: the format, then the path, which follows the
-// format until the person edits it.
+// format until the person edits it. Both start as they were last given.
 func (s *actStep) openExport() {
 	path := &tui.Field{Key: "path", Title: "Path", Kind: tui.Text,
 		Hint:     "Written atomically with mode 0600; an existing file is replaced only if you say so.",
@@ -86,20 +163,17 @@ func (s *actStep) openExport() {
 	for _, f := range model.ExportFormats() {
 		opts = append(opts, tui.Option{Value: f.Name, Label: f.Label, Note: f.Description})
 	}
-	fileFor := func(name string) string {
-		f, _ := model.LookupExportFormat(name)
-		return s.defaultPath(f.FileName(*s.env.spec))
-	}
 	format := &tui.Field{Key: "format", Title: "Format", Kind: tui.Choice, Options: opts,
 		Hint: "↑/↓ picks the format; tab or enter goes to the path.",
 		OnSet: func(v string) {
 			if path.Value() == s.exportDefault {
-				s.exportDefault = fileFor(v)
+				s.exportDefault = s.exportPath(v)
 				path.SetValue(s.exportDefault)
 			}
 		},
 	}
-	s.exportDefault = fileFor(format.Value())
+	format.SetValue(s.memory.format)
+	s.exportDefault = s.exportPath(format.Value())
 	path.SetValue(s.exportDefault)
 	s.openForm(actExportForm, format, path)
 }
@@ -116,13 +190,16 @@ func (s *actStep) openSave() {
 
 func (s *actStep) openForm(kind actDialog, fields ...*tui.Field) {
 	s.form = tui.NewForm(fields...)
-	s.form.SetWidth(s.width - 4)
+	s.form.SetWidth(s.formWidth())
 	s.dialog, s.formKind = kind, kind
 }
 
+// formWidth is the width inside the dialog's box (its border and padding take 4).
+func (s *actStep) formWidth() int { return max(36, s.width-2-4) }
+
 // setFieldErr shows err under a field of the form, wrapped: the form does not wrap.
 func (s *actStep) setFieldErr(key string, err error) {
-	text := wrapWords(err.Error(), max(20, s.width-12))
+	text := tui.Wrap(err.Error(), max(20, s.formWidth()-6), 0)
 	s.form.Field(key).SetErr(errors.New(strings.ReplaceAll(text, "\n", "\n      ")))
 	s.form.FocusKey(key)
 }
@@ -132,6 +209,7 @@ func (s *actStep) formDone() tea.Cmd {
 	if s.form == nil {
 		return nil
 	}
+	s.rememberForm()
 	path := strings.TrimSpace(s.form.Field("path").Value())
 	spec := *s.env.spec
 	if s.dialog == actSaveForm {
@@ -172,8 +250,9 @@ func (s *actStep) written(err error) {
 		s.dialog = actConfirmReplace
 		return
 	case err != nil:
+		s.write = nil
 		if s.form != nil {
-			s.setFieldErr("path", errors.New(errorLine(err)))
+			s.setFieldErr("path", errors.New(writeErrorLine(w.path, err, s.fileNameFor())))
 		}
 		return
 	}

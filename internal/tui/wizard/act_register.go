@@ -41,6 +41,7 @@ func (s *actStep) startRegister() tea.Cmd {
 	}
 	ecs := s.env.cloud().TaskDefs
 	s.registering, s.reg, s.regErr, s.registerTD = true, nil, nil, td
+	s.panelTop = 0
 	s.registerID = tui.NewID()
 	return tui.Call(stepContext(s.ctx), s.registerID, func(ctx context.Context) (deploy.Outcome, error) {
 		return deploy.RegisterIfChanged(ctx, ecs, td)
@@ -85,33 +86,40 @@ func registrationLines(r *actRegistration) []string {
 			lines = append(lines, "  roll "+svc.Name+" to it: "+svc.UpdateCommand(ref))
 		}
 	}
+	if !r.servicesLoading && r.servicesErr == nil && len(r.services) == 0 {
+		lines = append(lines, "  "+noServiceLine(r.outcome.Registered.Family))
+	}
 	return lines
 }
 
-// registerView is the outcome of the last registration.
+// noServiceLine says that no service has a revision of family to roll from.
+func noServiceLine(family string) string {
+	return "No service runs " + family + " yet in this account and Region: there is none to roll."
+}
+
+// registerView is the outcome of the last registration, each line fitted to the width.
 func (s *actStep) registerView() string {
 	st := s.env.styles
-	wrap := func(text string) string { return wrapWords(text, max(20, s.width)) }
 	switch {
 	case s.registering:
-		return s.env.spin() + " Registering " + s.registerTD.Family + ": reading the latest revision first…"
+		return s.wrap(s.env.spin()+" Registering "+s.registerTD.Family+": reading the latest revision first…", 2)
 	case s.regErr != nil:
-		return st.Error.Render(wrap("✗ Register failed: " + errorLine(s.regErr) + " — press " + tui.Keys.Retry.Help().Key +
-			" to try again (the latest revision is read first, so a retry never makes a second one)."))
+		return st.Error.Render(s.wrap("✗ Register failed: "+errorLine(s.regErr)+" — press "+tui.Keys.Retry.Help().Key+
+			" to try again (the latest revision is read first, so a retry never makes a second one).", 2))
 	case s.reg == nil:
 		return ""
 	}
 	r := s.reg
 	ref := deploy.Ref(r.outcome.Registered)
-	lines := []string{st.OK.Render("✓ Registered " + ref)}
+	lines := []string{st.OK.Render(s.wrap("✓ Registered "+ref, 2))}
 	if r.outcome.Unchanged {
-		lines[0] = st.OK.Render("✓ unchanged: " + ref + " is already this task definition; nothing was registered.")
+		lines[0] = st.OK.Render(s.wrap("✓ unchanged: "+ref+" is already this task definition; nothing was registered.", 2))
 	}
 	if r.outcome.Lost != nil {
-		lines = append(lines, st.Warning.Render(wrap("The answer to the registration was lost ("+errorLine(r.outcome.Lost)+"), but "+ref+" now matches the spec: it was registered.")))
+		lines = append(lines, st.Warning.Render(s.wrap("The answer to the registration was lost ("+errorLine(r.outcome.Lost)+"), but "+ref+" now matches the spec: it was registered.", 0)))
 	}
 	for _, l := range deploy.Outputs(r.outcome.Registered, r.td) {
-		lines = append(lines, "  "+st.Value.Render(l))
+		lines = append(lines, s.outputView(l))
 	}
 	lines = append(lines, "")
 	var roll, current []string
@@ -125,20 +133,33 @@ func (s *actStep) registerView() string {
 	family := r.outcome.Registered.Family
 	switch {
 	case r.servicesLoading:
-		lines = append(lines, s.env.spin()+" Looking for services running "+family+"…")
+		lines = append(lines, s.wrap(s.env.spin()+" Looking for services running "+family+"…", 2))
 	case r.servicesErr != nil:
-		lines = append(lines, st.Muted.Render(wrap("Could not list the services to roll: "+errorLine(r.servicesErr))))
+		lines = append(lines, st.Muted.Render(s.wrap("Could not list the services to roll: "+errorLine(r.servicesErr), 0)))
 	case len(r.services) == 0:
-		lines = append(lines, st.Muted.Render("No service runs "+family+" in this account and Region."))
+		lines = append(lines, st.Muted.Render(s.wrap(noServiceLine(family), 0)))
 	}
 	if len(roll) > 0 {
 		lines = append(lines, "Roll a service to it:")
 		lines = append(lines, roll...)
 	}
 	for _, c := range current {
-		lines = append(lines, st.Muted.Render(c))
+		lines = append(lines, st.Muted.Render(s.wrap(c, 0)))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// outputView draws an output line ("name = value") indented; one wider than the screen
+// has its value on the next line, so an ARN is cut as little as can be.
+func (s *actStep) outputView(line string) string {
+	st := s.env.styles
+	const indent = "  "
+	name, value, ok := strings.Cut(line, " = ")
+	if s.width <= 0 || len(indent+line) <= s.width || !ok {
+		return indent + st.Value.Render(s.wrap(line, len(indent)))
+	}
+	return indent + st.Value.Render(strings.TrimRight(name, " ")+" =") + "\n" +
+		"    " + st.Value.Render(s.wrap(value, 4))
 }
 
 // commandView draws a shell command to copy, continued with a backslash rather than
@@ -185,7 +206,7 @@ func (s *actStep) confirmView() string {
 		st.Muted.Render("The latest revision is read first: nothing is registered when it is the same."),
 	}
 	if a := s.env.spec.AWSRegion; a != "" && a != session.Region {
-		lines = append(lines, st.Warning.Render(wrapWords("aws_region is "+a+": the task will log to "+a+" but is registered in "+session.Region+".", width)))
+		lines = append(lines, st.Warning.Render(tui.Wrap("aws_region is "+a+": the task will log to "+a+" but is registered in "+session.Region+".", width, 0)))
 	}
 	if missing := s.params.missingLines(); len(missing) > 0 {
 		verb := "do"
@@ -197,10 +218,10 @@ func (s *actStep) confirmView() string {
 		for _, l := range missing {
 			lines = append(lines, "    "+st.Value.Render(l))
 		}
-		lines = append(lines, st.Muted.Render(wrapWords("Without them "+taskStartFailure+". Registering does not need them: "+
-			"create them ("+where+") before a service runs this revision.", width)))
+		lines = append(lines, st.Muted.Render(tui.Wrap("Without them "+taskStartFailure+". Registering does not need them: "+
+			"create them ("+where+") before a service runs this revision.", width, 0)))
 	} else if status := s.params.status(s.env); status != "" {
-		lines = append(lines, st.Muted.Render(wrapWords(status, width)))
+		lines = append(lines, st.Muted.Render(tui.Wrap(status, width, 0)))
 	}
 	return strings.Join(append(lines, "", dialogHelp(st, helpAs(tui.Keys.Yes, "register"), helpAs(tui.Keys.No, "cancel"))), "\n")
 }

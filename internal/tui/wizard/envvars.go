@@ -101,7 +101,7 @@ func (ed *envEditor) open(name, value string) tea.Cmd {
 		Validate: ed.checkName,
 		OnSet:    warn,
 	}
-	valueField = &tui.Field{Key: fieldEnvValue, Title: "Value", Kind: tui.Text, Placeholder: "(empty)",
+	valueField = &tui.Field{Key: fieldEnvValue, Title: "Value", Kind: tui.Text, Placeholder: "production",
 		Hint:  "Plain text in the task definition: put secrets in Parameter Store (Secrets step).",
 		OnSet: warn,
 	}
@@ -281,7 +281,15 @@ func (ed *envEditor) focusFinding() bool {
 
 // View draws the list, the entry being edited and the editor's keys.
 func (ed *envEditor) View(st tui.Styles) string {
+	lines, _, _ := ed.viewLines(st)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// viewLines draws the editor as lines, with the range of those that matter most: the
+// entry being edited, else the row under the cursor with what is said about it.
+func (ed *envEditor) viewLines(st tui.Styles) (lines []string, start, end int) {
 	var b strings.Builder
+	lineNo := func() int { return strings.Count(b.String(), "\n") }
 	names := ed.names()
 	title := fmt.Sprintf("Extra environment variables (%d)", len(names))
 	if ed.focused {
@@ -294,12 +302,12 @@ func (ed *envEditor) View(st tui.Styles) string {
 		b.WriteString(st.Muted.Render("    none — "+tui.Keys.Add.Help().Key+" adds one") + "\n")
 	}
 	cursor := min(ed.cursor, max(0, len(names)-1)) // Update keeps it in range; a View only reads
-	start := max(0, min(cursor-envRowsShown/2, len(names)-envRowsShown))
-	end := min(len(names), start+envRowsShown)
-	if start > 0 {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↑ %d more", start)) + "\n")
+	top := max(0, min(cursor-envRowsShown/2, len(names)-envRowsShown))
+	bottom := min(len(names), top+envRowsShown)
+	if top > 0 {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↑ %d more", top)) + "\n")
 	}
-	for i := start; i < end; i++ {
+	for i := top; i < bottom; i++ {
 		n := names[i]
 		mark := ""
 		if f, ok := findings[n]; ok {
@@ -312,14 +320,20 @@ func (ed *envEditor) View(st tui.Styles) string {
 			mark = "  " + st.Warning.Render("⚠")
 		}
 		text := ansi.Truncate(n+" = "+quoteValue(ed.env.spec.EnvironmentVariables[n]), max(20, ed.width-12), "…")
+		if i == cursor {
+			start = lineNo()
+		}
 		if ed.focused && i == cursor && !ed.editing {
 			b.WriteString("    " + st.Cursor.Render("▸ ") + st.Selected.Render(text) + mark + "\n")
 		} else {
 			b.WriteString("      " + st.Option.Render(text) + mark + "\n")
 		}
 	}
-	if end < len(names) {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↓ %d more", len(names)-end)) + "\n")
+	if bottom < len(names) {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("      ↓ %d more", len(names)-bottom)) + "\n")
+	}
+	if len(names) == 0 {
+		start = 0
 	}
 	if ed.focused && !ed.editing && len(names) > 0 {
 		n := names[cursor]
@@ -342,20 +356,24 @@ func (ed *envEditor) View(st tui.Styles) string {
 		if ed.original != "" {
 			heading = "Edit " + ed.original
 		}
-		b.WriteString("\n" + st.Title.Render("    "+heading) + "\n")
+		b.WriteString("\n")
+		start = lineNo()
+		b.WriteString(st.Title.Render("    "+ansi.Truncate(heading, ed.width-4, "…")) + "\n")
 		b.WriteString(indentBlock(ed.entry.View(st), "    ") + "\n")
 	case ed.confirm != "":
-		b.WriteString(st.Warning.Render("    Delete "+ed.confirm+"?") + "  " + st.Help.Render(tui.Keys.Yes.Help().Key+" delete · "+tui.Keys.No.Help().Key+" keep") + "\n")
+		b.WriteString(st.Warning.Render("    "+tui.Wrap("Delete "+ed.confirm+"? "+tui.Keys.Yes.Help().Key+" deletes it · "+tui.Keys.No.Help().Key+" keeps it", ed.width-4, 4)) + "\n")
 	case ed.focused:
 		if ed.notice != "" {
-			b.WriteString(st.OK.Render("    "+ed.notice) + "\n")
+			b.WriteString(st.OK.Render("    "+tui.Wrap(ed.notice, ed.width-4, 4)) + "\n")
 		}
-		b.WriteString(st.Hint.Render(fmt.Sprintf("    %s add · %s edit · %s delete · %s continue",
-			tui.Keys.Add.Help().Key, tui.Keys.Edit.Help().Key, tui.Keys.Delete.Help().Key, tui.Keys.Next.Help().Key)) + "\n")
+		b.WriteString(st.Hint.Render("    "+tui.Wrap(fmt.Sprintf("%s add · %s edit · %s delete · %s continue",
+			tui.Keys.Add.Help().Key, tui.Keys.Edit.Help().Key, tui.Keys.Delete.Help().Key, tui.Keys.Next.Help().Key), ed.width-4, 4)) + "\n")
 	case ed.notice != "":
-		b.WriteString(st.OK.Render("    "+ed.notice) + "\n")
+		b.WriteString(st.OK.Render("    "+tui.Wrap(ed.notice, ed.width-4, 4)) + "\n")
 	}
-	return b.String()
+	// From the row (or the entry) down: what is said of it and the keys come with it.
+	lines = strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	return lines, min(start, len(lines)), len(lines)
 }
 
 // rowFindings is the first finding of each variable (errors before warnings); the

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/lipgloss/v2"
 
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -66,7 +65,7 @@ func reviewFindingView(st *tui.Styles, f model.Finding, steps wizardSteps, width
 	if f.Severity == model.SeverityWarning {
 		mark, style = "! ", st.Warning
 	}
-	lines := strings.Split(wrapWords(reviewFindingText(f, steps), max(20, width-4)), "\n")
+	lines := strings.Split(tui.Wrap(reviewFindingText(f, steps), max(20, width-4), 0), "\n")
 	for i, l := range lines {
 		if i == 0 {
 			lines[i] = "  " + style.Render(mark) + l
@@ -95,28 +94,6 @@ func reviewErrorPlaces(errs model.Findings, steps wizardSteps) string {
 		}
 	}
 	return joinAnd(places)
-}
-
-// wrapWords wraps plain text at spaces only, so flags (--region) and names with hyphens
-// (awslogs-region) are never split; a word wider than width gets a line of its own.
-func wrapWords(text string, width int) string {
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		line := ""
-		for _, word := range strings.Fields(para) {
-			switch {
-			case line == "":
-				line = word
-			case lipgloss.Width(line)+1+lipgloss.Width(word) > width:
-				out = append(out, line)
-				line = word
-			default:
-				line += " " + word
-			}
-		}
-		out = append(out, line)
-	}
-	return strings.Join(out, "\n")
 }
 
 // stepContext is the context a step's calls run under: the one Init gave, or, should a

@@ -11,7 +11,8 @@ import (
 // the steps as they are.
 
 // fieldOwner is a step that answers some spec variables: Owns reports whether field
-// (a variable name: "task_memory") is one of them.
+// (a variable name: "task_memory") is one of them. Every step of the wizard is one;
+// each variable is answered by exactly one step.
 type fieldOwner interface {
 	Owns(field string) bool
 }
@@ -31,22 +32,6 @@ func shareSteps(steps []step) {
 	}
 }
 
-// fieldStepTitles is where each spec variable is answered, for steps that do not say
-// so themselves (no Owns method): the title of the step.
-var fieldStepTitles = map[string]string{
-	"app_name": "Application", "environment": "Application", "container_name": "Application",
-	"container_image": "Application", "container_port": "Application",
-	"task_cpu": "Sizing", "task_memory": "Sizing", "cpu_architecture": "Sizing",
-	"django_settings_module": "Django", "allowed_hosts": "Django", "debug_mode": "Django",
-	"environment_variables":  "Django",
-	"parameter_store_prefix": "Secrets", "secrets_from_parameter_store": "Secrets",
-	"enable_twilio": "Integrations", "s3_bucket_name": "Integrations", "cloudfront_distribution_id": "Integrations",
-	"readonly_root_filesystem": "Hardening", "container_user": "Hardening", "enable_linux_parameters": "Hardening",
-	"linux_capabilities_drop": "Hardening", "linux_capabilities_add": "Hardening",
-	"execution_role_arn": "Runtime", "task_role_arn": "Runtime", "log_group_name": "Runtime",
-	"log_stream_prefix": "Runtime", "volumes": "Runtime", "mount_points": "Runtime", "container_command": "Runtime",
-}
-
 // wizardSteps is the wizard's steps in order; nil when a step is shown on its own.
 type wizardSteps []step
 
@@ -58,19 +43,15 @@ func variableOf(field string) string {
 	return field
 }
 
-// owning is the position of the step answering field; -1 when no step does (tags, the
-// size of the whole task definition).
+// owning is the position of the step answering field; -1 when no step does (the size
+// of the whole task definition).
 func (ws wizardSteps) owning(field string) int {
 	name := variableOf(field)
 	if name == "" {
 		return -1
 	}
 	for i, s := range ws {
-		if o, ok := s.(fieldOwner); ok {
-			if o.Owns(name) {
-				return i
-			}
-		} else if fieldStepTitles[name] == s.Title() {
+		if o, ok := s.(fieldOwner); ok && o.Owns(name) {
 			return i
 		}
 	}

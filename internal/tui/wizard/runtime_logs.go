@@ -235,7 +235,8 @@ func (s *runtimeStep) openCreateDialog() {
 		Hint: "CloudWatch Logs deletes older events; stored logs are billed per GB-month."}
 	retention.SetValue(strconv.Itoa(defaultRetentionDays))
 	s.logs.dialog = tui.NewForm(retention)
-	s.logs.dialog.SetWidth(s.width - 4)
+	s.logs.dialog.SetWidth(dialogWidth(s.width))
+	s.logs.dialog.SetHeight(s.dialogFormHeight())
 	s.logs.dialogName = s.form.Field(fieldLogGroup).Value()
 }
 
@@ -306,11 +307,13 @@ func (s *runtimeStep) createDialogView() string {
 			where += ", account " + ses.Account
 		}
 	}
-	body := st.Title.Render(tui.Wrap("Create the log group "+s.logs.dialogName+"?", s.width-4, 0)) + "\n" +
-		st.Subtitle.Render(where+". The tasks' output goes there.") + "\n\n" +
-		s.logs.dialog.View(*st) + "\n" +
-		st.Help.Render(tui.Keys.Next.Help().Key+" creates it · "+tui.Keys.Back.Help().Key+" cancels")
-	return st.Box.Render(body)
+	w := dialogWidth(s.width)
+	return dialogBox(st, s.width, bodyHeight(s.height, s.head()), []string{
+		st.Title.Render(tui.Wrap("Create the log group "+s.logs.dialogName+"?", w, 0)) + "\n" +
+			st.Subtitle.Render(tui.Wrap(where+". The tasks' output goes there.", w, 0)) + "\n",
+		strings.TrimRight(s.logs.dialog.View(*st), "\n"),
+		"\n" + st.Help.Render(tui.Wrap(tui.Keys.Next.Help().Key+" creates it · "+tui.Keys.Back.Help().Key+" cancels", w, 0)),
+	}, 1)
 }
 
 // refreshLogStatus says what is known of the answered log group, in one line.

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
@@ -145,5 +146,12 @@ func (s *runtimeStep) refreshRoleStatus() {
 		taskStatus = "Type the ARN, or leave it empty for none."
 	}
 	exec.Status, exec.StatusIsErr, exec.Busy = execStatus, isErr, s.roles.loading && s.env.cloud() != nil
-	task.Status = taskStatus
+	task.Status, task.StatusIsWarn = taskStatus, false
+	// A bucket the app uses needs credentials only a task role gives it.
+	if need := model.TaskRoleNeed(*s.env.spec); need != "" {
+		if suggested := suggestRole(s.roles.list, s.env.spec.Family(), false); suggested != "" {
+			need += ", e.g. " + roleName(suggested)
+		}
+		task.Status, task.StatusIsWarn = "⚠ "+need+".", true
+	}
 }

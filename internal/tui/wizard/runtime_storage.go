@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -205,7 +206,8 @@ func (e *storageEditor) open(mount bool, index int) {
 		}
 		ed.form = e.volumeForm(ed, v)
 	}
-	ed.form.SetWidth(e.step.width - 4)
+	ed.form.SetWidth(dialogWidth(e.step.width))
+	ed.form.SetHeight(e.step.dialogFormHeight())
 	e.entry = ed
 	e.note, e.noteIsErr = "", false
 }
@@ -283,7 +285,8 @@ func (e *storageEditor) volumeForm(ed *entryEditor, v model.Volume) *tui.Form {
 	check := func(field string) func(string) error {
 		return func(string) error {
 			i := ed.at(e.spec())
-			return fieldError(*e.spec(), fmt.Sprintf("volumes[%d]%s", i, field), true, withVolume(i, volume()))
+			path := fmt.Sprintf("volumes[%d]%s", i, field)
+			return underField(fieldError(*e.spec(), path, true, withVolume(i, volume())), path)
 		}
 	}
 	// The volume and the mount points that follow its name change in one update.
@@ -310,7 +313,7 @@ func (e *storageEditor) volumeForm(ed *entryEditor, v model.Volume) *tui.Form {
 	root = efsText("root_directory", "Root directory", "/", "The directory the volume shows; leave it empty with an access point.")
 	transit = enabled("transit_encryption", "Transit encryption", "Encrypts the NFS traffic; an access point or IAM authorization needs it.")
 	transit.Validate = check(".efs_volume_configuration.transit_encryption")
-	accessPoint = &tui.Field{Key: "access_point_id", Title: "Access point", Kind: tui.Text, Placeholder: "optional, e.g. fsap-0123456789abcdef0",
+	accessPoint = &tui.Field{Key: "access_point_id", Title: "Access point", Kind: tui.Text, Placeholder: "fsap-0123456789abcdef0",
 		Hint:    "Optional: an access point fixes the directory and the POSIX user the task sees.",
 		Visible: onEFS, OnSet: apply, Validate: check(".efs_volume_configuration.authorization_config.access_point_id")}
 	iam = enabled("iam", "IAM authorization", "enabled: mounting needs the task role's elasticfilesystem:Client* permissions.")
@@ -332,6 +335,18 @@ func (e *storageEditor) volumeForm(ed *entryEditor, v model.Volume) *tui.Form {
 	return tui.NewForm(name, efs, fsID, root, transit, accessPoint, iam)
 }
 
+// underField is err as said under the field answering path: without the path, which
+// the field's title says already. An error about another path keeps it.
+func underField(err error, path string) error {
+	if err == nil {
+		return nil
+	}
+	if msg, ok := strings.CutPrefix(err.Error(), path+": "); ok {
+		return errors.New(msg)
+	}
+	return err
+}
+
 // orDisabled is an ENABLED/DISABLED setting, unset meaning ECS's default, DISABLED.
 func orDisabled(v string) string {
 	if v == "" {
@@ -349,7 +364,8 @@ func (e *storageEditor) mountForm(ed *entryEditor, mp model.MountPoint) *tui.For
 	check := func(field string) func(string) error {
 		return func(string) error {
 			i := ed.at(e.spec())
-			return fieldError(*e.spec(), fmt.Sprintf("mount_points[%d]%s", i, field), true, withMount(i, mount()))
+			path := fmt.Sprintf("mount_points[%d]%s", i, field)
+			return underField(fieldError(*e.spec(), path, true, withMount(i, mount())), path)
 		}
 	}
 	apply := func(string) { e.write(ed, withMount(ed.at(e.spec()), mount())) }
@@ -541,8 +557,8 @@ func (e *storageEditor) view(active bool) string {
 				row(i, v.Name, volumeNote(v))
 			}
 		}
-		b.WriteString(st.Hint.Render(fmt.Sprintf("    %s adds to the list under the cursor · %s edits · %s deletes.",
-			tui.Keys.Add.Help().Key, tui.Keys.Edit.Help().Key, tui.Keys.Delete.Help().Key)) + "\n")
+		b.WriteString(st.Hint.Render("    "+tui.Wrap(fmt.Sprintf("%s adds to the list under the cursor · %s edits · %s deletes.",
+			tui.Keys.Add.Help().Key, tui.Keys.Edit.Help().Key, tui.Keys.Delete.Help().Key), s.width-4, 4)) + "\n")
 	}
 	switch {
 	case e.note != "" && e.noteIsErr:
@@ -581,6 +597,11 @@ func (e *storageEditor) entryView() string {
 	default:
 		title = "New volume"
 	}
-	return st.Box.Render(st.Title.Render(title) + "\n\n" + strings.TrimRight(ed.form.View(*st), "\n") + "\n\n" +
-		st.Help.Render(tui.Keys.Next.Help().Key+" on the last field saves · "+tui.Keys.Back.Help().Key+" cancels"))
+	s := e.step
+	w := dialogWidth(s.width)
+	return dialogBox(st, s.width, bodyHeight(s.height, s.head()), []string{
+		st.Title.Render(ansi.Truncate(title, w, "…")) + "\n",
+		strings.TrimRight(ed.form.View(*st), "\n"),
+		"\n" + st.Help.Render(tui.Wrap(tui.Keys.Next.Help().Key+" on the last field saves · "+tui.Keys.Back.Help().Key+" cancels", w, 0)),
+	}, 1)
 }

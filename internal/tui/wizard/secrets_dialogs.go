@@ -9,16 +9,12 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
-
-// maxParameterValue is what a standard-tier parameter holds, in bytes: PutParameter's
-// limit for Value (4 KB; 8 KB in the advanced tier, which CreateSecureString does not
-// ask for). It belongs with CreateSecureString in internal/aws (ssm.go).
-const maxParameterValue = 4096
 
 // secretsPickDialog exposes a parameter as a secret: a typed name or ARN (or the
 // parameter picked in the tree, or the secret being renamed) and its environment name.
@@ -194,8 +190,8 @@ func (s *secretsStep) openCreate() {
 			switch {
 			case v == "":
 				return errors.New("type or paste the value; it may not be empty")
-			case len(v) > maxParameterValue:
-				return fmt.Errorf("the value is %d bytes; a standard parameter holds at most %d", len(v), maxParameterValue)
+			case len(v) > aws.MaxParameterValue:
+				return fmt.Errorf("the value is %d bytes; a standard parameter holds at most %d", len(v), aws.MaxParameterValue)
 			}
 			return nil
 		},
@@ -366,67 +362,105 @@ func (s *secretsStep) markCreated(name string, version int64) {
 	}
 }
 
-// dialogView draws the open dialog.
-func (s *secretsStep) dialogView() string {
+// dialogForm is the open dialog's form; nil when no dialog is open.
+func (s *secretsStep) dialogForm() *tui.Form {
+	switch {
+	case s.pick != nil:
+		return s.pick.form
+	case s.prefix != nil:
+		return s.prefix.form
+	case s.create != nil:
+		return s.create.form
+	}
+	return nil
+}
+
+// dialogParts are the open dialog's lines over its form (the title, what it does, a
+// blank line) and under it (a failure), each wrapped to the box.
+func (s *secretsStep) dialogParts() (top, tail string) {
 	st := s.env.styles
-	var b strings.Builder
+	w := s.boxWidth()
+	heading := func(title, note string) string {
+		top := st.Title.Render(ansi.Truncate(title, w, "…")) + "\n"
+		if note != "" {
+			top += st.Muted.Render(tui.Wrap(note, w, 0)) + "\n"
+		}
+		return top
+	}
 	if d := s.pick; d != nil {
 		switch {
 		case d.old != "":
-			b.WriteString(st.Title.Render("Rename "+d.old) + "\n" + st.Muted.Render("reads "+d.from) + "\n\n")
+			return heading("Rename "+d.old, "reads "+d.from), ""
 		case d.from != "":
-			b.WriteString(st.Title.Render("Expose a parameter") + "\n" + st.Muted.Render(d.from) + "\n\n")
+			return heading("Expose a parameter", d.from), ""
 		case s.env.cloud() == nil:
-			b.WriteString(st.Title.Render("Expose a parameter by name") + "\n" +
-				st.Muted.Render("Offline, the name is not checked: the task reads it when it starts.") + "\n\n")
-		default:
-			b.WriteString(st.Title.Render("Expose a parameter by name") + "\n" +
-				st.Muted.Render("A name outside "+s.listPrefix+" or an ARN is checked with GetParameters (no value is read).") + "\n\n")
+			return heading("Expose a parameter by name", "Offline, the name is not checked: the task reads it when it starts."), ""
 		}
-		b.WriteString(strings.TrimRight(d.form.View(*st), "\n"))
-		return s.box(b.String())
+		return heading("Expose a parameter by name", "A name outside "+s.listPrefix+" or an ARN is checked with GetParameters (no value is read)."), ""
 	}
-	if d := s.prefix; d != nil {
-		b.WriteString(st.Title.Render("Where the required secrets are") + "\n" +
-			st.Muted.Render("The parameters under it are listed again once it changes.") + "\n\n")
-		b.WriteString(strings.TrimRight(d.form.View(*st), "\n"))
-		return s.box(b.String())
+	if s.prefix != nil {
+		return heading("Where the required secrets are", "The parameters under it are listed again once it changes."), ""
 	}
 	d := s.create
 	title := "Create a SecureString parameter"
 	if d.required != "" {
 		title = "Create the parameter of " + d.required
 	}
-	b.WriteString(st.Title.Render(title) + "\n\n")
-	name := strings.TrimSpace(d.name.Value())
-	switch {
-	case d.creating:
-		b.WriteString(st.Muted.Render(s.env.spin()+" Creating "+name+"…") + "\n")
-	case d.confirming:
-		row := func(label, value string) string {
-			return "  " + st.Label.Render(fmt.Sprintf("%-8s", label)) + "  " + st.Value.Render(value) + "\n"
-		}
-		b.WriteString("Create this parameter?\n\n")
-		b.WriteString(row("Name", name))
-		b.WriteString(row("Type", "SecureString"))
-		b.WriteString(row("KMS key", aws.DefaultParameterKey+" (the account's default key for SSM)"))
-		b.WriteString(row("Value", "the one you typed, not shown"))
-		b.WriteString("\n" + st.Muted.Render("It is created, never overwritten; ecswiz keeps no copy of the value.") + "\n")
-		b.WriteString(st.Help.Render(tui.Keys.Yes.Help().Key + " create · " + tui.Keys.No.Help().Key + " edit"))
-	default:
-		b.WriteString(strings.TrimRight(d.form.View(*st), "\n"))
-	}
+	top = heading(title, "")
 	if d.err != nil {
-		b.WriteString("\n" + st.Error.Render("✗ "+oneLine(errorLine(d.err))))
+		tail = st.Error.Render(tui.Wrap("✗ "+oneLine(errorLine(d.err)), w, 2))
 		if !errors.Is(d.err, aws.KindAlreadyExists) {
-			b.WriteString("\n" + st.Muted.Render("The value was not kept: type it again to retry."))
+			tail += "\n" + st.Muted.Render(tui.Wrap("The value was not kept: type it again to retry.", w, 0))
 		}
 	}
-	return s.box(strings.TrimRight(b.String(), "\n"))
+	return top, tail
 }
 
-func (s *secretsStep) box(content string) string {
-	return s.env.styles.Box.Width(s.boxWidth() + 4).Render(content)
+// dialogExtraLines is how many lines the open dialog draws besides its form and border.
+func (s *secretsStep) dialogExtraLines() int {
+	top, tail := s.dialogParts()
+	n := strings.Count(top, "\n") + 1 // the blank line under the heading
+	if !dialogSpaced(bodyHeight(s.height, s.head())) {
+		n-- // left out in a short step
+	}
+	if tail != "" {
+		n += strings.Count(tail, "\n") + 1
+	}
+	return n
+}
+
+// dialogView draws the open dialog, within the room under the step's title.
+func (s *secretsStep) dialogView() string {
+	st := s.env.styles
+	top, tail := s.dialogParts()
+	var body string
+	if d := s.create; d != nil && (d.creating || d.confirming) {
+		name := strings.TrimSpace(d.name.Value())
+		w := s.boxWidth()
+		if d.creating {
+			body = st.Muted.Render(tui.Wrap(s.env.spin()+" Creating "+name+"…", w, 2))
+		} else {
+			row := func(label, value string) string {
+				return "  " + st.Label.Render(fmt.Sprintf("%-8s", label)) + "  " + st.Value.Render(tui.Wrap(value, w-12, 12)) + "\n"
+			}
+			var b strings.Builder
+			b.WriteString("Create this parameter?\n\n")
+			b.WriteString(row("Name", name))
+			b.WriteString(row("Type", "SecureString"))
+			b.WriteString(row("KMS key", aws.DefaultParameterKey+" (the account's default key for SSM)"))
+			b.WriteString(row("Value", "the one you typed, not shown"))
+			b.WriteString("\n" + st.Muted.Render(tui.Wrap("It is created, never overwritten; ecswiz keeps no copy of the value.", w, 0)) + "\n")
+			b.WriteString(st.Help.Render(tui.Keys.Yes.Help().Key + " create · " + tui.Keys.No.Help().Key + " edit"))
+			body = b.String()
+		}
+	} else {
+		body = strings.TrimRight(s.dialogForm().View(*st), "\n")
+	}
+	parts := []string{top, body}
+	if tail != "" {
+		parts = append(parts, tail)
+	}
+	return dialogBox(st, s.boxWidth()+4, bodyHeight(s.height, s.head()), parts, 1)
 }
 
 // boxWidth is the width inside a dialog's border and padding.

@@ -11,12 +11,15 @@ import (
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
-// The secrets screen, top to bottom: the title (3 lines), the required secrets, the
-// extra secrets, the parameter tree filling what is left, then the status lines.
+// The secrets screen, top to bottom: the title, the required secrets, the extra
+// secrets, the parameter tree filling what is left, then the status lines.
 const (
-	secretsTitleLines = 3
-	secretsLabelWidth = 44 // where the tree's type column starts
+	secretsSubtitle   = "Read from Parameter Store as the task starts. ecswiz lists names, not values."
+	secretsLabelWidth = 44 // where the tree's type column starts, when there is room
 	secretsEnvWidth   = 20
+	// secretsShortHeight is the step height under which the found required secrets are
+	// counted rather than listed while the cursor is elsewhere (an 80×24 terminal).
+	secretsShortHeight = 22
 )
 
 // secretsLine is a line of text and the style it is drawn in.
@@ -25,44 +28,69 @@ type secretsLine struct {
 	style lipgloss.Style
 }
 
-// relayout gives the tree the rows the other parts leave.
+// relayout gives the tree the rows the other parts leave, and the open dialog's form
+// the rows its box leaves.
 func (s *secretsStep) relayout() {
-	if s.tree == nil || s.height <= 0 {
+	if s.height <= 0 {
 		return
 	}
-	used := secretsTitleLines + 1 + len(s.required) + 1 + 1 + s.pickRows() + 1 + 1 + len(s.bottom())
+	if f := s.dialogForm(); f != nil {
+		f.SetWidth(s.boxWidth())
+		f.SetHeight(max(4, bodyHeight(s.height, s.head())-2-s.dialogExtraLines())) // 2: the border
+	}
+	if s.tree == nil {
+		return
+	}
+	used := strings.Count(s.head(), "\n") + len(s.requiredView()) + 1 + len(s.picksView()) + 1 + 1 + len(s.bottom())
 	s.tree.SetHeight(max(3, s.height-used))
 }
 
-func (s *secretsStep) pickRows() int { return max(1, min(len(s.picks), secretsPickWindow)) }
+// head is the title and the subtitle, wrapped, with the blank line under them.
+func (s *secretsStep) head() string {
+	return stepHead(s.env.styles, "Secrets", secretsSubtitle, s.lineWidth())
+}
+
+// lineWidth is the width the lines are laid out to.
+func (s *secretsStep) lineWidth() int {
+	if s.width <= 0 {
+		return 100
+	}
+	return s.width
+}
 
 // View draws the step. Only the tree's window is drawn, whatever the listing's size.
 func (s *secretsStep) View() string {
 	st := s.env.styles
-	lines := []string{
-		st.Title.Render("Secrets"),
-		st.Subtitle.Render("The container reads these from Parameter Store as it starts. ecswiz lists names, never values."),
-		"",
-	}
+	head := s.head()
 	if s.dialogOpen() {
-		return strings.Join(lines, "\n") + "\n" + s.dialogView()
+		return head + s.dialogView()
 	}
-	lines = append(lines, s.requiredView()...)
-	lines = append(lines, "")
-	lines = append(lines, s.picksView()...)
-	lines = append(lines, "")
-	lines = append(lines, s.treeView()...)
-	for _, l := range s.bottom() {
-		lines = append(lines, l.style.Render(l.text))
+	var lines []string
+	start, end := 0, 0
+	for i, part := range [][]string{s.requiredView(), s.picksView(), s.treeView()} {
+		if i > 0 {
+			lines = append(lines, "")
+		}
+		if secretsFocus(i) == s.focus {
+			start, end = len(lines), len(lines)+len(part)
+		}
+		lines = append(lines, part...)
 	}
-	w := s.width
-	if w <= 0 {
-		w = 100
-	}
+	// Rows are laid out to the width; a name longer than its column is cut with …
+	w := s.lineWidth()
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, w, "…")
 	}
-	return strings.Join(lines, "\n")
+	// The status lines stay under whatever fits above them.
+	var bottom []string
+	for _, l := range s.bottom() {
+		bottom = append(bottom, l.style.Render(l.text))
+	}
+	room := bodyHeight(s.height, head)
+	if room > 0 {
+		room = max(3, room-len(bottom))
+	}
+	return head + strings.Join(append(tui.Fit(lines, start, end, room, *st), bottom...), "\n")
 }
 
 // presenceMark is the icon and the style of a presence.
@@ -86,35 +114,50 @@ func (s *secretsStep) cursor(on bool) string {
 	return "  "
 }
 
+// requiredView is the required secrets under their count. On a short screen, while the
+// cursor is elsewhere, only those not found are listed: the count says the rest.
 func (s *secretsStep) requiredView() []string {
 	st := s.env.styles
+	short := s.height > 0 && s.height < secretsShortHeight && s.focus != secretsFocusRequired
 	prefix := s.env.spec.ParameterPrefix()
 	found, missing := 0, 0
 	rows := make([]string, 0, len(s.required)+1)
-	rows = append(rows, "")
 	sources := model.ContainerSecrets(*s.env.spec) // a required secret may be read from elsewhere
+	relWidth := 0
+	for _, r := range s.required {
+		relWidth = max(relWidth, ansi.StringWidth(strings.TrimPrefix(r.ValueFrom, prefix+"/"))+2)
+	}
+	relWidth = max(relWidth, min(34, s.lineWidth()-(4+secretsEnvWidth+2+28)))
 	for i, r := range s.required {
 		p, note := s.presence(sources[r.Name])
+		rel := strings.TrimPrefix(r.ValueFrom, prefix+"/")
+		room := s.lineWidth() - (4 + secretsEnvWidth + 2 + relWidth)
 		switch p {
 		case secretsFound:
 			found++
 			note = st.OK.Render("found")
 		case secretsMissing:
 			missing++
-			note = st.Error.Render("missing · ctrl+n creates it")
+			what := "missing · " + tui.Keys.Create.Help().Key + " creates it"
+			if ansi.StringWidth(what) > room {
+				what = "missing" // the line under the list says how to create it
+			}
+			note = st.Error.Render(what)
 		default:
 			note = st.Muted.Render(note)
 		}
 		if from, ok := s.env.spec.SecretsFromParameterStore[r.Name]; ok {
 			note = st.Warning.Render("overridden: reads " + from)
 		}
-		rel := strings.TrimPrefix(r.ValueFrom, prefix+"/")
 		on := s.focus == secretsFocusRequired && i == s.reqCursor
 		name := fmt.Sprintf("%-*s", secretsEnvWidth, r.Name)
 		if on {
 			name = st.Selected.Render(name)
 		}
-		rows = append(rows, s.cursor(on)+s.presenceMark(p)+" "+name+"  "+fmt.Sprintf("%-34s", rel)+note)
+		if short && p == secretsFound {
+			continue
+		}
+		rows = append(rows, s.cursor(on)+s.presenceMark(p)+" "+name+"  "+fmt.Sprintf("%-*s", relWidth, rel)+note)
 	}
 	head := "Required secrets under " + prefix
 	switch {
@@ -125,18 +168,18 @@ func (s *secretsStep) requiredView() []string {
 		head += st.Error.Render(fmt.Sprintf(" · %d found, %d missing", found, missing))
 	}
 	if s.focus == secretsFocusRequired {
-		head += st.Muted.Render(" · " + tui.Keys.Edit.Help().Key + " changes the prefix")
+		head += st.Muted.Render(" · " + tui.Keys.Edit.Help().Key + " edits the prefix")
 	}
-	rows[0] = st.Label.Render(head)
-	return rows
+	return append(strings.Split(st.Label.Render(tui.Wrap(head, s.lineWidth(), 2)), "\n"), rows...)
 }
 
 func (s *secretsStep) picksView() []string {
 	st := s.env.styles
 	head := "Extra secrets (secrets_from_parameter_store)"
 	if len(s.picks) == 0 {
-		return []string{st.Label.Render(head + " · none"),
-			st.Muted.Render("  space on a parameter below exposes it · ctrl+a types a name or ARN from elsewhere")}
+		hint := "space on a parameter below exposes it · " + tui.Keys.Add.Help().Key + " types a name or an ARN"
+		return append([]string{st.Label.Render(head + " · none")},
+			strings.Split(st.Muted.Render("  "+tui.Wrap(hint, s.lineWidth()-2, 2)), "\n")...)
 	}
 	head += fmt.Sprintf(" · %d", len(s.picks))
 	end := min(len(s.picks), s.pickTop+secretsPickWindow)
@@ -238,7 +281,9 @@ func (s *secretsStep) treeRow(r tui.TreeRow, focused bool) string {
 		mark, note, noteStyle = "[x] ", "→ "+strings.Join(envs, ", "), st.Value
 	}
 	label := mark + r.Label
-	pad := max(2, secretsLabelWidth-len(indent)-ansi.StringWidth(label))
+	// The type column moves left on a narrow screen, to leave the note room.
+	labelWidth := max(24, min(secretsLabelWidth, s.lineWidth()-46))
+	pad := max(2, labelWidth-len(indent)-ansi.StringWidth(label))
 	style := st.Option
 	if on {
 		style = st.Selected

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -44,15 +45,18 @@ type actStep struct {
 	steps wizardSteps // the wizard's, to say where things are fixed
 
 	cursor   int
+	moved    bool // the person moved the cursor since the step was shown
 	findings model.Findings
 	region   string
 	params   paramsCheck // the parameters the task reads, repeated before registering
-	width    int
+
+	width, height int
 
 	dialog        actDialog
 	form          *tui.Form // the export or save form
 	formKind      actDialog // the form the replace question goes back to
 	exportDefault string    // the path the export form proposed (it follows the format until edited)
+	memory        exportMemory
 	write         *actWrite // the write running, or waiting for the replace answer
 	writeID       int64
 
@@ -62,6 +66,7 @@ type actStep struct {
 	reg         *actRegistration       // the last registration
 	regErr      error                  // why the last registration failed
 	servicesID  int64
+	panelTop    int // the first line of the outcome shown, when it scrolls
 
 	note    string // the last file written, or why an action is unavailable
 	noteErr bool
@@ -91,13 +96,46 @@ func (s *actStep) Init(ctx context.Context) tea.Cmd {
 	}
 	s.registering, s.registerID = false, 0
 	cmd := s.refresh()
+	s.moved = false
+	if s.items()[s.cursor].blocked != "" {
+		s.cursor = s.firstEnabled()
+	}
 	if s.reg != nil && s.reg.servicesLoading {
 		cmd = tea.Batch(cmd, s.findServices()) // the search was cancelled when the person left
 	}
 	return cmd
 }
 
-func (s *actStep) Connected() tea.Cmd { return s.refresh() }
+func (s *actStep) Connected() tea.Cmd {
+	cmd := s.refresh()
+	if !s.moved || s.items()[s.cursor].blocked != "" {
+		s.cursor = s.firstEnabled() // Register, once the session allows it
+	}
+	return cmd
+}
+
+// firstEnabled is the first item of the menu that can be chosen now.
+func (s *actStep) firstEnabled() int {
+	items := s.items()
+	for i, item := range items {
+		if item.blocked == "" {
+			return i
+		}
+	}
+	return 0
+}
+
+// move moves the cursor to the next item that can be chosen, by dir (1 or -1), going
+// round; it stays when no other can.
+func (s *actStep) move(dir int) {
+	items := s.items()
+	for n := 1; n < actItemCount; n++ {
+		if i := (s.cursor + dir*n + actItemCount) % actItemCount; items[i].blocked == "" {
+			s.cursor, s.moved = i, true
+			return
+		}
+	}
+}
 
 // refresh validates the spec again and checks the parameters it reads.
 func (s *actStep) refresh() tea.Cmd {
@@ -214,6 +252,7 @@ func (s *actStep) key(k tea.KeyPressMsg) tea.Cmd {
 			return nil // a write is running: its answer closes the form or reports in it
 		}
 		if key.Matches(k, tui.Keys.Back) {
+			s.rememberForm()
 			s.dialog, s.form, s.write = actNoDialog, nil, nil
 			return nil
 		}
@@ -221,9 +260,13 @@ func (s *actStep) key(k tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(k, tui.Keys.PrevField):
-		s.cursor = (s.cursor + actItemCount - 1) % actItemCount
+		s.move(-1)
 	case key.Matches(k, tui.Keys.NextField):
-		s.cursor = (s.cursor + 1) % actItemCount
+		s.move(1)
+	case key.Matches(k, tui.Keys.PageUp):
+		s.scrollPanel(-1)
+	case key.Matches(k, tui.Keys.PageDown):
+		s.scrollPanel(1)
 	case key.Matches(k, tui.Keys.Retry) && s.regErr != nil && !s.registering:
 		return s.startRegister()
 	case key.Matches(k, tui.Keys.Next):
@@ -276,16 +319,73 @@ func (s *actStep) summaryLines() []string {
 }
 
 func (s *actStep) View() string {
+	view, _ := s.layoutView()
+	return view
+}
+
+// actSubtitle says what the step does.
+const actSubtitle = "Register the task definition, export it, or save your answers."
+
+// layoutView draws the step in its size, and says whether the outcome of the last
+// registration scrolls. When everything does not fit, the subtitle goes, the menu
+// keeps one line with the note of the item under the cursor, and the outcome scrolls.
+func (s *actStep) layoutView() (string, bool) {
 	st := s.env.styles
-	var b strings.Builder
-	b.WriteString(st.Title.Render("Act") + "\n" +
-		st.Subtitle.Render("Register the task definition, export it, or save your answers.") + "\n\n")
+	title := st.Title.Render("Act")
+	full := title + "\n" + st.Subtitle.Render(s.wrap(actSubtitle, 0)) + "\n\n"
+	fits := func(v string) bool { return s.height <= 0 || lipgloss.Height(v) <= s.height }
 	if s.dialog != actNoDialog {
-		b.WriteString(s.dialogView())
-		return b.String()
+		if v := full + s.dialogView(); fits(v) {
+			return v, false
+		}
+		return title + "\n\n" + s.dialogView(), false
 	}
+	body := s.menuView() + s.noteView()
+	panel := s.registerView()
+	if panel != "" {
+		panel = "\n\n" + panel
+	}
+	if v := full + body + panel; fits(v) {
+		return v, false
+	}
+	head := title + "\n\n" + s.compactMenuView() + s.noteView()
+	if panel == "" {
+		return head, false
+	}
+	room := s.height - lipgloss.Height(head) - 1 // the blank line above the outcome
+	lines := strings.Split(strings.TrimPrefix(panel, "\n\n"), "\n")
+	if len(lines) <= room {
+		return head + panel, false
+	}
+	room = max(1, room-1) // the scroll line
+	top := min(s.panelTop, len(lines)-room)
+	shown := strings.Join(lines[top:top+room], "\n")
+	scroll := st.Muted.Render(fmt.Sprintf("%d%% · %s/%s to scroll the outcome", 100*(top+room)/len(lines),
+		tui.Keys.PageUp.Help().Key, tui.Keys.PageDown.Help().Key))
+	return head + "\n\n" + shown + "\n" + scroll, true
+}
+
+// scrollPanel scrolls the outcome by a page (dir 1 or -1) when it does not fit.
+func (s *actStep) scrollPanel(dir int) {
+	if _, scrolls := s.layoutView(); !scrolls {
+		return
+	}
+	page := max(1, s.height/2)
+	total := lipgloss.Height(s.registerView())
+	s.panelTop = min(max(0, s.panelTop+dir*page), max(0, total-1))
+}
+
+// wrap fits text to the step's width, the lines after the first indented by indent.
+func (s *actStep) wrap(text string, indent int) string {
+	return tui.Wrap(text, max(1, s.width-indent), indent)
+}
+
+// menuView is the menu, an item a line with its note.
+func (s *actStep) menuView() string {
+	st := s.env.styles
 	const labelWidth = 10
-	indent := strings.Repeat(" ", 2+labelWidth+2)
+	indent := 2 + labelWidth + 2
+	var b strings.Builder
 	for i, item := range s.items() {
 		label := fmt.Sprintf("%-*s", labelWidth, item.label)
 		cursor := "  "
@@ -299,26 +399,59 @@ func (s *actStep) View() string {
 		case i == s.cursor:
 			labelStyle = st.Selected
 		}
-		lines := strings.Split(wrapWords(note, max(20, s.width-len(indent))), "\n")
+		lines := strings.Split(s.wrap(note, indent), "\n")
 		for j, l := range lines {
-			lines[j] = noteStyle.Render(l)
+			lines[j] = noteStyle.Render(strings.TrimLeft(l, " "))
 			if j > 0 {
-				lines[j] = indent + lines[j]
+				lines[j] = strings.Repeat(" ", indent) + lines[j]
 			}
 		}
-		b.WriteString(cursor + labelStyle.Render(label) + "  " + strings.Join(lines, "\n") + "\n")
-	}
-	if s.note != "" {
-		style := st.OK
-		if s.noteErr {
-			style = st.Error
+		b.WriteString(cursor + labelStyle.Render(label) + "  " + strings.Join(lines, "\n"))
+		if i < actItemCount-1 {
+			b.WriteString("\n")
 		}
-		b.WriteString("\n" + style.Render(wrapWords(s.note, max(20, s.width))) + "\n")
 	}
-	if panel := s.registerView(); panel != "" {
-		b.WriteString("\n" + panel)
+	return b.String()
+}
+
+// compactMenuView is the menu on one line, with the note of the item under the cursor
+// below it.
+func (s *actStep) compactMenuView() string {
+	st := s.env.styles
+	items := s.items()
+	parts := make([]string, len(items))
+	for i, item := range items {
+		style := st.Option
+		switch {
+		case item.blocked != "":
+			style = st.Disabled
+		case i == s.cursor:
+			style = st.Selected
+		}
+		mark := "  "
+		if i == s.cursor {
+			mark = st.Cursor.Render("▸ ")
+		}
+		parts[i] = mark + style.Render(item.label)
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	item := items[s.cursor]
+	note, noteStyle := item.note, st.Muted
+	if item.blocked != "" {
+		note, noteStyle = item.blocked, st.Disabled
+	}
+	return strings.Join(parts, " ") + "\n" + noteStyle.Render("  "+s.wrap(note, 2))
+}
+
+// noteView is the line about the last action ("✓ Wrote …"), after a blank line; "" when none.
+func (s *actStep) noteView() string {
+	if s.note == "" {
+		return ""
+	}
+	style := s.env.styles.OK
+	if s.noteErr {
+		style = s.env.styles.Error
+	}
+	return "\n\n" + style.Render(s.wrap(s.note, 0))
 }
 
 // dialogHelp is a dialog's line of keys: "y register · n cancel".
@@ -348,17 +481,17 @@ func (s *actStep) dialogView() string {
 		body = st.Title.Render(title) + "\n\n" + strings.TrimSuffix(s.form.View(*st), "\n") + status + "\n\n" +
 			dialogHelp(st, s.Help()...)
 	case actConfirmReplace:
-		body = st.Warning.Render(wrapWords(replaceQuestion(s.write.path), s.width-6)) + "\n\n" +
-			st.Muted.Render(wrapWords(replaceNote, s.width-6)) + "\n\n" +
+		body = st.Warning.Render(tui.Wrap(replaceQuestion(s.write.path), s.formWidth(), 0)) + "\n\n" +
+			st.Muted.Render(tui.Wrap(replaceNote, s.formWidth(), 0)) + "\n\n" +
 			dialogHelp(st, s.Help()...)
 	}
 	return st.Box.Width(max(40, s.width-2)).Render(body)
 }
 
-func (s *actStep) SetSize(w, _ int) {
-	s.width = w
+func (s *actStep) SetSize(w, h int) {
+	s.width, s.height = w, h
 	if s.form != nil {
-		s.form.SetWidth(w - 4)
+		s.form.SetWidth(s.formWidth())
 	}
 }
 
@@ -378,5 +511,11 @@ func (s *actStep) Help() []key.Binding {
 	if s.regErr != nil && !s.registering {
 		b = append(b, helpAs(tui.Keys.Retry, "retry register"))
 	}
+	if _, scrolls := s.layoutView(); scrolls {
+		b = append(b, helpKeys("scroll", tui.Keys.PageUp, tui.Keys.PageDown))
+	}
 	return b
 }
+
+// Owns reports the variables Act answers: none, it acts on the spec.
+func (s *actStep) Owns(string) bool { return false }

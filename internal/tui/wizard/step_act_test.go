@@ -170,11 +170,15 @@ func TestActRegisterIsOffWhenItCannotWork(t *testing.T) {
 		spec    model.Spec
 		session *Session
 		want    string
+		start   int  // the item the cursor starts on: the first that can be chosen
+		up      int  // where up goes from there, over the items that cannot
 		export  bool // export is off too
 	}{
-		{name: "offline", spec: demoSpec(), want: "Register    off while offline: registering needs an AWS session"},
+		{name: "offline", spec: demoSpec(), want: "Register    off while offline: registering needs an AWS session",
+			start: actExportItem, up: actQuitItem},
 		{name: "with blocking errors", spec: invalid, session: session, export: true,
-			want: "Register    1 error in the spec: fix them first (alt+8 Review lists them)"},
+			want:  "Register    1 error in the spec: fix them first (alt+8 Review lists them)",
+			start: actSaveItem, up: actQuitItem},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,6 +190,19 @@ func TestActRegisterIsOffWhenItCannotWork(t *testing.T) {
 			if tt.name == "offline" {
 				golden(t, "act-offline", view)
 			}
+			if s.cursor != tt.start {
+				t.Errorf("the cursor starts on item %d, want %d", s.cursor, tt.start)
+			}
+			keys(t, up, "up")
+			if s.cursor != tt.up {
+				t.Errorf("up went to item %d, want %d", s.cursor, tt.up)
+			}
+			keys(t, up, "down")
+			if s.cursor != tt.start {
+				t.Errorf("down went to item %d, want %d", s.cursor, tt.start)
+			}
+
+			s.cursor = actRegisterItem // as if it had been allowed when the cursor got there
 			keys(t, up, "enter")
 			if s.Capturing() {
 				t.Fatal("a disabled Register opened its confirmation")
@@ -193,11 +210,27 @@ func TestActRegisterIsOffWhenItCannotWork(t *testing.T) {
 			if view := plain(s.View()); !strings.Contains(view, "Register is not available:") {
 				t.Errorf("Enter on a disabled Register does not say why:\n%s", view)
 			}
-			keys(t, up, "down", "enter")
+			s.cursor = actExportItem
+			keys(t, up, "enter")
 			if got := s.dialog == actExportForm; got == tt.export {
 				t.Errorf("export form open = %v, want %v", got, !tt.export)
 			}
 		})
+	}
+}
+
+func TestActStartsOnRegisterOnceTheSessionAllowsIt(t *testing.T) {
+	session, _ := demoSession(t)
+	e := newTestEnv(demoSpec(), nil)
+	e.session = nil // connecting
+	s, _ := startActIn(t, e, "")
+	if s.cursor != actExportItem {
+		t.Fatalf("while connecting the cursor is on item %d, want Export", s.cursor)
+	}
+	e.session = session
+	s.Connected()
+	if s.cursor != actRegisterItem {
+		t.Errorf("once connected the cursor is on item %d, want Register", s.cursor)
 	}
 }
 
@@ -220,8 +253,8 @@ func TestActExportWritesAtomicallyAndAsksBeforeOverwriting(t *testing.T) {
 	spec := demoSpec()
 	s, up := startAct(t, spec, nil, dir)
 
-	// Export, tfvars (the first format), the path proposed.
-	keys(t, up, "down", "enter")
+	// Export (the cursor starts on it offline), tfvars (the first format), the path proposed.
+	keys(t, up, "enter")
 	if !s.Capturing() {
 		t.Fatal("the export form does not capture Esc")
 	}
@@ -245,9 +278,14 @@ func TestActExportWritesAtomicallyAndAsksBeforeOverwriting(t *testing.T) {
 		t.Errorf("the module file is not FormatModule's:\n%s", got)
 	}
 
-	// tfvars again: the file exists, so it asks; "n" goes back to the form.
+	// tfvars again (the form opens on the module block, the format last exported): the
+	// file exists, so it asks; "n" goes back to the form.
 	s.env.update(func(x *model.Spec) { x.AllowedHosts = "shop.example.com" })
-	keys(t, up, "enter", "enter", "enter")
+	keys(t, up, "enter")
+	if got := s.form.Field("format").Value(); got != model.ExportModule {
+		t.Fatalf("the form opens on %q, want the format last exported", got)
+	}
+	keys(t, up, "up", "up", "enter", "enter")
 	if s.dialog != actConfirmReplace || !strings.Contains(plain(s.View()), "already exists. Replace it?") || s.write.path != tfvars {
 		t.Fatalf("overwriting was not asked:\n%s", plain(s.View()))
 	}
@@ -280,7 +318,7 @@ func TestActExportWritesAtomicallyAndAsksBeforeOverwriting(t *testing.T) {
 
 func TestActExportForm(t *testing.T) {
 	s, up := startAct(t, demoSpec(), nil, "")
-	keys(t, up, "down", "enter")
+	keys(t, up, "enter")
 	golden(t, "act-export", plain(s.View()))
 	keys(t, up, "down", "down", "down", "tab")
 	if got := s.form.Field("path").Value(); got != "demo-shop-dev.resource.tf" {
@@ -292,7 +330,7 @@ func TestActExportForm(t *testing.T) {
 		spec.AWSRegion = ""
 		dir := t.TempDir()
 		s, up := startAct(t, spec, nil, dir)
-		keys(t, up, "down", "enter", "down", "down", "down", "enter", "enter")
+		keys(t, up, "enter", "down", "down", "down", "enter", "enter")
 		if view := plain(s.View()); !strings.Contains(view, "resource HCL needs the Region for awslogs-region") {
 			t.Errorf("an export without a Region does not say how to set it:\n%s", view)
 		}
@@ -302,19 +340,79 @@ func TestActExportForm(t *testing.T) {
 	})
 }
 
-func TestActExportFailureStaysInTheForm(t *testing.T) {
+func TestActExportRefusesAPathThatCannotBeAFile(t *testing.T) {
 	dir := t.TempDir()
-	s, up := startAct(t, demoSpec(), nil, filepath.Join(dir, "missing"))
-	keys(t, up, "down", "enter", "enter", "enter")
-	if s.dialog != actExportForm {
-		t.Fatalf("a failed write closed the form")
+	tests := []struct {
+		name string
+		path string
+		want string
+	}{
+		{"a directory, before asking to replace it", dir,
+			dir + " is a directory: give a file name, e.g. " + filepath.Join(dir, "demo-shop-dev.tfvars")},
+		{"a file in a directory that does not exist", filepath.Join(dir, "missing", "dev.tfvars"),
+			"cannot write " + filepath.Join(dir, "missing", "dev.tfvars") + ": the directory " + filepath.Join(dir, "missing") + " does not exist; create it first or give another path"},
 	}
-	if view := plain(s.View()); !strings.Contains(view, "✗ write ") || !strings.Contains(view, "no such file") {
-		t.Errorf("the failure is not shown under the path:\n%s", view)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, up := startAct(t, demoSpec(), nil, dir)
+			keys(t, up, "enter", "enter") // Export, tfvars
+			s.form.Field("path").SetValue(tt.path)
+			keys(t, up, "enter")
+			if s.dialog != actExportForm {
+				t.Fatalf("the form did not stay open (dialog %d):\n%s", s.dialog, plain(s.View()))
+			}
+			view := plain(s.View())
+			if !strings.Contains(flat(view), "✗ "+tt.want) {
+				t.Errorf("the path is not refused with %q:\n%s", tt.want, view)
+			}
+			if strings.Contains(view, "Replace it?") {
+				t.Errorf("replacing was asked:\n%s", view)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("%d files written", len(entries))
+			}
+			keys(t, up, "esc")
+			if s.Capturing() {
+				t.Error("esc did not close the form")
+			}
+		})
 	}
-	keys(t, up, "esc")
-	if s.Capturing() {
-		t.Error("esc did not close the form")
+}
+
+func TestActExportRemembersThePathOfEachFormat(t *testing.T) {
+	dir := t.TempDir()
+	s, up := startAct(t, demoSpec(), nil, dir)
+	custom := filepath.Join(dir, "custom.tfvars")
+	keys(t, up, "enter", "enter") // Export, tfvars
+	s.form.Field("path").SetValue(custom)
+	keys(t, up, "enter")
+	if _, err := os.Stat(custom); err != nil {
+		t.Fatalf("not written: %v\n%s", err, plain(s.View()))
+	}
+
+	keys(t, up, "enter")
+	if got := s.form.Field("path").Value(); got != custom {
+		t.Errorf("the form opened again with %q, want the path last given, %q", got, custom)
+	}
+	keys(t, up, "down") // tfvars JSON: its own default
+	if got, want := s.form.Field("path").Value(), filepath.Join(dir, "demo-shop-dev.tfvars.json"); got != want {
+		t.Errorf("the JSON format proposes %q, want %q", got, want)
+	}
+	keys(t, up, "up")
+	if got := s.form.Field("path").Value(); got != custom {
+		t.Errorf("back on tfvars the path is %q, want %q", got, custom)
+	}
+
+	// A path typed and left with Esc is kept too.
+	keys(t, up, "down", "tab")
+	typed := filepath.Join(dir, "typed.json")
+	s.form.Field("path").SetValue(typed)
+	keys(t, up, "esc", "enter")
+	if got := s.form.Field("format").Value(); got != model.ExportTFVarsJSON {
+		t.Errorf("the form opened on %q, want the format last chosen", got)
+	}
+	if got := s.form.Field("path").Value(); got != typed {
+		t.Errorf("the form opened with %q, want the path typed before Esc, %q", got, typed)
 	}
 }
 
@@ -323,7 +421,7 @@ func TestActSavesTheSpec(t *testing.T) {
 		dir := t.TempDir()
 		spec := demoSpec()
 		s, up := startAct(t, spec, nil, dir)
-		keys(t, up, "down", "down", "enter", "enter")
+		keys(t, up, "down", "enter", "enter")
 		path := filepath.Join(dir, "demo-shop-dev.tfvars")
 		got, mode := readMode(t, path)
 		if got != string(model.FormatTFVars(spec)) || mode != 0o600 {
@@ -349,7 +447,7 @@ func TestActSavesTheSpec(t *testing.T) {
 		e := newTestEnv(spec, nil)
 		e.specPath = opened
 		s, up := startActIn(t, e, "")
-		keys(t, up, "down", "down", "enter", "enter")
+		keys(t, up, "down", "enter", "enter")
 		view := plain(s.View())
 		if s.dialog != actConfirmReplace || s.write.path != opened || !strings.Contains(view, "already exists. Replace it?") {
 			t.Fatalf("saving over the -f file did not ask:\n%s", view)
@@ -375,7 +473,7 @@ func TestActSavesTheSpec(t *testing.T) {
 		e := newTestEnv(spec, nil)
 		e.specPath = opened
 		_, up := startActIn(t, e, "")
-		keys(t, up, "down", "down", "enter", "enter")
+		keys(t, up, "down", "enter", "enter")
 		if got, _ := readMode(t, opened); got != string(model.FormatTFVarsJSON(spec)) {
 			t.Fatalf("the .tfvars.json file is not JSON:\n%s", got)
 		}
@@ -498,4 +596,40 @@ func TestActConfirmationRepeatsTheMissingParameters(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestActListsOnlyTheServicesOfTheFamily(t *testing.T) {
+	session, srv := demoSession(t)
+	// demo-shop-dev-worker runs another family whose name begins with demo-shop-dev.
+	srv.AddService(fakeServiceOn("demo-shop-dev-worker", "demo-shop-dev-worker:2"))
+	s, up := startAct(t, demoSpec(), session, "")
+	keys(t, up, "enter", "y")
+	view := flat(plain(s.View()))
+	if !strings.Contains(view, "--service demo-shop-dev-web") {
+		t.Errorf("the service on the family is not listed:\n%s", plain(s.View()))
+	}
+	for _, other := range []string{"demo-shop-dev-worker", "demo-shop-prod-web"} {
+		if strings.Contains(view, other) {
+			t.Errorf("%s, of another family, is listed:\n%s", other, plain(s.View()))
+		}
+	}
+
+	t.Run("a family no service runs says so", func(t *testing.T) {
+		spec := demoSpec()
+		spec.AppName = "fresh"
+		s, up := startAct(t, spec, session, "")
+		keys(t, up, "enter", "y")
+		view := flat(plain(s.View()))
+		if !strings.Contains(view, "✓ Registered fresh-dev:1") ||
+			!strings.Contains(view, "No service runs fresh-dev yet in this account and Region: there is none to roll.") {
+			t.Errorf("the result does not say no service runs the family:\n%s", plain(s.View()))
+		}
+		if strings.Contains(view, "update-service") {
+			t.Errorf("an update-service line for another family:\n%s", plain(s.View()))
+		}
+		lines := runCmdLines(t, s, up)
+		if len(lines) != 2 || lines[1] != "  No service runs fresh-dev yet in this account and Region: there is none to roll." {
+			t.Errorf("the summary does not say it: %q", lines)
+		}
+	})
 }

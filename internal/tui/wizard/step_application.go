@@ -25,9 +25,10 @@ type imageLister interface {
 
 // applicationStep asks for the app, the environment, the container and its image.
 type applicationStep struct {
-	env  *env
-	ctx  context.Context
-	form *tui.Form
+	env           *env
+	ctx           context.Context
+	form          *tui.Form
+	width, height int
 
 	repos      []aws.Repository
 	reposID    int64  // the repositories call waited for
@@ -55,7 +56,7 @@ func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, "app_name", true, func(x *model.Spec) { x.AppName = v })
 		},
-		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.AppName = strings.TrimSpace(v) }) },
+		OnSet: func(v string) { s.rename(strings.TrimSpace(v), s.env.spec.Environment) },
 	}
 	envField := &tui.Field{Key: "environment", Title: "Environment", Kind: tui.Choice, Other: true,
 		Hint: "Sets ENVIRONMENT, the family suffix and the sizing preset; prod adds production checks.",
@@ -67,10 +68,16 @@ func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, "environment", true, func(x *model.Spec) { x.Environment = v })
 		},
-		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.Environment = v }) },
+		OnSet: func(v string) { s.rename(s.env.spec.AppName, v) },
 	}
 	container := &tui.Field{Key: "container_name", Title: "Container name", Kind: tui.Text,
 		Hint: "Left empty, it is the app name. Log streams are PREFIX/CONTAINER/TASK_ID.",
+		Default: func() string {
+			if app := s.env.spec.AppName; app != "" {
+				return app + " (the app name)"
+			}
+			return "the app name"
+		},
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, "container_name", false, func(x *model.Spec) { x.ContainerName = v })
 		},
@@ -132,7 +139,23 @@ func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 	}
 	s.form = tui.NewForm(app, envField, container, repo, tag, port)
 	s.repoPicked = ""
+	s.layout()
 	return s.Connected()
+}
+
+// rename answers the app name and the environment. The values derived from the old
+// names (the log group /ecs/APP-ENV, the container named after the app, the roles
+// named after the family) follow the new ones; values typed apart from them stay.
+func (s *applicationStep) rename(app, environment string) {
+	old := *s.env.spec
+	s.env.update(func(x *model.Spec) {
+		x.AppName, x.Environment = app, environment
+		*x = model.FollowNames(*x, old.AppName, old.Environment)
+	})
+	// The container field shows the old app name typed (or loaded): it follows too.
+	if c := s.form.Field("container_name"); c != nil && old.AppName != "" && strings.TrimSpace(c.Value()) == old.AppName {
+		c.SetValue(app)
+	}
 }
 
 // parsePort reads a typed port; the range is the model's to check.
@@ -328,17 +351,42 @@ func presetNote(environment string) string {
 	return fmt.Sprintf("starts at %d CPU / %d MiB", p.CPU, p.Memory)
 }
 
+const applicationSubtitle = "What runs, where its image comes from, and the port it listens on."
+
 func (s *applicationStep) View() string {
 	st := s.env.styles
-	return st.Title.Render("Application") + "\n" +
-		st.Subtitle.Render("What runs, where its image comes from, and the port it listens on.") + "\n\n" +
-		s.form.View(*st)
+	return stepHead(st, "Application", applicationSubtitle, s.width) + strings.TrimRight(s.form.View(*st), "\n")
 }
 
-func (s *applicationStep) SetSize(w, _ int) {
-	if s.form != nil {
-		s.form.SetWidth(w)
+func (s *applicationStep) SetSize(w, h int) {
+	s.width, s.height = w, h
+	s.layout()
+}
+
+// layout fits the form to the room under the step's title.
+func (s *applicationStep) layout() {
+	if s.form == nil {
+		return
 	}
+	s.form.SetWidth(s.width)
+	s.form.SetHeight(bodyHeight(s.height, stepHead(s.env.styles, "Application", applicationSubtitle, s.width)))
+}
+
+// stepHead is a step's title and its purpose (wrapped to width), then a blank line.
+func stepHead(st *tui.Styles, title, subtitle string, width int) string {
+	return st.Title.Render(title) + "\n" + st.Subtitle.Render(tui.Wrap(subtitle, width, 0)) + "\n\n"
+}
+
+// bodyHeight is the room a step of height lines has under above (text ending with a
+// line break), at least a few lines; 0 (no limit) when the height is not known.
+func bodyHeight(height int, above ...string) int {
+	if height <= 0 {
+		return 0
+	}
+	for _, a := range above {
+		height -= strings.Count(a, "\n")
+	}
+	return max(4, height)
 }
 
 // Form is the step's questions, for the accessible mode.

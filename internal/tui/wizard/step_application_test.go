@@ -2,10 +2,12 @@ package wizard
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -93,5 +95,260 @@ func TestEveryVariableIsAnsweredByOneStep(t *testing.T) {
 	want := map[string]bool{"volumes[1].name": true, `environment_variables["DEBUG"]`: true, "container_command[0]": true, "task_cpu_x": false}
 	if diff := cmp.Diff(want, paths); diff != "" {
 		t.Errorf("a finding's path is owned by its variable's step (-want +got):\n%s", diff)
+	}
+}
+
+func TestApplicationStepRenamesWhatWasDerivedFromTheNames(t *testing.T) {
+	const roles = "arn:aws:iam::123456789012:role/"
+	derived := func() model.Spec {
+		s := demoSpec() // demo-shop, dev, /ecs/demo-shop-dev, container demo-shop
+		s.ExecutionRoleARN = roles + "demo-shop-dev-ecs-task-execution"
+		s.TaskRoleARN = roles + "demo-shop-dev-ecs-task"
+		return s
+	}
+	typed := func() model.Spec {
+		s := demoSpec()
+		s.ContainerName, s.LogGroupName = "web", "/custom/logs"
+		s.ExecutionRoleARN = roles + "ecsTaskExecutionRole"
+		s.TaskRoleARN = roles + "shared-app-role"
+		return s
+	}
+	for _, tc := range []struct {
+		name   string
+		spec   func() model.Spec
+		rename func(t *testing.T, up func(tea.Msg) tea.Cmd)
+		want   func(s *model.Spec)
+	}{
+		{"a new environment moves the log group and the roles to it", derived,
+			func(t *testing.T, up func(tea.Msg) tea.Cmd) { keys(t, up, "tab", "down", "down") }, // dev → prod
+			func(s *model.Spec) {
+				s.Environment, s.LogGroupName = "prod", "/ecs/demo-shop-prod"
+				s.ExecutionRoleARN = roles + "demo-shop-prod-ecs-task-execution"
+				s.TaskRoleARN = roles + "demo-shop-prod-ecs-task"
+			}},
+		{"a new app name, typed key by key, renames the container too", derived,
+			func(t *testing.T, up func(tea.Msg) tea.Cmd) {
+				keys(t, up, "backspace", "backspace", "backspace", "backspace")
+				typeText(t, up, "store")
+			},
+			func(s *model.Spec) {
+				s.AppName, s.ContainerName, s.LogGroupName = "demo-store", "demo-store", "/ecs/demo-store-dev"
+				s.ExecutionRoleARN = roles + "demo-store-dev-ecs-task-execution"
+				s.TaskRoleARN = roles + "demo-store-dev-ecs-task"
+			}},
+		{"values typed apart from the names stay", typed,
+			func(t *testing.T, up func(tea.Msg) tea.Cmd) { keys(t, up, "tab", "down", "down") },
+			func(s *model.Spec) { s.Environment = "prod" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEnv(tc.spec(), nil)
+			s := newApplicationStep(e)
+			s.SetSize(98, 24)
+			up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+			settle(t, up, s.Init(context.Background()))
+			tc.rename(t, up)
+			want := tc.spec()
+			tc.want(&want)
+			if diff := cmp.Diff(want, *e.spec); diff != "" {
+				t.Errorf("spec after the rename (-want +got):\n%s", diff)
+			}
+			if got := s.form.Field("container_name").Value(); got != want.ContainerName {
+				t.Errorf("the container field shows %q, want %q", got, want.ContainerName)
+			}
+		})
+	}
+}
+
+func TestApplicationStepSaysWhatAnEmptyAnswerMeans(t *testing.T) {
+	spec := model.NewSpec()
+	e := newTestEnv(spec, nil)
+	s := newApplicationStep(e)
+	s.SetSize(98, 24)
+	up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+	settle(t, up, s.Init(context.Background()))
+	if view := plain(s.View()); !strings.Contains(view, "e.g. backend-booking") {
+		t.Errorf("the app name's placeholder does not read as an example:\n%s", view)
+	}
+	typeText(t, up, "demo-shop")
+	if view := plain(s.View()); !strings.Contains(view, "Container name  demo-shop (the app name)") {
+		t.Errorf("an empty container name does not say it is the app name:\n%s", view)
+	}
+}
+
+func TestApplicationStepTypesAnEnvironmentFromTheCurrentOne(t *testing.T) {
+	e := newTestEnv(demoSpec(), nil)
+	s := newApplicationStep(e)
+	s.SetSize(98, 24)
+	up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+	settle(t, up, s.Init(context.Background()))
+	keys(t, up, "tab", "down", "ctrl+t") // staging, then typed
+	f := s.form.Field("environment")
+	if got := f.Value(); got != "staging" {
+		t.Fatalf("typing starts from %q, want the current answer staging", got)
+	}
+	if view := strings.Join(strings.Fields(plain(s.View())), " "); !strings.Contains(view, "esc returns to the list") {
+		t.Errorf("the hint does not say how to get back to the list:\n%s", plain(s.View()))
+	}
+	typeText(t, up, "-eu")
+	if e.spec.Environment != "staging-eu" {
+		t.Errorf("environment = %q, want staging-eu", e.spec.Environment)
+	}
+	keys(t, up, "esc")
+	if got := f.Value(); got != "staging" || s.Capturing() {
+		t.Errorf("esc left the environment at %q (capturing %v), want the list's staging", got, s.Capturing())
+	}
+}
+
+// fitCase is a step brought to a state, with what must show on its screen.
+type fitCase struct {
+	name string
+	open func(t *testing.T, e *env) (step, func(tea.Msg) tea.Cmd)
+	spec func(s *model.Spec) // nil: the demo spec with an S3 bucket
+	do   func(t *testing.T, up func(tea.Msg) tea.Cmd)
+	want []string
+}
+
+// openStep opens a step the way the wizard does: sized, then shown.
+func openStep(width, height int, newStep func(*env) step) func(t *testing.T, e *env) (step, func(tea.Msg) tea.Cmd) {
+	return func(t *testing.T, e *env) (step, func(tea.Msg) tea.Cmd) {
+		s := newStep(e)
+		s.SetSize(width, height)
+		up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+		settle(t, up, s.Init(context.Background()))
+		return s, up
+	}
+}
+
+// pressing, typing and then script what a person does on a step.
+func pressing(ks ...string) func(t *testing.T, up func(tea.Msg) tea.Cmd) {
+	return func(t *testing.T, up func(tea.Msg) tea.Cmd) { keys(t, up, ks...) }
+}
+
+func then(parts ...func(t *testing.T, up func(tea.Msg) tea.Cmd)) func(t *testing.T, up func(tea.Msg) tea.Cmd) {
+	return func(t *testing.T, up func(tea.Msg) tea.Cmd) {
+		for _, p := range parts {
+			p(t, up)
+		}
+	}
+}
+
+func typing(text string) func(t *testing.T, up func(tea.Msg) tea.Cmd) {
+	return func(t *testing.T, up func(tea.Msg) tea.Cmd) { typeText(t, up, text) }
+}
+
+// TestEveryStepFitsTheSmallestTerminal draws each step in its tallest states at 80×24
+// and 100×30 (the wizard gives a step 78×18 and 98×24): every line fits, nothing is
+// cut off below, and what matters in the state is on screen.
+func TestEveryStepFitsTheSmallestTerminal(t *testing.T) {
+	for _, size := range []struct{ width, height int }{{78, 18}, {98, 24}} {
+		session, _ := demoSession(t)
+		open := func(newStep func(*env) step) func(t *testing.T, e *env) (step, func(tea.Msg) tea.Cmd) {
+			return openStep(size.width, size.height, newStep)
+		}
+		application := open(func(e *env) step { return newApplicationStep(e) })
+		sizing := open(func(e *env) step { return newSizingStep(e) })
+		django := open(func(e *env) step { return newDjangoStep(e) })
+		secrets := open(newSecretsStep)
+		integrations := open(func(e *env) step { return newIntegrationsStep(e) })
+		hardening := open(func(e *env) step { return newHardeningStep(e) })
+		runtime := open(newRuntimeStep)
+		prodWithTwilio := func(s *model.Spec) { s.Environment, s.EnableTwilio = "prod", true }
+		for _, tc := range []fitCase{
+			{name: "application with the repositories listed", open: application, do: pressing("tab", "tab", "tab"),
+				want: []string{"▸ Image repository", "demo-shop", "ctrl+t: type another value", "Container port"}},
+			{name: "application typing an environment", open: application, do: pressing("tab", "ctrl+t"),
+				want: []string{"▸ Environment", "returns to the list"}},
+			{name: "sizing with the CPU list open", open: sizing,
+				want: []string{"▸ CPU", "▸ 512", "Estimated cost  $18.02/month per task", "list price, us-east-1"}},
+			{name: "sizing with a task count that is not a number", open: sizing,
+				do:   then(pressing("tab", "tab", "tab", "backspace"), typing("x"), pressing("enter")),
+				want: []string{`"x" is not a whole number`, "Estimated cost"}},
+			{name: "django adding a variable", open: django,
+				do:   then(pressing("tab", "tab", "tab", "ctrl+a"), typing("SENTRY_DSN"), pressing("enter")),
+				want: []string{"Add a variable", "▸ Value", "Plain text in the task definition"}},
+			{name: "django with many long variables", open: django, do: pressing("tab", "tab", "tab", "down", "down", "down", "down"),
+				spec: func(s *model.Spec) {
+					s.EnvironmentVariables = map[string]string{}
+					for i := range 12 {
+						s.EnvironmentVariables[fmt.Sprintf("FEATURE_%02d", i)] = strings.Repeat("on ", 30)
+					}
+				},
+				want: []string{"▸ Extra environment variables (12)", "ctrl+a add"}},
+			{name: "secrets in the tree", open: secrets, do: pressing("down", "down", "down", "down", "down", "down", "down", "down", "space"),
+				want: []string{"Required secrets under /demo-shop/dev · all 6 found", "Parameters under /demo-shop/dev", "▸ database/",
+					"A directory: space exposes one parameter"}},
+			{name: "secrets missing in prod", open: secrets, spec: prodWithTwilio,
+				want: []string{"4 found, 5 missing", "✗ DATABASE_USER", "required secrets are missing"}},
+			{name: "secrets creating a missing parameter", open: secrets, spec: prodWithTwilio,
+				do:   then(pressing("down", "down", "down", "down", "ctrl+n"), typing("hunter2")),
+				want: []string{"Create the parameter of DATABASE_USER", "/demo-shop/prod/database/username", "▸ Value", "•••"}},
+			{name: "secrets exposing a typed name", open: secrets,
+				do:   then(pressing("ctrl+a"), typing("not a name"), pressing("enter")),
+				want: []string{"Expose a parameter by name", "▸ Parameter name or ARN", "✗"}},
+			{name: "integrations with Twilio missing in prod", open: integrations, spec: prodWithTwilio,
+				want: []string{"▸ Twilio", "TWILIO_AUTH_TOKEN", "missing", "S3 bucket", "CloudFront distribution"}},
+			{name: "hardening with everything on", open: hardening,
+				do:   pressing("space", "tab", "tab", "space", "tab", "tab", "space", "tab", "tab", "space"),
+				want: []string{"Read-only root filesystem  yes", "User  1000:1000", "▸ Add SYS_PTRACE", "NET_BIND_SERVICE is refused"}},
+			{name: "runtime with a bucket and no task role", open: runtime, do: pressing("tab", "tab", "tab"),
+				want: []string{"▸ Task role", "▸ none", "⚠ s3_bucket_name is demo-shop-media", "demo-shop-dev-ecs-task"}},
+			{name: "runtime with a command that does not split", open: runtime,
+				do:   then(pressing("enter", "enter", "enter", "enter", "enter"), typing(`gunicorn "config.wsgi`), pressing("enter")),
+				want: []string{"▸ Command", "double quote at column 10 is never closed"}},
+			{name: "runtime with an EFS volume refused", open: runtime,
+				do: then(pressing("enter", "enter", "enter", "enter", "ctrl+a"), typing("media"), pressing("enter", "space", "enter"),
+					typing("fs-0123456789abcdef0"), pressing("enter", "enter", "down", "enter", "enter", "up", "enter")),
+				want: []string{"New volume", "▸ Transit encryption", "needs transit encryption", `"ENABLED"`,
+					"enter on the last field saves"}},
+			{name: "runtime creating the log group", open: runtime, do: pressing("ctrl+n"),
+				spec: func(s *model.Spec) { s.Environment, s.LogGroupName = "staging", "" },
+				want: []string{"Create the log group /ecs/demo-shop-staging?", "▸ 30 days", "enter creates it"}},
+		} {
+			t.Run(fmt.Sprintf("%s at %dx%d", tc.name, size.width, size.height), func(t *testing.T) {
+				spec := demoSpec()
+				spec.S3BucketName = "demo-shop-media"
+				if tc.spec != nil {
+					tc.spec(&spec)
+				}
+				s, up := tc.open(t, newTestEnv(spec, session))
+				if tc.do != nil {
+					tc.do(t, up)
+				}
+				view := plain(s.View())
+				checkStepFits(t, view, size.width, size.height)
+				for _, want := range tc.want {
+					if !strings.Contains(view, want) {
+						t.Errorf("%q is not on screen:\n%s", want, view)
+					}
+				}
+				if n := strings.Count(view, "never closed"); strings.Contains(tc.name, "command") && n != 1 {
+					t.Errorf("the command's error shows %d times, want once:\n%s", n, view)
+				}
+				if strings.Contains(tc.name, "EFS") && size.width == 78 {
+					golden(t, "runtime-efs-refused-80x24", view)
+				}
+			})
+		}
+	}
+}
+
+// checkStepFits fails when a line is wider than width, the screen is higher than height, or
+// a box has lost a side.
+func checkStepFits(t *testing.T, view string, width, height int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > height {
+		t.Errorf("%d lines, more than %d:\n%s", len(lines), height, view)
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > width {
+			t.Errorf("line %d is %d columns wide, more than %d: %q", i+1, w, width, l)
+		}
+		if strings.HasPrefix(l, "│") && !strings.HasSuffix(l, "│") {
+			t.Errorf("line %d lost the box's right side: %q", i+1, l)
+		}
+	}
+	if strings.Contains(view, "╭") != strings.Contains(view, "╰") {
+		t.Errorf("a box lost its top or bottom:\n%s", view)
 	}
 }

@@ -14,10 +14,11 @@ import (
 // djangoStep asks for Django's settings (module, ALLOWED_HOSTS, DEBUG) and the extra
 // environment variables.
 type djangoStep struct {
-	env   *env
-	form  *tui.Form // blurred while the list has the focus
-	vars  *envEditor
-	width int
+	env    *env
+	form   *tui.Form // blurred while the list has the focus
+	vars   *envEditor
+	width  int
+	height int
 }
 
 func newDjangoStep(e *env) *djangoStep { return &djangoStep{env: e, vars: newEnvEditor(e)} }
@@ -57,7 +58,7 @@ func (s *djangoStep) Init(context.Context) tea.Cmd {
 
 	s.vars.focused, s.vars.editing, s.vars.confirm, s.vars.notice = false, false, "", ""
 	s.vars.clampCursor()
-	s.SetSize(s.width, 0)
+	s.SetSize(s.width, s.height)
 	s.refresh()
 	return nil
 }
@@ -158,15 +159,27 @@ func (s *djangoStep) finish() tea.Cmd {
 	return stepDone
 }
 
+const djangoSubtitle = "The settings Django reads from its environment, and any variables of your own."
+
+// View draws the fields over the variables; when they are taller than the step, the
+// part with the focus (a field, the row under the cursor, the entry being edited)
+// stays in view.
 func (s *djangoStep) View() string {
 	st := s.env.styles
-	return st.Title.Render("Django") + "\n" +
-		st.Subtitle.Render("The settings Django reads from its environment, and any variables of your own.") + "\n\n" +
-		s.form.View(*st) + "\n" + s.vars.View(*st)
+	head := stepHead(st, "Django", djangoSubtitle, s.width)
+	lines := strings.Split(strings.TrimRight(s.form.View(*st), "\n"), "\n")
+	start, end := 0, len(lines)
+	vars, vStart, vEnd := s.vars.viewLines(*st)
+	lines = append(lines, "")
+	if s.vars.focused {
+		start, end = len(lines)+vStart, len(lines)+vEnd
+	}
+	lines = append(lines, vars...)
+	return head + strings.Join(tui.Fit(lines, start, end, bodyHeight(s.height, head), *st), "\n")
 }
 
-func (s *djangoStep) SetSize(w, _ int) {
-	s.width = w
+func (s *djangoStep) SetSize(w, h int) {
+	s.width, s.height = w, h
 	s.vars.width = w
 	if s.form != nil {
 		s.form.SetWidth(w)

@@ -17,9 +17,10 @@ import (
 // writable /tmp), a non-root user, and Linux capabilities (drop ALL, add only what
 // Fargate allows).
 type hardeningStep struct {
-	env   *env
-	form  *tui.Form
-	width int
+	env    *env
+	form   *tui.Form
+	width  int
+	height int
 	// tmpShown: the /tmp toggle was shown during this visit.
 	tmpShown bool
 }
@@ -112,7 +113,7 @@ func (s *hardeningStep) Init(context.Context) tea.Cmd {
 	dropAll.SetValue(boolText(slices.Contains(spec.LinuxCapabilitiesDrop, capAll)))
 	ptrace.SetValue(boolText(slices.Contains(spec.LinuxCapabilitiesAdd, capSysPtrace)))
 	s.form = tui.NewForm(readonly, tmp, nonRoot, user, linux, dropAll, ptrace)
-	s.form.SetWidth(s.width)
+	s.SetSize(s.width, s.height)
 	s.refresh()
 	return nil
 }
@@ -268,17 +269,18 @@ func (s *hardeningStep) Update(msg tea.Msg) tea.Cmd {
 	return s.form.Update(msg)
 }
 
+const hardeningSubtitle = "Limits what a compromised app can do. Each switch says what it costs."
+
 func (s *hardeningStep) View() string {
 	st := s.env.styles
-	return st.Title.Render("Hardening") + "\n" +
-		st.Subtitle.Render("Less the container can do if the app is compromised. Each switch says what it costs.") + "\n\n" +
-		s.form.View(*st)
+	return stepHead(st, "Hardening", hardeningSubtitle, s.width) + strings.TrimRight(s.form.View(*st), "\n")
 }
 
-func (s *hardeningStep) SetSize(w, _ int) {
-	s.width = w
+func (s *hardeningStep) SetSize(w, h int) {
+	s.width, s.height = w, h
 	if s.form != nil {
 		s.form.SetWidth(w)
+		s.form.SetHeight(bodyHeight(h, stepHead(s.env.styles, "Hardening", hardeningSubtitle, w)))
 	}
 }
 

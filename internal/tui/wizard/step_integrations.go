@@ -17,10 +17,11 @@ import (
 // integrationsStep asks for the optional services: Twilio (whose secrets it checks in
 // Parameter Store), the S3 bucket and the CloudFront distribution.
 type integrationsStep struct {
-	env   *env
-	ctx   context.Context
-	form  *tui.Form
-	width int
+	env    *env
+	ctx    context.Context
+	form   *tui.Form
+	width  int
+	height int
 
 	checkID    int64           // the existence check waited for; 0 when none runs
 	checkedFor []string        // the parameter names of the last check
@@ -45,14 +46,14 @@ func (s *integrationsStep) Init(ctx context.Context) tea.Cmd {
 		Hint:  "Adds the Twilio account SID, auth token and phone number as secrets from Parameter Store.",
 		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.EnableTwilio = v == "true" }) },
 	}
-	bucket := &tui.Field{Key: fieldBucket, Title: "S3 bucket", Kind: tui.Text, Placeholder: "demo-shop-media (empty: no bucket)",
+	bucket := &tui.Field{Key: fieldBucket, Title: "S3 bucket", Kind: tui.Text, Placeholder: "demo-shop-media",
 		Hint: "Sets AWS_STORAGE_BUCKET_NAME (django-storages); the task role needs access to it. Empty: not set.",
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, fieldBucket, false, func(x *model.Spec) { x.S3BucketName = strings.TrimSpace(v) })
 		},
 		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.S3BucketName = strings.TrimSpace(v) }) },
 	}
-	cloudFront := &tui.Field{Key: fieldCloudFront, Title: "CloudFront distribution", Kind: tui.Text, Placeholder: "E1234567890ABC (empty: none)",
+	cloudFront := &tui.Field{Key: fieldCloudFront, Title: "CloudFront distribution", Kind: tui.Text, Placeholder: "E1234567890ABC",
 		Hint: "Sets CLOUDFRONT_DISTRIBUTION_ID, e.g. for cache invalidations from the app. Empty: not set.",
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, fieldCloudFront, false, func(x *model.Spec) { x.CloudFrontDistributionID = strings.TrimSpace(v) })
@@ -66,7 +67,7 @@ func (s *integrationsStep) Init(ctx context.Context) tea.Cmd {
 	cloudFront.SetValue(spec.CloudFrontDistributionID)
 	s.form = tui.NewForm(twilio, bucket, cloudFront)
 	s.form.Spin = s.env.spin
-	s.form.SetWidth(s.width)
+	s.SetSize(s.width, s.height)
 	s.checkID, s.checkedFor, s.found, s.checkErr = 0, nil, nil, nil // the prefix may have changed
 	s.refresh()
 	return s.Connected()
@@ -171,12 +172,12 @@ func (s *integrationsStep) twilioStatus() (string, bool) {
 	cloud := s.env.cloud()
 	lines := []string{fmt.Sprintf("Adds %d secrets, read from Parameter Store when the task starts:", len(refs))}
 	missing := 0
-	nameWidth, fromWidth := 0, 0
+	nameWidth := 0
 	for _, r := range refs {
-		nameWidth, fromWidth = max(nameWidth, len(r.Name)), max(fromWidth, len(r.ValueFrom))
+		nameWidth = max(nameWidth, len(r.Name))
 	}
-	var rows []string
-	for _, r := range refs {
+	states := make([]string, len(refs))
+	for i, r := range refs {
 		state := "not checked"
 		switch {
 		case s.env.connecting():
@@ -198,7 +199,18 @@ func (s *integrationsStep) twilioStatus() (string, bool) {
 				missing++
 			}
 		}
-		rows = append(rows, ansi.Truncate(fmt.Sprintf("  %-*s  %-*s  %s", nameWidth, r.Name, fromWidth, r.ValueFrom, state), max(20, s.width-6), "…"))
+		states[i] = state
+	}
+	// The state before the parameter: on a narrow screen the end of a long name is cut,
+	// never whether it exists.
+	stateWidth := 0
+	for _, st := range states {
+		stateWidth = max(stateWidth, ansi.StringWidth(st))
+	}
+	var rows []string
+	for i, r := range refs {
+		state := states[i] + strings.Repeat(" ", stateWidth-ansi.StringWidth(states[i]))
+		rows = append(rows, ansi.Truncate(fmt.Sprintf("  %-*s  %s  %s", nameWidth, r.Name, state, r.ValueFrom), max(20, s.width-6), "…"))
 	}
 	var notes []string
 	var errLine bool
@@ -223,17 +235,18 @@ func (s *integrationsStep) twilioStatus() (string, bool) {
 	return strings.Join(lines, "\n    "), errLine
 }
 
+const integrationsSubtitle = "Optional services the app talks to; each only adds settings to the container."
+
 func (s *integrationsStep) View() string {
 	st := s.env.styles
-	return st.Title.Render("Integrations") + "\n" +
-		st.Subtitle.Render("Optional services the app talks to; each one only adds settings to the container.") + "\n\n" +
-		s.form.View(*st)
+	return stepHead(st, "Integrations", integrationsSubtitle, s.width) + strings.TrimRight(s.form.View(*st), "\n")
 }
 
-func (s *integrationsStep) SetSize(w, _ int) {
-	s.width = w
+func (s *integrationsStep) SetSize(w, h int) {
+	s.width, s.height = w, h
 	if s.form != nil {
 		s.form.SetWidth(w)
+		s.form.SetHeight(bodyHeight(h, stepHead(s.env.styles, "Integrations", integrationsSubtitle, w)))
 		s.refresh() // the Twilio lines are laid out to the width
 	}
 }

@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -58,8 +59,8 @@ type reviewStep struct {
 	params paramsCheck
 	steps  wizardSteps // the wizard's, to say where a finding is fixed
 
-	blocked    bool      // Enter was pressed while errors remain: list them all
-	regionForm *tui.Form // typing aws_region (ctrl+e)
+	blocked  bool      // Enter was pressed while errors remain: list them all
+	editForm *tui.Form // typing aws_region and the tags (ctrl+e)
 
 	width, height int
 }
@@ -82,16 +83,18 @@ func newReviewStep(e *env) *reviewStep {
 
 func (s *reviewStep) Title() string { return "Review" }
 
-// Owns reports the variables Review asks itself: aws_region, the typed fallback when
-// the session has no Region.
-func (s *reviewStep) Owns(field string) bool { return field == "aws_region" }
+// Owns reports the variables Review asks itself (ctrl+e), which no earlier step asks:
+// aws_region, the typed fallback when the session has no Region, and the tags.
+func (s *reviewStep) Owns(field string) bool {
+	return slices.Contains([]string{"aws_region", "tags"}, variableOf(field))
+}
 
 func (s *reviewStep) useSteps(steps wizardSteps) { s.steps = steps }
 
 func (s *reviewStep) Init(ctx context.Context) tea.Cmd {
 	s.ctx = ctx
 	s.blocked = false
-	s.regionForm = nil
+	s.editForm = nil
 	return s.reload()
 }
 
@@ -170,28 +173,28 @@ func (s *reviewStep) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tui.FormDoneMsg:
-		if s.regionForm == nil {
+		if s.editForm == nil {
 			return nil
 		}
-		s.regionForm = nil
+		s.editForm = nil
 		return s.reload()
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	}
-	if s.regionForm != nil {
-		return s.regionForm.Update(msg)
+	if s.editForm != nil {
+		return s.editForm.Update(msg)
 	}
 	return nil
 }
 
 func (s *reviewStep) key(k tea.KeyPressMsg) tea.Cmd {
-	if s.regionForm != nil {
+	if s.editForm != nil {
 		if key.Matches(k, tui.Keys.Back) {
-			s.regionForm = nil
+			s.editForm = nil
 			s.layout()
 			return nil
 		}
-		cmd := s.regionForm.Update(k)
+		cmd := s.editForm.Update(k)
 		s.layout() // a message under the field takes a line from the viewport
 		return cmd
 	}
@@ -226,7 +229,7 @@ func (s *reviewStep) key(k tea.KeyPressMsg) tea.Cmd {
 		s.layout()
 		return tea.Batch(cmds...)
 	case key.Matches(k, tui.Keys.Edit):
-		s.openRegionForm()
+		s.openEditForm()
 	}
 	return nil
 }
@@ -237,37 +240,77 @@ func (s *reviewStep) showTab(i int) {
 	s.vp.GotoTop()
 }
 
-// openRegionForm asks for aws_region: the typed fallback when the session has no Region.
-func (s *reviewStep) openRegionForm() {
-	f := &tui.Field{Key: "aws_region", Title: "aws_region", Kind: tui.Text, Placeholder: "eu-west-2",
+// openEditForm asks for aws_region, the typed fallback when the session has no
+// Region, and the tags: the variables no earlier step asks. It opens on the tags when
+// they hold the only finding of the two.
+func (s *reviewStep) openEditForm() {
+	region := &tui.Field{Key: "aws_region", Title: "aws_region", Kind: tui.Text, Placeholder: "eu-west-2",
 		Hint: "The Region the task logs to (awslogs-region). Empty uses the AWS session's Region.",
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, "aws_region", false, func(x *model.Spec) { x.AWSRegion = strings.TrimSpace(v) })
 		},
-		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.AWSRegion = strings.TrimSpace(v) }) },
+		OnSet: func(v string) {
+			if v = strings.TrimSpace(v); v != s.env.spec.AWSRegion {
+				s.env.update(func(x *model.Spec) { x.AWSRegion = v })
+			}
+		},
 	}
-	f.SetValue(s.env.spec.AWSRegion)
-	s.regionForm = tui.NewForm(f)
-	s.regionForm.SetWidth(s.width)
+	region.SetValue(s.env.spec.AWSRegion)
+	tags := &tui.Field{Key: "tags", Title: "tags", Kind: tui.Text, Placeholder: "team=platform, cost-center=42",
+		Hint: "The task definition's tags, as key=value pairs separated by commas. Empty: none.",
+		Validate: func(v string) error {
+			parsed, err := parseTags(v)
+			if err != nil {
+				return err
+			}
+			return fieldError(*s.env.spec, "tags", false, func(x *model.Spec) { x.Tags = parsed })
+		},
+		OnSet: func(v string) {
+			// A line that does not read as tags yet (typing "team") leaves the spec alone;
+			// Enter says what is wrong with it.
+			if parsed, err := parseTags(v); err == nil && !maps.Equal(parsed, s.env.spec.Tags) {
+				s.env.update(func(x *model.Spec) { x.Tags = parsed })
+			}
+		},
+	}
+	tags.SetValue(tagsText(s.env.spec.Tags))
+	s.editForm = tui.NewForm(region, tags)
+	s.editForm.SetWidth(s.width)
+	has := func(name string) bool {
+		return slices.ContainsFunc(s.findings, func(f model.Finding) bool { return variableOf(f.Field) == name })
+	}
+	if has("tags") && !has("aws_region") && s.region != "" {
+		s.editForm.FocusKey("tags")
+	}
 	s.layout()
 }
 
-// summary is the validation summary drawn above the tabs.
-func (s *reviewStep) summary() string {
+// summary is the validation summary drawn above the tabs, with the edit form when it
+// is open. room is the lines it may take; findings that do not fit are counted.
+func (s *reviewStep) summary(room int) string {
 	st := s.env.styles
 	errs := s.findings.Errors()
 	warns := append(s.findings.Warnings(), s.params.findings(*s.env.spec)...)
 	var head string
 	switch {
 	case s.blocked && len(errs) > 0:
-		head = st.Error.Render(fmt.Sprintf("✗ Fix %s before going on: in %s.", plural(len(errs), "error"), reviewErrorPlaces(errs, s.steps)))
+		head = fmt.Sprintf("✗ Fix %s before going on: in %s.", plural(len(errs), "error"), reviewErrorPlaces(errs, s.steps))
 	case len(errs) > 0:
-		head = st.Error.Render(fmt.Sprintf("✗ %s block registering and exporting", plural(len(errs), "error")))
+		head = fmt.Sprintf("✗ %s block registering and exporting", plural(len(errs), "error"))
 	default:
-		head = st.OK.Render("✓ The spec is valid: ready to register or export")
+		head = "✓ The spec is valid: ready to register or export"
 	}
+	headStyle := st.OK
+	if len(errs) > 0 {
+		headStyle = st.Error
+	}
+	head = headStyle.Render(s.wrap(head, 0))
 	if len(warns) > 0 {
-		head += st.Muted.Render(fmt.Sprintf(" · %s (they do not block)", plural(len(warns), "warning")))
+		note := fmt.Sprintf(" · %s (they do not block)", plural(len(warns), "warning"))
+		if last := lipgloss.Width(head[strings.LastIndex(head, "\n")+1:]); s.width > 0 && last+lipgloss.Width(note) > s.width {
+			note = "\n" + strings.TrimPrefix(note, " · ")
+		}
+		head += st.Muted.Render(note)
 	}
 	lines := []string{head}
 	if status := s.params.status(s.env); status != "" {
@@ -275,13 +318,25 @@ func (s *reviewStep) summary() string {
 		if s.params.allFound() {
 			style = st.OK
 		}
-		lines = append(lines, style.Render("  "+strings.ReplaceAll(wrapWords(status, max(20, s.width-4)), "\n", "\n  ")))
+		lines = append(lines, style.Render("  "+s.wrap(status, 2)))
+	}
+	form := ""
+	if s.editForm != nil {
+		// Its keys are in the help under the step.
+		form = "\n\n" + strings.TrimSuffix(s.editForm.View(*st), "\n")
 	}
 	// Findings take at most a quarter of the height, or all of it but the tabs once
-	// Enter asked for the errors.
+	// Enter asked for the errors, and never the lines the rest needs.
 	limit := max(2, s.height/4)
 	if s.blocked {
 		limit = max(2, s.height-10)
+	}
+	if room > 0 {
+		formHeight := 0
+		if form != "" {
+			formHeight = lipgloss.Height(form)
+		}
+		limit = max(1, min(limit, room-lipgloss.Height(strings.Join(lines, "\n"))-formHeight))
 	}
 	var blocks []string
 	for _, f := range append(append(model.Findings{}, errs...), warns...) {
@@ -289,12 +344,12 @@ func (s *reviewStep) summary() string {
 	}
 	shown, used := 0, 0
 	for shown < len(blocks) {
-		room := limit
+		left := limit
 		if shown < len(blocks)-1 {
-			room-- // keep a line for "… N more"
+			left-- // keep a line for "… N more"
 		}
 		h := lipgloss.Height(blocks[shown])
-		if used+h > room {
+		if used+h > left {
 			break
 		}
 		lines = append(lines, blocks[shown])
@@ -302,16 +357,18 @@ func (s *reviewStep) summary() string {
 		shown++
 	}
 	if rest := len(blocks) - shown; rest > 0 {
-		more := fmt.Sprintf("    … %d more", rest)
+		more := fmt.Sprintf("… %d more", rest)
 		if len(errs) > 0 && !s.blocked {
 			more += ": press " + tui.Keys.Next.Help().Key + " to list every error"
 		}
-		lines = append(lines, st.Muted.Render(more))
+		lines = append(lines, st.Muted.Render("    "+s.wrap(more, 4)))
 	}
-	if s.regionForm != nil {
-		lines = append(lines, "", s.regionForm.View(*st)+st.Help.Render("    "+tui.Keys.Next.Help().Key+" set · "+tui.Keys.Back.Help().Key+" cancel"))
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n") + form
+}
+
+// wrap fits text to the step's width, the lines after the first indented by indent.
+func (s *reviewStep) wrap(text string, indent int) string {
+	return tui.Wrap(text, max(1, s.width-indent), indent)
 }
 
 func (s *reviewStep) tabsView() string {
@@ -330,12 +387,27 @@ func (s *reviewStep) tabsView() string {
 	return strings.Join(tabs, " ")
 }
 
+// reviewSubtitle says what the step shows.
+const reviewSubtitle = "What your answers make, in every form ecswiz writes, and what would change in ECS."
+
+// reviewRoomyHeight is the height from which the subtitle is drawn: below it, its lines
+// go to the summary and the tabs.
+const reviewRoomyHeight = 22
+
 // header is what is above the viewport; layout sizes the viewport to the rest.
 func (s *reviewStep) header() string {
 	st := s.env.styles
-	return st.Title.Render("Review") + "\n" +
-		st.Subtitle.Render("What your answers make, in every form ecswiz writes, and what would change in ECS.") + "\n\n" +
-		s.summary() + "\n\n" + s.tabsView()
+	top := st.Title.Render("Review") + "\n"
+	if s.height == 0 || s.height >= reviewRoomyHeight {
+		top += st.Subtitle.Render(s.wrap(reviewSubtitle, 0)) + "\n"
+	}
+	// The summary gets what the title, the tabs, a viewport of three lines and the
+	// scroll line leave.
+	room := 0
+	if s.height > 0 {
+		room = s.height - lipgloss.Height(top) - 3 /* blank lines and tabs */ - 3 - 1
+	}
+	return top + "\n" + s.summary(room) + "\n\n" + s.tabsView()
 }
 
 // layout sizes the viewport below the header and fills it with the current tab.
@@ -352,13 +424,13 @@ func (s *reviewStep) tabContent() string {
 	st := s.env.styles
 	if s.tab != tabDiff {
 		if note := s.notes[s.tab]; note != "" {
-			return st.Warning.Render(wrapWords(note, max(20, s.width)))
+			return st.Warning.Render(s.wrap(note, 0))
 		}
 		return strings.TrimSuffix(s.texts[s.tab], "\n")
 	}
 	d := s.diff
 	wrap := func(style lipgloss.Style, text string) string {
-		return style.Render(wrapWords(text, max(20, s.width)))
+		return style.Render(s.wrap(text, 0))
 	}
 	switch {
 	case d.loading:
@@ -411,17 +483,18 @@ func (s *reviewStep) View() string {
 
 func (s *reviewStep) SetSize(w, h int) {
 	s.width, s.height = w, h
-	if s.regionForm != nil {
-		s.regionForm.SetWidth(w)
+	if s.editForm != nil {
+		s.editForm.SetWidth(w)
 	}
 	s.layout()
 }
 
-func (s *reviewStep) Capturing() bool { return s.regionForm != nil }
+func (s *reviewStep) Capturing() bool { return s.editForm != nil }
 
 func (s *reviewStep) Help() []key.Binding {
-	if s.regionForm != nil {
-		return []key.Binding{helpAs(tui.Keys.Next, "set aws_region"), helpAs(tui.Keys.Back, "cancel")}
+	if s.editForm != nil {
+		fields := key.NewBinding(key.WithHelp(tui.Keys.NextField.Keys()[0]+"/"+tui.Keys.PrevField.Keys()[0], "fields"))
+		return []key.Binding{helpAs(tui.Keys.Next, "next/set"), fields, helpAs(tui.Keys.Back, "cancel")}
 	}
 	b := []key.Binding{
 		tui.Keys.Next,
@@ -434,10 +507,7 @@ func (s *reviewStep) Help() []key.Binding {
 	case s.params.err != nil:
 		b = append(b, helpAs(tui.Keys.Retry, "check the parameters again"))
 	}
-	if s.region == "" || slices.ContainsFunc(s.findings, func(f model.Finding) bool { return f.Field == "aws_region" }) {
-		b = append(b, helpAs(tui.Keys.Edit, "set aws_region"))
-	}
-	return b
+	return append(b, helpAs(tui.Keys.Edit, "aws_region, tags"))
 }
 
 // scrollKeys names the keys that scroll: "↑/↓ pgup/pgdn".

@@ -274,14 +274,14 @@ func TestReviewOffline(t *testing.T) {
 		}
 		typeText(t, up, "nowhere")
 		keys(t, up, "enter")
-		if view := plain(s.View()); !strings.Contains(view, "aws_region") || s.regionForm == nil {
+		if view := plain(s.View()); !strings.Contains(view, "aws_region") || s.editForm == nil || s.editForm.Focused().Key != "aws_region" {
 			t.Fatalf("an invalid Region was accepted:\n%s", view)
 		}
 		for range len("nowhere") {
 			keys(t, up, "backspace")
 		}
 		typeText(t, up, "eu-west-1")
-		keys(t, up, "enter")
+		keys(t, up, "enter", "enter") // the Region, then the tags as they were
 		if got := s.env.spec.AWSRegion; got != "eu-west-1" {
 			t.Fatalf("aws_region = %q, want eu-west-1", got)
 		}
@@ -403,7 +403,9 @@ func (s ownerStep) Owns(field string) bool { return slices.Contains(s.owns, fiel
 
 func TestFindingsNameTheStepThatAnswersTheField(t *testing.T) {
 	fakes := nineFakeSteps()
-	// A step that says what it owns wins over the table, whatever its title.
+	// A step says what it owns, whatever its title.
+	fakes[0] = ownerStep{fakes[0].(*fakeStep), []string{"app_name"}}
+	fakes[1] = ownerStep{fakes[1].(*fakeStep), []string{"task_memory"}}
 	fakes[6] = ownerStep{fakes[6].(*fakeStep), []string{"log_group_name", "tags"}}
 	swapped := append(wizardSteps{fakes[1], fakes[0]}, fakes[2:]...) // Sizing first
 	tests := []struct {
@@ -417,7 +419,8 @@ func TestFindingsNameTheStepThatAnswersTheField(t *testing.T) {
 		{"a step's Owns names it", fakes, "tags", "alt+7 Runtime"},
 		{"the number follows the step's place", swapped, "task_memory", "alt+1 Sizing"},
 		{"aws_region is typed in Review", theWizardsSteps(), "aws_region", "ctrl+e in Review"},
-		{"a field no step answers is nowhere", theWizardsSteps(), "tags", ""},
+		{"so are the tags", theWizardsSteps(), `tags["aws:team"]`, "ctrl+e in Review"},
+		{"a step without Owns answers nothing", fakes, "container_name", ""},
 		{"the whole task definition is nowhere", theWizardsSteps(), "", ""},
 		{"without the steps nothing is named", nil, "app_name", ""},
 	}
@@ -427,6 +430,26 @@ func TestFindingsNameTheStepThatAnswersTheField(t *testing.T) {
 				t.Errorf("fixedIn(%q) = %q, want %q", tt.field, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestEveryVariableIsAnsweredByOneStepOfTheWizard(t *testing.T) {
+	steps := theWizardsSteps()
+	for _, s := range steps {
+		if _, ok := s.(fieldOwner); !ok {
+			t.Errorf("the %s step does not say which variables it answers (Owns)", s.Title())
+		}
+	}
+	for _, v := range model.Variables() {
+		var owners []string
+		for _, s := range steps {
+			if o, ok := s.(fieldOwner); ok && o.Owns(v.Name) {
+				owners = append(owners, s.Title())
+			}
+		}
+		if len(owners) != 1 {
+			t.Errorf("%s is answered by %v, want exactly one step", v.Name, owners)
+		}
 	}
 }
 

@@ -106,7 +106,7 @@ func (s *runtimeStep) Init(ctx context.Context) tea.Cmd {
 	s.storage.reset()
 
 	logGroup := &tui.Field{Key: fieldLogGroup, Title: "Log group", Kind: tui.Choice, Other: true, Window: 6,
-		Placeholder: "/ecs/APP-ENV",
+		Placeholder: placeholderOr(defaultLogGroup(spec), "/ecs/APP-ENV"),
 		Hint:        "awslogs sends the container's output here; one group per app and environment.",
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, fieldLogGroup, true, func(x *model.Spec) { x.LogGroupName = v })
@@ -122,7 +122,7 @@ func (s *runtimeStep) Init(ctx context.Context) tea.Cmd {
 		},
 	}
 	execRole := &tui.Field{Key: fieldExecutionRole, Title: "Execution role", Kind: tui.Choice, Other: true, Window: 6,
-		Placeholder: "arn:aws:iam::ACCOUNT:role/NAME",
+		Placeholder: s.roleExample("ecsTaskExecutionRole"),
 		Hint:        "Used by ECS to start the task: it pulls the image, writes the logs and reads the secrets.",
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, fieldExecutionRole, true, func(x *model.Spec) { x.ExecutionRoleARN = v })
@@ -130,8 +130,8 @@ func (s *runtimeStep) Init(ctx context.Context) tea.Cmd {
 		OnSet: func(v string) { s.env.update(func(x *model.Spec) { x.ExecutionRoleARN = v }) },
 	}
 	taskRole := &tui.Field{Key: fieldTaskRole, Title: "Task role", Kind: tui.Choice, Other: true, Window: 6,
-		Placeholder: "empty for none, or arn:aws:iam::ACCOUNT:role/NAME",
-		Hint:        "What the app itself may call (S3, SES…) with its AWS SDK; none if it calls no AWS API.",
+		Placeholder: s.roleExample(placeholderOr(spec.AppName, "APP") + "-" + placeholderOr(spec.Environment, "ENV") + "-ecs-task"),
+		Hint:        "What the app itself may call (S3, SES…) with its AWS SDK; none (empty) if it calls no AWS API.",
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, fieldTaskRole, false, func(x *model.Spec) { x.TaskRoleARN = v })
 		},
@@ -151,8 +151,8 @@ func (s *runtimeStep) Init(ctx context.Context) tea.Cmd {
 	taskRole.SetValue(spec.TaskRoleARN)
 
 	cmdField := &tui.Field{Key: fieldCommand, Title: "Command", Kind: tui.Text,
-		Placeholder: "empty: the image's CMD runs, e.g. gunicorn config.wsgi --bind 0.0.0.0:8000",
-		Hint:        "Typed like a shell line and split into arguments (quotes respected); no shell runs it.",
+		Placeholder: "gunicorn config.wsgi --bind 0.0.0.0:8000",
+		Hint:        "Typed like a shell line and split into arguments (quotes respected); no shell runs it. Empty: the image's CMD.",
 		Validate: func(v string) error {
 			args, err := splitCommand(v)
 			if err != nil {
@@ -214,7 +214,24 @@ func defaultLogGroup(spec model.Spec) string {
 	if spec.AppName == "" || spec.Environment == "" {
 		return ""
 	}
-	return "/ecs/" + spec.Family()
+	return model.DefaultLogGroup(spec)
+}
+
+// placeholderOr is v, or instead when v is empty.
+func placeholderOr(v, instead string) string {
+	if v == "" {
+		return instead
+	}
+	return v
+}
+
+// roleExample is the ARN of the role named in this session's account, as an example.
+func (s *runtimeStep) roleExample(name string) string {
+	account := "ACCOUNT"
+	if ses := s.env.session; ses != nil && ses.Account != "" {
+		account = ses.Account
+	}
+	return "arn:aws:iam::" + account + ":role/" + name
 }
 
 func (s *runtimeStep) Connected() tea.Cmd {
@@ -398,10 +415,15 @@ func (s *runtimeStep) refreshStreamHint() {
 	f.Hint = "Log streams are PREFIX/CONTAINER/TASK_ID: here " + prefix + "/" + container + "/TASK_ID."
 }
 
+const runtimeSubtitle = "Where the logs go, the roles the task runs with, its storage and its command."
+
+func (s *runtimeStep) head() string {
+	return stepHead(s.env.styles, "Runtime", runtimeSubtitle, s.width)
+}
+
 func (s *runtimeStep) View() string {
 	st := s.env.styles
-	head := st.Title.Render("Runtime") + "\n" +
-		st.Subtitle.Render("Where the logs go, the roles the task runs with, its storage and its command.") + "\n\n"
+	head := s.head()
 	switch {
 	case s.logs.dialog != nil:
 		return head + s.createDialogView()
@@ -423,12 +445,12 @@ func (s *runtimeStep) View() string {
 		}
 		parts = append(parts, strings.TrimRight(part.view(), "\n"))
 	}
-	return head + fitSections(parts, focus, s.height-3)
+	return head + fitSections(parts, focus, bodyHeight(s.height, head), *st)
 }
 
 // fitSections joins the sections with a blank line between them and, when they are
-// taller than height, drops lines above the focused section until its end shows.
-func fitSections(parts []string, focus, height int) string {
+// taller than height, shows the focused one and says how many lines are out of view.
+func fitSections(parts []string, focus, height int, st tui.Styles) string {
 	var lines []string
 	var start, end int
 	for i, p := range parts {
@@ -443,11 +465,7 @@ func fitSections(parts []string, focus, height int) string {
 			end = len(lines)
 		}
 	}
-	if height > 0 && len(lines) > height {
-		skip := min(start, max(0, end-height))
-		lines = lines[skip:]
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(tui.Fit(lines, start, end, height, st), "\n")
 }
 
 func (s *runtimeStep) SetSize(w, h int) {
@@ -460,14 +478,68 @@ func (s *runtimeStep) SetSize(w, h int) {
 	}
 	if s.form != nil {
 		s.form.SetWidth(s.width)
+		// One line is left for saying that the storage and the command are below.
+		s.form.SetHeight(bodyHeight(s.height, s.head()) - 1)
 		s.command.SetWidth(s.width)
 		if resized {
 			s.rebuildRoleOptions() // the notes are cut to the width
 		}
 	}
 	if s.storage.entry != nil {
-		s.storage.entry.form.SetWidth(s.width - 4)
+		s.storage.entry.form.SetWidth(dialogWidth(s.width))
+		s.storage.entry.form.SetHeight(s.dialogFormHeight())
 	}
+	if s.logs.dialog != nil {
+		s.logs.dialog.SetWidth(dialogWidth(s.width))
+		s.logs.dialog.SetHeight(s.dialogFormHeight())
+	}
+}
+
+// dialogWidth is the width inside a dialog's border and padding, in a step width wide.
+func dialogWidth(width int) int { return max(20, width-4) }
+
+// dialogChrome is the lines a dialog box draws around its form in a step body of height
+// lines: the border, the title and a blank line over the form, a blank line and the
+// keys under it; without the blank lines when the body is short.
+func dialogChrome(height int) int {
+	if dialogSpaced(height) {
+		return 6
+	}
+	return 4
+}
+
+// dialogSpaced reports whether a dialog in a step body of height lines keeps the blank
+// lines between its parts.
+func dialogSpaced(height int) bool { return height <= 0 || height >= 20 }
+
+// dialogBox draws a dialog width cells wide and at most height lines high (0: as high
+// as it is) around parts, stacked; the part numbered focus (its form) stays in view when
+// the dialog is too high.
+func dialogBox(st *tui.Styles, width, height int, parts []string, focus int) string {
+	var lines []string
+	start, end := 0, 0
+	for i, p := range parts {
+		if i == focus {
+			start = len(lines)
+		}
+		if i != focus && !dialogSpaced(height) {
+			p = strings.Trim(p, "\n")
+		}
+		lines = append(lines, strings.Split(p, "\n")...)
+		if i == focus {
+			end = len(lines)
+		}
+	}
+	if height > 0 {
+		lines = tui.Fit(lines, start, end, max(1, height-2), *st)
+	}
+	return st.Box.Width(width).Render(strings.Join(lines, "\n"))
+}
+
+// dialogFormHeight is the room a dialog leaves its form under the step's title.
+func (s *runtimeStep) dialogFormHeight() int {
+	body := bodyHeight(s.height, s.head())
+	return max(4, body-dialogChrome(body))
 }
 
 func (s *runtimeStep) Capturing() bool {

@@ -127,7 +127,7 @@ func TestRuntimeStepChecksATypedLogGroupWhenTheFieldIsLeft(t *testing.T) {
 	session, srv := demoSession(t)
 	r := newRuntimeRig(t, runtimeSpec(), session)
 	srv.ResetCalls()
-	r.keys("ctrl+t")
+	r.keys("ctrl+t", "ctrl+u") // typing starts from the current answer: emptied first
 	r.typeText("/custom/web")
 	if n := len(srv.CallsTo("DescribeLogGroups")); n != 0 {
 		t.Errorf("%d look-ups while typing, want none", n)
@@ -284,7 +284,7 @@ func TestRuntimeStepValidatesATypedRoleARN(t *testing.T) {
 			session, _ := demoSession(t)
 			r := newRuntimeRig(t, runtimeSpec(), session)
 			r.s.form.FocusKey(tc.field)
-			r.keys("ctrl+t")
+			r.keys("ctrl+t", "ctrl+u")
 			r.typeText(tc.typed)
 			r.keys("enter")
 			f := r.field(tc.field)
@@ -449,9 +449,9 @@ func TestRuntimeStepRefusesAMountPointToAnUnknownVolume(t *testing.T) {
 		wantErr string
 	}{
 		{"with no volume declared", nil, nil,
-			`mount_points[0].sourceVolume: volume "media" is not declared in volumes — declare it in volumes, e.g. volumes = [{ name = "media" }]`},
-		{"with other volumes declared", []model.Volume{{Name: "tmp"}}, []string{"ctrl+t"},
-			`mount_points[0].sourceVolume: volume "media" is not declared in volumes — declared volumes: tmp`},
+			`volume "media" is not declared in volumes — declare it in volumes, e.g. volumes = [{ name = "media" }]`},
+		{"with other volumes declared", []model.Volume{{Name: "tmp"}}, []string{"ctrl+t", "ctrl+u"},
+			`volume "media" is not declared in volumes — declared volumes: tmp`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			spec := demoSpec()
@@ -740,5 +740,67 @@ func TestSuggestRole(t *testing.T) {
 				t.Errorf("suggestRole(%s, execution %v) = %q, want %q", tc.family, tc.execution, got, arn(tc.want))
 			}
 		})
+	}
+}
+
+func TestRuntimeStepSaysWhyABucketNeedsATaskRole(t *testing.T) {
+	session, _ := demoSession(t)
+	spec := runtimeSpec()
+	spec.S3BucketName = "demo-shop-media"
+	r := newRuntimeRig(t, spec, session)
+	task := r.field(fieldTaskRole)
+	if task.Value() != "" {
+		t.Fatalf("the task role starts at %q, want none", task.Value())
+	}
+	if !task.StatusIsWarn || !strings.Contains(task.Status, "s3_bucket_name is demo-shop-media") ||
+		!strings.Contains(task.Status, "e.g. demo-shop-dev-ecs-task") {
+		t.Errorf("task role status = %q (warning %v), want why a task role is needed and the suggestion", task.Status, task.StatusIsWarn)
+	}
+	r.s.form.FocusKey(fieldTaskRole)
+	r.keys("down") // the suggested demo-shop-dev-ecs-task
+	if task.Status != "" || task.StatusIsWarn {
+		t.Errorf("with a task role chosen the status still says %q", task.Status)
+	}
+
+	without := newRuntimeRig(t, runtimeSpec(), session)
+	if s := without.field(fieldTaskRole).Status; s != "" {
+		t.Errorf("without a bucket the task role says %q", s)
+	}
+}
+
+func TestRuntimeStepTypesTheLogGroupFromTheRealSuggestion(t *testing.T) {
+	session, _ := demoSession(t)
+	spec := runtimeSpec()
+	spec.LogGroupName = ""
+	r := newRuntimeRig(t, spec, session)
+	r.keys("ctrl+t")
+	f := r.field(fieldLogGroup)
+	if got := f.Value(); got != "/ecs/demo-shop-dev" {
+		t.Errorf("typing starts from %q, want the suggested /ecs/demo-shop-dev", got)
+	}
+	if view := strings.Join(strings.Fields(r.screen()), " "); !strings.Contains(view, "esc returns to the list") {
+		t.Errorf("the hint does not say how to get back to the list:\n%s", r.screen())
+	}
+	r.keys("ctrl+u")
+	if view := r.screen(); !strings.Contains(view, "e.g. /ecs/demo-shop-dev") || strings.Contains(view, "APP-ENV") {
+		t.Errorf("the empty input does not offer the real suggestion as an example:\n%s", view)
+	}
+	r.keys("esc")
+	if got := f.Value(); got != "/ecs/demo-shop-dev" || r.s.Capturing() {
+		t.Errorf("esc left the log group at %q (capturing %v)", got, r.s.Capturing())
+	}
+}
+
+func TestRuntimeStepShowsACommandThatDoesNotSplitOnce(t *testing.T) {
+	r := newRuntimeRig(t, runtimeSpec(), nil)
+	r.s.setSection(sectionCommand)
+	r.typeText(`gunicorn "config.wsgi`)
+	r.keys("enter")
+	f := r.field(fieldCommand)
+	if f.Err() == nil {
+		t.Fatal("an open quote was accepted")
+	}
+	if n := strings.Count(r.screen(), "never closed"); n != 1 {
+		t.Errorf("the error shows %d times, want once:\n%s", n, r.screen())
 	}
 }

@@ -98,8 +98,8 @@ func (s *sizingStep) Init(context.Context) tea.Cmd {
 	mem.SetValue(strconv.Itoa(size.Memory))
 	arch.SetValue(archValue)
 	s.form = tui.NewForm(cpu, mem, arch, tasks)
-	s.form.SetWidth(s.width)
 	s.refresh()
+	s.layout()
 	return nil
 }
 
@@ -204,6 +204,7 @@ func (s *sizingStep) Update(msg tea.Msg) tea.Cmd {
 	}
 	cmd := s.form.Update(msg)
 	s.refresh()
+	s.layout() // the estimate's lines may change with the count typed
 	return cmd
 }
 
@@ -217,14 +218,23 @@ func stepBlocked(spec model.Spec, fields ...string) bool {
 	return false
 }
 
+const sizingSubtitle = "How much CPU and memory each task gets, on which processor, and what it costs."
+
+// View draws the fields over the estimate, which stays in view: the form gives up
+// blank lines, then options of the open list, to leave it room.
 func (s *sizingStep) View() string {
 	st := s.env.styles
-	var b strings.Builder
-	b.WriteString(st.Title.Render("Sizing") + "\n")
-	b.WriteString(st.Subtitle.Render("How much CPU and memory each task gets, on which processor, and what it costs.") + "\n\n")
-	b.WriteString(s.form.View(*st))
-	b.WriteString("\n" + s.costView())
-	return b.String()
+	return stepHead(st, "Sizing", sizingSubtitle, s.width) + strings.TrimRight(s.form.View(*st), "\n") +
+		"\n\n" + s.costView()
+}
+
+// layout gives the form the room the title and the estimate leave.
+func (s *sizingStep) layout() {
+	if s.form == nil {
+		return
+	}
+	s.form.SetWidth(s.width)
+	s.form.SetHeight(bodyHeight(s.height, stepHead(s.env.styles, "Sizing", sizingSubtitle, s.width), "\n"+s.costView()+"\n"))
 }
 
 // costView prices the size on screen, per task and for the chosen number of tasks.
@@ -233,19 +243,19 @@ func (s *sizingStep) costView() string {
 	size := s.size()
 	arch := s.form.Field(fieldArch).Value()
 	est := model.EstimateCost(size, arch)
-	line := fmt.Sprintf("$%.2f/month per task ($%.4f/hour)", est.MonthlyUSD, est.HourlyUSD)
+	line := fmt.Sprintf("$%.2f/month per task", est.MonthlyUSD)
 	if n, err := estimateTasks(s.form.Field(fieldTasks).Value()); err == nil {
 		line += fmt.Sprintf(" · $%.2f/month for %s", est.MonthlyUSD*float64(n), plural(n, "task"))
 	}
-	return st.Label.Render("  Estimated cost  ") + st.Value.Render(line) + "\n" +
-		st.Muted.Render(fmt.Sprintf("    %s · on demand, 730 hours a month · %s, %s", model.PriceNote, size, arch))
+	const label = "  Estimated cost  "
+	note := fmt.Sprintf("$%.4f/hour · %s · on demand, 730 hours a month", est.HourlyUSD, model.PriceNote)
+	return st.Label.Render(label) + st.Value.Render(tui.Wrap(line, s.width-len(label), len(label))) + "\n" +
+		st.Muted.Render("    "+tui.Wrap(note, s.width-4, 4))
 }
 
 func (s *sizingStep) SetSize(w, h int) {
 	s.width, s.height = w, h
-	if s.form != nil {
-		s.form.SetWidth(w)
-	}
+	s.layout()
 }
 
 func (s *sizingStep) Capturing() bool { return s.form != nil && s.form.Capturing() }
