@@ -75,10 +75,10 @@ func TestANewcomerRegistersAndExportsInTheDemo(t *testing.T) {
 	term.send("Enter") // environment: dev
 	term.send("Enter") // container name: the app's
 	term.waitFor("ctrl+t: type another value")
-	term.send("Enter")         // the demo-shop repository
-	term.waitFor("1.4.2")      // its tags, newest first
-	term.send("Down", "Enter") // 1.4.2 under 1.5.0-arm64
-	term.enterUntil("Sizing")  // the port
+	term.send("Enter")        // the demo-shop repository
+	term.waitFor("amd64")     // its tags, newest first, with their architectures
+	term.send("Enter")        // the newest that runs on X86_64: 1.4.2, not 1.5.0-arm64
+	term.enterUntil("Sizing") // the port
 	term.enterUntil("Django")
 	term.enterUntil("Secrets")
 	term.waitFor("Required secrets under /demo-shop/dev · all 6 found")
@@ -87,6 +87,9 @@ func TestANewcomerRegistersAndExportsInTheDemo(t *testing.T) {
 	term.enterUntil("Runtime")
 	term.enterUntil("Review")
 	screen := term.waitFor("ECS JSON")
+	if !strings.Contains(screen, `"image": "123456789012.dkr.ecr.eu-west-2.amazonaws.com/demo-shop:1.4.2"`) {
+		t.Errorf("accepting every suggestion should pick 1.4.2, the newest amd64 image:\n%s", screen)
+	}
 	if strings.Contains(screen, "error") && strings.Contains(screen, "✗") {
 		t.Errorf("the review shows errors after accepting every suggestion:\n%s", screen)
 	}

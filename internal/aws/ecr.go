@@ -2,8 +2,10 @@ package aws
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +19,7 @@ import (
 type ECRAPI interface {
 	DescribeRepositories(context.Context, *ecr.DescribeRepositoriesInput, ...func(*ecr.Options)) (*ecr.DescribeRepositoriesOutput, error)
 	DescribeImages(context.Context, *ecr.DescribeImagesInput, ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error)
+	BatchGetImage(context.Context, *ecr.BatchGetImageInput, ...func(*ecr.Options)) (*ecr.BatchGetImageOutput, error)
 }
 
 // ECR lists repositories and images and checks that an image exists.
@@ -101,6 +104,120 @@ func imageFromSDK(d ecrtypes.ImageDetail) Image {
 		Digest: sdkaws.ToString(d.ImageDigest), Tags: tags,
 		PushedAt: sdkaws.ToTime(d.ImagePushedAt), SizeBytes: sdkaws.ToInt64(d.ImageSizeInBytes),
 	}
+}
+
+// Manifest media types. Only an image index (a manifest list) names the platforms of
+// its images; a single image's architecture is in its config blob, which is not read.
+const (
+	mediaTypeOCIIndex      = "application/vnd.oci.image.index.v1+json"
+	mediaTypeDockerList    = "application/vnd.docker.distribution.manifest.list.v2+json"
+	mediaTypeOCIManifest   = "application/vnd.oci.image.manifest.v1+json"
+	mediaTypeDockerImageV2 = "application/vnd.docker.distribution.manifest.v2+json"
+)
+
+// batchGetImageMax is how many image ids one BatchGetImage call takes.
+const batchGetImageMax = 100
+
+// Architectures reads the CPU architectures ("amd64", "arm64") each image runs on, from
+// its image index: imageIDs are tags or sha256 digests of images in repo, and the answer
+// is keyed by them. An image whose architectures cannot be told (a single-platform
+// manifest, whose platform is in its config; an id not found) has no entry: unknown,
+// never guessed. Attestation entries (architecture "unknown") and platforms other than
+// Linux are left out, since Fargate runs neither.
+//
+// Equivalent to aws ecr batch-get-image --repository-name REPO --image-ids imageTag=TAG ...
+// --accepted-media-types application/vnd.oci.image.index.v1+json application/vnd.docker.distribution.manifest.list.v2+json ...
+// (one call per 100 ids)
+func (r *ECR) Architectures(ctx context.Context, repo string, imageIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	var ids []string
+	seen := map[string]bool{}
+	for _, id := range imageIDs {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for start := 0; start < len(ids); start += batchGetImageMax {
+		batch := ids[start:min(start+batchGetImageMax, len(ids))]
+		in := &ecr.BatchGetImageInput{
+			RepositoryName: sdkaws.String(repo),
+			// Every type, so that ECR returns each manifest as it was pushed rather
+			// than converting it; only the index types name platforms.
+			AcceptedMediaTypes: []string{mediaTypeOCIIndex, mediaTypeDockerList, mediaTypeOCIManifest, mediaTypeDockerImageV2},
+		}
+		for _, id := range batch {
+			if isDigest(id) {
+				in.ImageIds = append(in.ImageIds, ecrtypes.ImageIdentifier{ImageDigest: sdkaws.String(id)})
+			} else {
+				in.ImageIds = append(in.ImageIds, ecrtypes.ImageIdentifier{ImageTag: sdkaws.String(id)})
+			}
+		}
+		res, err := r.api.BatchGetImage(ctx, in)
+		if err != nil {
+			return nil, classify(fmt.Sprintf("read the image manifests in ECR repository %s", repo), err)
+		}
+		// Failures (an id not found) leave the id unknown.
+		for _, img := range res.Images {
+			archs := manifestArchitectures(sdkaws.ToString(img.ImageManifestMediaType), sdkaws.ToString(img.ImageManifest))
+			if len(archs) == 0 || img.ImageId == nil {
+				continue
+			}
+			for _, id := range []string{sdkaws.ToString(img.ImageId.ImageTag), sdkaws.ToString(img.ImageId.ImageDigest)} {
+				if id != "" && seen[id] {
+					out[id] = archs
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func isDigest(id string) bool { return strings.HasPrefix(id, "sha256:") }
+
+// manifestArchitectures is the sorted architectures an image index lists for Linux;
+// nil for any other manifest, or one that does not parse.
+func manifestArchitectures(mediaType, manifest string) []string {
+	var index struct {
+		MediaType string `json:"mediaType"`
+		Manifests []struct {
+			Platform *struct {
+				Architecture string `json:"architecture"`
+				OS           string `json:"os"`
+			} `json:"platform"`
+			Annotations map[string]string `json:"annotations"`
+		} `json:"manifests"`
+	}
+	if err := json.Unmarshal([]byte(manifest), &index); err != nil {
+		return nil
+	}
+	if mediaType == "" {
+		mediaType = index.MediaType
+	}
+	switch mediaType {
+	case mediaTypeOCIIndex, mediaTypeDockerList:
+	case "": // an OCI index may leave its media type out; its manifests say what it is
+		if len(index.Manifests) == 0 {
+			return nil
+		}
+	default:
+		return nil
+	}
+	var archs []string
+	for _, m := range index.Manifests {
+		p := m.Platform
+		switch {
+		case p == nil, p.Architecture == "", p.Architecture == "unknown",
+			m.Annotations["vnd.docker.reference.type"] == "attestation-manifest",
+			p.OS != "" && p.OS != "linux":
+			continue
+		}
+		if !slices.Contains(archs, p.Architecture) {
+			archs = append(archs, p.Architecture)
+		}
+	}
+	sort.Strings(archs)
+	return archs
 }
 
 // ECRImage is an image reference in an ECR registry.

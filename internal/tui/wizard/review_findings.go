@@ -104,3 +104,23 @@ func stepContext(ctx context.Context) context.Context {
 	}
 	return ctx
 }
+
+// reviewArchFindings is a warning when the image is known (from the architectures the
+// application step read from ECR) not to run on cpu_architecture: the task would
+// register, and its container would fail with "exec format error". It names the step
+// that fixes it: Sizing, or Application for an image no Fargate architecture runs.
+func reviewArchFindings(e *env, steps wizardSteps) model.Findings {
+	p, ok := imageArchMismatch(e, e.spec.CPUArchitecture)
+	if !ok {
+		return nil
+	}
+	const fails = `its container would fail with "exec format error"`
+	if p.other == "" {
+		return model.Findings{{Severity: model.SeverityWarning, Field: "container_image",
+			Message: p.runsOn() + ", not on " + p.cpuArch + " (" + p.want + ")",
+			Hint:    fails + ": " + p.pickTag()}}
+	}
+	return model.Findings{{Severity: model.SeverityWarning, Field: "cpu_architecture",
+		Message: p.cpuArch + ", but " + p.runsOn(),
+		Hint:    fails + ": " + p.pickTag() + " in " + steps.fixedInOr("container_image", "Application") + ", or choose " + p.other}}
+}

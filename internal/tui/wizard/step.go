@@ -43,6 +43,10 @@ type env struct {
 	// prefilled is set when the spec came from a file or a draft: its values are answers
 	// and no step replaces them with a suggestion (the sizing preset).
 	prefilled bool
+	// imageArchs is the architectures ("amd64", "arm64") of the images the application
+	// step listed, by image reference (REPO_URI:TAG or REPO_URI@DIGEST), as read from
+	// ECR. A reference not in it is unknown: nothing is said about it.
+	imageArchs map[string][]string
 
 	// The root's spinner: a step draws spin() while a call runs, and the root keeps it
 	// turning as long as some View asked for it.

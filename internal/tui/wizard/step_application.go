@@ -21,6 +21,9 @@ import (
 type imageLister interface {
 	Repositories(ctx context.Context) ([]aws.Repository, error)
 	Tags(ctx context.Context, repo string) ([]aws.Image, error)
+	// Architectures reads the CPU architectures of images (tags or digests) of repo;
+	// an image it cannot tell is left out.
+	Architectures(ctx context.Context, repo string, imageIDs []string) (map[string][]string, error)
 }
 
 // applicationStep asks for the app, the environment, the container and its image.
@@ -34,6 +37,14 @@ type applicationStep struct {
 	reposID    int64  // the repositories call waited for
 	tagsID     int64  // the tags call waited for
 	repoPicked string // the repository whose tags are shown
+	archsID    int64  // the architectures call waited for
+	// tagImage is the image id (digest) of each listed tag option, and tagNote its
+	// note before the architectures are known: both by option value (the reference).
+	tagImage, tagNote map[string]string
+	// autoPick is the tag the step chose itself while the spec had no image; the
+	// architectures, once read, may move it unless tagTouched (a key on the tag field).
+	autoPick   string
+	tagTouched bool
 	// portText is the port as last typed: kept when it is not a number (the spec keeps
 	// its last valid port), so it is shown again, with why, when the person comes back.
 	portText string
@@ -104,7 +115,7 @@ func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 			}
 		},
 	}
-	tag := &tui.Field{Key: "container_image", Title: "Image tag", Kind: tui.Choice, Other: true,
+	tag := &tui.Field{Key: fieldTag, Title: "Image tag", Kind: tui.Choice, Other: true,
 		Hint:    "Newest first. A version tag or a digest makes every revision run the same image.",
 		Visible: s.repoFromList,
 		Validate: func(v string) error {
@@ -231,10 +242,19 @@ func (s *applicationStep) Update(msg tea.Msg) tea.Cmd {
 		if msg.ID != s.tagsID {
 			return nil
 		}
-		s.tagsLoaded(msg.Value, msg.Err)
+		return s.tagsLoaded(msg.Value, msg.Err)
+	case tui.Result[map[string][]string]:
+		if msg.ID != s.archsID {
+			return nil
+		}
+		s.archsLoaded(msg.Value, msg.Err)
 		return nil
 	case tui.FormDoneMsg:
 		return stepDone
+	case tea.KeyPressMsg:
+		if f := s.form.Focused(); f != nil && f.Key == fieldTag {
+			s.tagTouched = true
+		}
 	}
 	cmd := s.form.Update(msg)
 	return tea.Batch(cmd, s.maybeLoadTags())
@@ -276,31 +296,45 @@ func (s *applicationStep) maybeLoadTags() tea.Cmd {
 		return nil
 	}
 	s.repoPicked = name
-	tag := s.form.Field("container_image")
+	tag := s.form.Field(fieldTag)
 	tag.SetOptions(nil)
 	tag.Status, tag.StatusIsErr = "Loading tags of "+name+"…", false
-	s.tagsID = tui.NewID()
+	s.tagsID, s.archsID = tui.NewID(), 0
 	return tui.Call(s.ctx, s.tagsID, func(ctx context.Context) ([]aws.Image, error) { return cloud.Images.Tags(ctx, name) })
 }
 
-func (s *applicationStep) tagsLoaded(images []aws.Image, err error) {
-	f := s.form.Field("container_image")
+func (s *applicationStep) tagsLoaded(images []aws.Image, err error) tea.Cmd {
+	f := s.form.Field(fieldTag)
 	if err != nil {
 		f.Status, f.StatusIsErr = errorLine(err)+" — press ctrl+t to type the tag.", true
-		return
+		return nil
 	}
 	uri := s.repoURI(s.repoPicked)
 	var opts []tui.Option
+	var ids []string
+	s.tagImage, s.tagNote = map[string]string{}, map[string]string{}
+	add := func(o tui.Option, id string) {
+		s.tagImage[o.Value], s.tagNote[o.Value] = id, o.Note
+		o.Note = s.tagNoteWithArchs(o.Value)
+		opts = append(opts, o)
+	}
 	for _, img := range images {
 		note := "pushed " + ago(img.PushedAt, s.env.now())
 		if img.SizeBytes > 0 {
 			note += fmt.Sprintf(" · %d MB", img.SizeBytes/1_000_000)
 		}
+		id := img.Digest // one id for all the tags of an image
+		if id == "" && len(img.Tags) > 0 {
+			id = img.Tags[0]
+		}
+		if id != "" {
+			ids = append(ids, id)
+		}
 		for _, t := range img.Tags {
-			opts = append(opts, tui.Option{Value: uri + ":" + t, Label: t, Note: note})
+			add(tui.Option{Value: uri + ":" + t, Label: t, Note: note}, id)
 		}
 		if len(img.Tags) == 0 && img.Digest != "" {
-			opts = append(opts, tui.Option{Value: uri + "@" + img.Digest, Label: "untagged " + shortDigest(img.Digest), Note: note})
+			add(tui.Option{Value: uri + "@" + img.Digest, Label: "untagged " + shortDigest(img.Digest), Note: note}, id)
 		}
 	}
 	f.Status, f.StatusIsErr = "", false
@@ -309,9 +343,152 @@ func (s *applicationStep) tagsLoaded(images []aws.Image, err error) {
 	}
 	f.SetOptions(opts)
 	f.SetValue(s.env.spec.ContainerImage)
+	s.autoPick, s.tagTouched = "", false
 	if v := f.Value(); v != "" && v != s.env.spec.ContainerImage && f.OnSet != nil {
-		f.OnSet(v)
+		// The spec has no image yet: the step picks one, the newest that runs on the
+		// architecture as far as is known now.
+		s.autoPick = s.pickTag(opts)
+		f.SetValue(s.autoPick)
+		f.OnSet(s.autoPick)
 	}
+	return s.loadArchs(ids)
+}
+
+// fieldTag is the key of the tag field, which answers container_image.
+const fieldTag = "container_image"
+
+// loadArchs reads the architectures of the listed images, in one call. A failure
+// leaves them unknown, which nothing reports: the list works as it did without them.
+func (s *applicationStep) loadArchs(ids []string) tea.Cmd {
+	cloud := s.env.cloud()
+	if cloud == nil || len(ids) == 0 {
+		return nil
+	}
+	repo := s.repoPicked
+	s.archsID = tui.NewID()
+	return tui.Call(s.ctx, s.archsID, func(ctx context.Context) (map[string][]string, error) {
+		return cloud.Images.Architectures(ctx, repo, ids)
+	})
+}
+
+// archsLoaded keeps the architectures of the listed images for the steps, shows them
+// in the tags' notes and, when the step picked the tag itself and the person has not
+// touched it since, moves the pick to the newest image that runs on the architecture.
+func (s *applicationStep) archsLoaded(archs map[string][]string, err error) {
+	if err != nil {
+		return
+	}
+	if s.env.imageArchs == nil {
+		s.env.imageArchs = map[string][]string{}
+	}
+	for ref, id := range s.tagImage {
+		if a, ok := archs[id]; ok {
+			s.env.imageArchs[ref] = a
+		} else {
+			delete(s.env.imageArchs, ref)
+		}
+	}
+	f := s.form.Field(fieldTag)
+	for i := range f.Options {
+		f.Options[i].Note = s.tagNoteWithArchs(f.Options[i].Value)
+	}
+	if s.autoPick == "" || s.tagTouched || f.Value() != s.autoPick || s.env.spec.ContainerImage != s.autoPick {
+		return
+	}
+	if pick := s.pickTag(f.Options); pick != s.autoPick {
+		s.autoPick = pick
+		f.SetValue(pick)
+		f.OnSet(pick)
+	}
+}
+
+// tagNoteWithArchs is a tag option's note with its image's architectures when known:
+// "pushed 2 days ago · 153 MB · amd64, arm64".
+func (s *applicationStep) tagNoteWithArchs(ref string) string {
+	note := s.tagNote[ref]
+	if archs, ok := s.env.imageArchs[ref]; ok {
+		note += " · " + strings.Join(archs, ", ")
+	}
+	return note
+}
+
+// pickTag is the newest option whose image runs on the spec's architecture, or whose
+// architectures are unknown (a single-platform image says nothing); else the newest.
+func (s *applicationStep) pickTag(opts []tui.Option) string {
+	if len(opts) == 0 {
+		return ""
+	}
+	want := imageArchFor(s.env.spec.CPUArchitecture)
+	for _, o := range opts {
+		archs, known := s.env.imageArchs[o.Value]
+		if !known || want == "" || slices.Contains(archs, want) {
+			return o.Value
+		}
+	}
+	return opts[0].Value
+}
+
+// imageArchFor is the image architecture, as Docker names it, that a Fargate
+// cpu_architecture runs: amd64 for X86_64, arm64 for ARM64; "" for neither.
+func imageArchFor(cpuArch string) string {
+	switch a, _ := model.NormalizeArchitecture(cpuArch); a {
+	case model.ArchX86_64:
+		return "amd64"
+	case model.ArchARM64:
+		return "arm64"
+	}
+	return ""
+}
+
+// imageArchProblem is an image whose architectures are known and do not include the
+// one of the task's cpu_architecture: its container would fail with "exec format error".
+type imageArchProblem struct {
+	image   string   // the tag, or the short digest: "1.5.0-arm64"
+	archs   []string // what the image runs on: "arm64"
+	cpuArch string   // the task's: "X86_64"
+	want    string   // the image architecture the task needs: "amd64"
+	other   string   // a Fargate architecture the image runs on: "ARM64"; "" when none
+}
+
+// imageArchMismatch reports whether the spec's image cannot run on cpuArch, as far as
+// the architectures read from ECR tell; false when they are unknown.
+func imageArchMismatch(e *env, cpuArch string) (imageArchProblem, bool) {
+	image := e.spec.ContainerImage
+	archs, known := e.imageArchs[image]
+	want := imageArchFor(cpuArch)
+	if !known || len(archs) == 0 || want == "" || slices.Contains(archs, want) {
+		return imageArchProblem{}, false
+	}
+	p := imageArchProblem{image: imageLabel(image), archs: archs, want: want}
+	p.cpuArch, _ = model.NormalizeArchitecture(cpuArch)
+	for _, a := range archs {
+		if other, ok := model.NormalizeArchitecture(a); ok {
+			p.other = other
+			break
+		}
+	}
+	return p, true
+}
+
+// runsOn is "the image 1.5.0-arm64 runs on arm64 only".
+func (p imageArchProblem) runsOn() string {
+	return "the image " + p.image + " runs on " + joinAnd(p.archs) + " only"
+}
+
+// pickTag is "pick an amd64 tag" (both Docker names start with a vowel).
+func (p imageArchProblem) pickTag() string { return "pick an " + p.want + " tag" }
+
+// imageLabel is how a reference is named in a sentence: its tag or short digest for an
+// ECR image, else the reference.
+func imageLabel(ref string) string {
+	img, ok := aws.ParseECRImage(ref)
+	switch {
+	case !ok:
+		return ref
+	case img.Digest != "":
+		return shortDigest(img.Digest)
+	}
+	return img.Tag
 }
 
 // ago says how long before now t was, in the largest whole unit.

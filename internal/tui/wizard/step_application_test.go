@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
 func TestApplicationStepPicksARepositoryThenATagNewestFirst(t *testing.T) {
@@ -350,5 +351,133 @@ func checkStepFits(t *testing.T, view string, width, height int) {
 	}
 	if strings.Contains(view, "╭") != strings.Contains(view, "╰") {
 		t.Errorf("a box lost its top or bottom:\n%s", view)
+	}
+}
+
+// demoRepo is the demo's image repository, as the tag options' values start.
+const demoRepo = "123456789012.dkr.ecr.eu-west-2.amazonaws.com/demo-shop"
+
+// tagNotes are the notes of the tag options, by label.
+func tagNotes(s *applicationStep) map[string]string {
+	notes := map[string]string{}
+	for _, o := range s.form.Field(fieldTag).Options {
+		notes[o.Label] = o.Note
+	}
+	return notes
+}
+
+func TestApplicationStepPreselectsTheNewestTagThatRunsOnTheArchitecture(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		arch      string
+		image     string // the spec's; "" has the step pick one
+		archsFail bool   // BatchGetImage is refused
+		want      string
+	}{
+		{"X86_64 passes over the arm64-only 1.5.0-arm64 for 1.4.2", model.ArchX86_64, "", false, demoRepo + ":1.4.2"},
+		{"ARM64 takes 1.5.0-arm64, the newest image built for arm64", model.ArchARM64, "", false, demoRepo + ":1.5.0-arm64"},
+		{"an architecture written as Docker names it is understood", "amd64", "", false, demoRepo + ":1.4.2"},
+		{"an image the spec already has is kept, whatever it runs on", model.ArchX86_64, demoRepo + ":1.5.0-arm64", false, demoRepo + ":1.5.0-arm64"},
+		{"architectures that cannot be read leave the newest tag", model.ArchX86_64, "", true, demoRepo + ":1.5.0-arm64"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			session, srv := demoSession(t)
+			if tc.archsFail {
+				srv.Fail("BatchGetImage", "AccessDeniedException", "User is not authorized to perform: ecr:BatchGetImage")
+			}
+			spec := demoSpec()
+			spec.ContainerImage, spec.CPUArchitecture = tc.image, tc.arch
+			e := newTestEnv(spec, session)
+			s := newApplicationStep(e)
+			s.SetSize(98, 24)
+			up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+			settle(t, up, s.Init(context.Background()))
+
+			if got := e.spec.ContainerImage; got != tc.want {
+				t.Errorf("container_image = %q, want %q", got, tc.want)
+			}
+			if got := s.form.Field(fieldTag).Value(); got != tc.want {
+				t.Errorf("the tag field shows %q, want %q", got, tc.want)
+			}
+			if n := len(srv.CallsTo("BatchGetImage")); n != 1 {
+				t.Errorf("%d BatchGetImage calls, want one for every tag", n)
+			}
+			view := plain(s.View())
+			if tc.archsFail {
+				if strings.Contains(view, "✗") || strings.Contains(view, "denied") || len(e.imageArchs) != 0 {
+					t.Errorf("a failure to read the architectures shows, or leaves some known (%v):\n%s", e.imageArchs, view)
+				}
+				if note := tagNotes(s)["1.4.0"]; strings.Contains(note, "amd64") {
+					t.Errorf("the note of 1.4.0 names architectures no one read: %q", note)
+				}
+				return
+			}
+			wantNotes := map[string]string{"1.5.0-arm64": "· arm64", "1.4.2": "· amd64", "latest": "· amd64", "1.4.1": "· amd64", "1.4.0": "· amd64, arm64"}
+			for label, want := range wantNotes {
+				if note := tagNotes(s)[label]; !strings.HasSuffix(note, want) {
+					t.Errorf("the note of %s is %q, want it to end with %q", label, note, want)
+				}
+			}
+			if diff := cmp.Diff([]string{"arm64"}, e.imageArchs[demoRepo+":1.5.0-arm64"]); diff != "" {
+				t.Errorf("env.imageArchs of 1.5.0-arm64 (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"amd64", "arm64"}, e.imageArchs[demoRepo+":1.4.0"]); diff != "" {
+				t.Errorf("env.imageArchs of 1.4.0 (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestApplicationStepKeepsATagTheArchitecturesArriveAfter(t *testing.T) {
+	type archsResult = tui.Result[map[string][]string]
+	for _, tc := range []struct {
+		name  string
+		touch bool // enter on the tag before the architectures arrive
+		want  string
+	}{
+		{"a pick no one touched moves to the newest amd64 tag", false, demoRepo + ":1.4.2"},
+		{"a tag accepted with enter stays, even arm64-only", true, demoRepo + ":1.5.0-arm64"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			session, _ := demoSession(t)
+			spec := demoSpec()
+			spec.ContainerImage = ""
+			e := newTestEnv(spec, session)
+			s := newApplicationStep(e)
+			s.SetSize(98, 24)
+			var held []archsResult
+			up := func(m tea.Msg) tea.Cmd {
+				if r, ok := m.(archsResult); ok {
+					held = append(held, r)
+					return nil
+				}
+				return s.Update(m)
+			}
+			settle(t, up, s.Init(context.Background()))
+			if len(held) != 1 {
+				t.Fatalf("%d architecture answers, want 1", len(held))
+			}
+			if got := e.spec.ContainerImage; got != demoRepo+":1.5.0-arm64" {
+				t.Fatalf("before the architectures the pick is %q, want the newest tag", got)
+			}
+			// A late answer to an earlier call changes nothing.
+			stale := held[0]
+			stale.ID--
+			settle(t, up, s.Update(stale))
+			if len(e.imageArchs) != 0 || e.spec.ContainerImage != demoRepo+":1.5.0-arm64" {
+				t.Fatalf("a stale answer was taken: %v, %s", e.imageArchs, e.spec.ContainerImage)
+			}
+			if tc.touch {
+				s.form.FocusKey(fieldTag)
+				keys(t, up, "enter")
+			}
+			settle(t, up, s.Update(held[0]))
+			if got := e.spec.ContainerImage; got != tc.want {
+				t.Errorf("container_image = %q, want %q", got, tc.want)
+			}
+			if len(e.imageArchs) == 0 {
+				t.Error("the architectures were not kept")
+			}
+		})
 	}
 }

@@ -290,7 +290,7 @@ func (s *reviewStep) openEditForm() {
 func (s *reviewStep) summary(room int) string {
 	st := s.env.styles
 	errs := s.findings.Errors()
-	warns := append(s.findings.Warnings(), s.params.findings(*s.env.spec)...)
+	warns := append(append(s.findings.Warnings(), s.params.findings(*s.env.spec)...), reviewArchFindings(s.env, s.steps)...)
 	var head string
 	switch {
 	case s.blocked && len(errs) > 0:

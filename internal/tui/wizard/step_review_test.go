@@ -473,3 +473,50 @@ func TestShareStepsGivesReviewAndActTheWizardsSteps(t *testing.T) {
 		t.Errorf("Review is %q, want alt+8 Review", got)
 	}
 }
+
+func TestReviewWarnsWhenTheImageDoesNotRunOnTheArchitecture(t *testing.T) {
+	tests := []struct {
+		name   string
+		image  string
+		arch   string
+		golden string
+		want   string // the warning, flattened; "" for none
+	}{
+		{"an arm64-only image on X86_64 is a warning that names both ways out", "1.5.0-arm64", model.ArchX86_64, "review-image-architecture",
+			`! cpu_architecture: X86_64, but the image 1.5.0-arm64 runs on arm64 only — its container would fail with "exec format error": pick an amd64 tag in alt+1 Application, or choose ARM64 (alt+2 Sizing)`},
+		{"an amd64-only image on ARM64 too", "1.4.2", model.ArchARM64, "",
+			`! cpu_architecture: ARM64, but the image 1.4.2 runs on amd64 only — its container would fail with "exec format error": pick an arm64 tag in alt+1 Application, or choose X86_64 (alt+2 Sizing)`},
+		{"a multi-arch image is no warning", "1.4.0", model.ArchARM64, "", ""},
+		{"an image whose architectures are unknown is no warning", "1.4.1", model.ArchX86_64, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := demoSpec()
+			spec.ContainerImage, spec.CPUArchitecture = demoRepo+":"+tt.image, tt.arch
+			e := newTestEnv(spec, nil)
+			e.imageArchs = demoImageArchs()
+			s := newReviewStep(e)
+			s.useSteps(theWizardsSteps())
+			s.SetSize(98, 24)
+			up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+			settle(t, up, s.Init(context.Background()))
+
+			view := plain(s.View())
+			got := flat(view)
+			switch {
+			case tt.want == "" && strings.Contains(got, "exec format error"):
+				t.Errorf("a warning about the image's architecture:\n%s", view)
+			case tt.want != "" && !strings.Contains(got, tt.want):
+				t.Errorf("the warning %q is not on screen:\n%s", tt.want, view)
+			case tt.want != "" && !strings.Contains(got, "1 warning (they do not block)"):
+				t.Errorf("the summary does not count the warning:\n%s", view)
+			}
+			if tt.golden != "" {
+				golden(t, tt.golden, view)
+			}
+			if !movesOn(t, s.Update(press("enter"))) {
+				t.Error("a warning about the architecture blocks the review")
+			}
+		})
+	}
+}

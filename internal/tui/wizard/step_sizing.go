@@ -24,7 +24,13 @@ type sizingStep struct {
 	// answered is set once the person changed or accepted a size here: from then on the
 	// environment's preset no longer replaces the spec's size.
 	answered bool
+	// archPreselected says why the step opened on ARM64 rather than the default: the
+	// image runs on arm64 only. "" when it did not.
+	archPreselected string
+	steps           wizardSteps // the wizard's, to say where the tag is picked
 }
+
+func (s *sizingStep) useSteps(steps wizardSteps) { s.steps = steps }
 
 func newSizingStep(e *env) *sizingStep { return &sizingStep{env: e} }
 
@@ -44,6 +50,7 @@ const defaultEstimateTasks = "2"
 func (s *sizingStep) Init(context.Context) tea.Cmd {
 	spec := *s.env.spec
 	size, archValue := s.startingSize(spec)
+	archValue, s.archPreselected = s.startingArchitecture(spec, archValue)
 
 	cpuOpts := make([]tui.Option, 0, len(model.FargateCPUs()))
 	for _, c := range model.FargateCPUs() {
@@ -127,6 +134,20 @@ func (s *sizingStep) startingSize(spec model.Spec) (model.Size, string) {
 	return model.NearestSize(cpu, mem), arch
 }
 
+// startingArchitecture is the architecture the list opens on: ARM64, with why, when the
+// spec still holds the default X86_64 (nothing answered here, no file or draft) and the
+// image is known to run on arm64 only; else arch, the spec's own.
+func (s *sizingStep) startingArchitecture(spec model.Spec, arch string) (string, string) {
+	if s.answered || s.env.prefilled || spec.CPUArchitecture != model.NewSpec().CPUArchitecture {
+		return arch, ""
+	}
+	p, ok := imageArchMismatch(s.env, spec.CPUArchitecture)
+	if !ok || p.other != model.ArchARM64 {
+		return arch, ""
+	}
+	return model.ArchARM64, "ARM64 preselected: " + p.runsOn() + "."
+}
+
 // vcpuText writes CPU units as vCPUs or MiB as GiB: 512 → "0.5".
 func vcpuText(n int) string { return strconv.FormatFloat(float64(n)/1024, 'f', -1, 64) }
 
@@ -169,10 +190,31 @@ func estimateTasks(v string) (int, error) {
 func (s *sizingStep) refresh() {
 	for _, k := range []string{fieldCPU, fieldMem, fieldArch} {
 		f := s.form.Field(k)
-		f.Status, f.StatusIsErr = "", false
+		f.Status, f.StatusIsErr, f.StatusIsWarn = "", false, false
 		if err := fieldError(*s.env.spec, k, true, func(*model.Spec) {}); err != nil {
 			f.Status, f.StatusIsErr = "✗ "+err.Error()+" · the list shows the nearest valid value; enter takes it", true
 		}
+	}
+	s.refreshArchitecture()
+}
+
+// refreshArchitecture says, under Architecture, when the image cannot run on the one
+// under the cursor (its architectures as read from ECR), or why ARM64 was preselected.
+func (s *sizingStep) refreshArchitecture() {
+	f := s.form.Field(fieldArch)
+	if f.Status != "" {
+		return // the spec's own value is invalid: that comes first
+	}
+	if p, ok := imageArchMismatch(s.env, f.Value()); ok {
+		fix := p.pickTag() + " in " + s.steps.fixedInOr("container_image", "Application")
+		if p.other != "" {
+			fix = "choose " + p.other + ", or " + fix
+		}
+		f.Status, f.StatusIsWarn = "⚠ "+p.runsOn()+": "+fix, true
+		return
+	}
+	if s.archPreselected != "" && f.Value() == model.ArchARM64 {
+		f.Status = s.archPreselected
 	}
 }
 

@@ -258,3 +258,84 @@ func goldenFits(t *testing.T, name, view string) {
 	}
 	golden(t, name, view)
 }
+
+// demoImageArchs are the architectures of the demo's images, as the application step
+// reads them from ECR.
+func demoImageArchs() map[string][]string {
+	return map[string][]string{
+		demoRepo + ":1.5.0-arm64": {"arm64"},
+		demoRepo + ":1.4.2":       {"amd64"},
+		demoRepo + ":1.4.0":       {"amd64", "arm64"},
+	}
+}
+
+func TestSizingStepMatchesTheArchitectureToTheImage(t *testing.T) {
+	const preselected = "ARM64 preselected: the image 1.5.0-arm64 runs on arm64 only."
+	const armOnly = "⚠ the image 1.5.0-arm64 runs on arm64 only: choose ARM64, or pick an amd64 tag in alt+1 Application"
+	tests := []struct {
+		name      string
+		image     string
+		arch      string
+		prefilled bool     // the spec came from a file or a draft
+		keys      []string // pressed after the step opens
+		golden    string
+		wantArch  string // under the cursor
+		wantLine  string // under Architecture; "" for none
+	}{
+		{name: "an arm64-only image on the default architecture preselects ARM64 and says why",
+			image: "1.5.0-arm64", arch: model.ArchX86_64, golden: "sizing-image-arm64-only",
+			wantArch: model.ArchARM64, wantLine: preselected},
+		{name: "going back to X86_64 with that image warns under Architecture",
+			image: "1.5.0-arm64", arch: model.ArchX86_64, keys: []string{"tab", "tab", "up"}, golden: "sizing-image-mismatch",
+			wantArch: model.ArchX86_64, wantLine: armOnly},
+		{name: "a spec from a file keeps its architecture and is warned",
+			image: "1.5.0-arm64", arch: model.ArchX86_64, prefilled: true,
+			wantArch: model.ArchX86_64, wantLine: armOnly},
+		{name: "an amd64-only image on ARM64 is warned",
+			image: "1.4.2", arch: model.ArchARM64,
+			wantArch: model.ArchARM64, wantLine: "⚠ the image 1.4.2 runs on amd64 only: choose X86_64, or pick an arm64 tag in alt+1 Application"},
+		{name: "a multi-arch image runs on ARM64: nothing to say",
+			image: "1.4.0", arch: model.ArchARM64, wantArch: model.ArchARM64},
+		{name: "an image whose architectures are unknown: nothing to say",
+			image: "1.4.1", arch: model.ArchARM64, wantArch: model.ArchARM64},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := demoSpec()
+			spec.ContainerImage, spec.CPUArchitecture = demoRepo+":"+tt.image, tt.arch
+			e := newTestEnv(spec, nil)
+			e.imageArchs, e.prefilled = demoImageArchs(), tt.prefilled
+			s := newSizingStep(e)
+			s.useSteps(theWizardsSteps())
+			s.SetSize(98, 24)
+			up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
+			settle(t, up, s.Init(context.Background()))
+			keys(t, up, tt.keys...)
+
+			arch := s.form.Field(fieldArch)
+			if got := arch.Value(); got != tt.wantArch {
+				t.Errorf("architecture under the cursor = %s, want %s", got, tt.wantArch)
+			}
+			if arch.Status != tt.wantLine {
+				t.Errorf("the line under Architecture is %q, want %q", arch.Status, tt.wantLine)
+			}
+			if warn := strings.HasPrefix(tt.wantLine, "⚠"); arch.StatusIsWarn != warn || arch.StatusIsErr {
+				t.Errorf("the line is a warning: %v (error %v), want %v", arch.StatusIsWarn, arch.StatusIsErr, warn)
+			}
+			if tt.golden != "" {
+				goldenFits(t, tt.golden, plain(s.View()))
+			}
+			var done bool
+			keys(t, func(m tea.Msg) tea.Cmd {
+				if _, ok := m.(stepDoneMsg); ok {
+					done = true
+					return nil
+				}
+				return up(m)
+			}, "enter", "enter", "enter", "enter")
+			if !done || e.spec.CPUArchitecture != tt.wantArch {
+				t.Errorf("after accepting: done %v, cpu_architecture %s, want %s (a warning does not block)", done, e.spec.CPUArchitecture, tt.wantArch)
+			}
+		})
+	}
+}
