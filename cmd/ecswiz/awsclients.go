@@ -58,7 +58,11 @@ func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clien
 	if err != nil {
 		return nil, err
 	}
-	a.log.Debug("AWS clients ready", "region", clients.Region.Name, "source", clients.Region.Source)
+	source := clients.Region.Source
+	if a.demoMode() {
+		source = "the demo account"
+	}
+	a.log.Debug("AWS clients ready", "region", clients.Region.Name, "source", source)
 	a.clients = clients
 	return clients, nil
 }

@@ -96,7 +96,7 @@ Drafts: the wizard saves your answers as you go (never a secret value) to draft.
 in $ECSWIZ_CONFIG_DIR, else ecswiz's directory in your config directory (on Linux
 ~/.config/ecswiz), with mode 0600. --resume continues that draft. Starting afresh leaves
 it alone until your first answer, then keeps it as draft.previous-TIME.tfvars beside the new
-one: a spec file that -f opens. Only the latest replaced draft is kept.
+one: a spec file that -f opens. Drafts kept this way are never replaced or deleted.
 
 --accessible (also ACCESSIBLE=1, or TERM=dumb) asks the questions one at a time as plain
 prompts for screen readers; it reads answers line by line, so it needs no terminal. It

@@ -314,16 +314,40 @@ func (v *validation) parameterPrefix(s Spec) {
 	}
 	switch {
 	case !strings.HasPrefix(p, "/"):
-		v.errorf("parameter_store_prefix", fmt.Sprintf("write %q", "/"+p), "%q must start with /", p)
+		v.errorf("parameter_store_prefix", prefixFix("/"+p), "%q must start with /", p)
 	case strings.HasSuffix(p, "/") && p != "/":
-		v.errorf("parameter_store_prefix", fmt.Sprintf("write %q", strings.TrimRight(p, "/")), "%q must not end with /", p)
-	case isReservedParameterName(p):
-		v.errorf("parameter_store_prefix", "choose another first level", "%q starts with aws or ssm, which SSM reserves", p)
+		v.errorf("parameter_store_prefix", prefixFix(strings.TrimRight(p, "/")), "%q must not end with /", p)
 	default:
-		if msg, hint := checkParameterName(p + "/app/django-secret-key"); msg != "" {
-			v.errorf("parameter_store_prefix", hint, "%q cannot prefix a parameter name: %s", p, msg)
+		if msg, hint := prefixProblem(p); msg != "" {
+			v.errorf("parameter_store_prefix", hint, "%s", msg)
 		}
 	}
+}
+
+// prefixRule is how a parameter prefix is written, for a hint with no valid rewrite.
+const prefixRule = "start it with /, with levels of letters, digits and _ . - between the /, e.g. /shared/dev"
+
+// prefixProblem is what is wrong with a parameter prefix that starts with / and does
+// not end with one, and how to fix it; "" when it is valid.
+func prefixProblem(p string) (msg, hint string) {
+	if isReservedParameterName(p) {
+		return fmt.Sprintf("%q starts with aws or ssm, which SSM reserves", p), "choose another first level"
+	}
+	if m, h := checkParameterName(p + "/app/django-secret-key"); m != "" {
+		return fmt.Sprintf("%q cannot prefix a parameter name: %s", p, m), h
+	}
+	return "", ""
+}
+
+// prefixFix is the hint for a prefix whose slashes are wrong: the corrected prefix
+// when it is valid, else the rule ("no slash" would become "/no slash", itself refused).
+func prefixFix(fixed string) string {
+	if strings.HasPrefix(fixed, "/") && fixed != "/" {
+		if msg, _ := prefixProblem(fixed); msg == "" {
+			return fmt.Sprintf("write %q", fixed)
+		}
+	}
+	return prefixRule
 }
 
 // isReservedParameterName: SSM refuses to create names starting with aws or ssm (any
@@ -344,7 +368,11 @@ func checkParameterName(name string) (msg, hint string) {
 	case !parameterNamePattern.MatchString(name):
 		return "it may only hold letters, digits and _ . - /", "remove the other characters"
 	case strings.Contains(name, "/") && !strings.HasPrefix(name, "/"):
-		return "a name with levels must start with /", fmt.Sprintf("write %q", "/"+name)
+		hint := fmt.Sprintf("write %q", "/"+name)
+		if msg, _ := checkParameterName("/" + name); msg != "" {
+			hint = "start it with /" // the name has another problem, said once this is fixed
+		}
+		return "a name with levels must start with /", hint
 	case strings.Contains(name, "//") || strings.HasSuffix(name, "/"):
 		return "it has an empty level", "remove the doubled or trailing /"
 	case strings.Count(name, "/") > maxParameterLevels:
@@ -364,8 +392,21 @@ func (v *validation) django(s Spec) {
 		v.warnf("allowed_hosts", `list the host names, e.g. "api.example.com"`, `"*" accepts any Host header in %s`, s.Environment)
 	}
 	if s.DebugMode && IsProduction(s.Environment) {
-		v.warnf("debug_mode", "set debug_mode = false", "DEBUG is on in %s: error pages show settings and source", s.Environment)
+		v.warnf("debug_mode", "set debug_mode = false", debugInProduction, s.Environment)
 	}
+}
+
+// debugInProduction is the warning about DEBUG on in a production environment.
+const debugInProduction = "DEBUG is on in %s: error pages show settings and source"
+
+// DebugOn reports whether a DEBUG value turns Django's DEBUG on as settings commonly
+// read it (django-environ, distutils' strtobool): 1, true, yes, on, y, t, any case.
+func DebugOn(value string) bool {
+	switch strings.ToLower(strings.TrimSpace(value)) {
+	case "1", "true", "t", "yes", "y", "on":
+		return true
+	}
+	return false
 }
 
 func (v *validation) integrations(s Spec) {
@@ -384,6 +425,12 @@ func (v *validation) environment(s Spec) {
 	for _, name := range slices.Sorted(maps.Keys(s.EnvironmentVariables)) {
 		field := fmt.Sprintf("environment_variables[%q]", name)
 		if !v.envName(field, name) {
+			continue
+		}
+		if name == "DEBUG" && IsProduction(s.Environment) && DebugOn(s.EnvironmentVariables[name]) {
+			// The container reads this one, not debug_mode: the same warning as debug_mode = true.
+			v.warnf(field, fmt.Sprintf("remove it: it overrides the DEBUG that ecswiz sets from debug_mode (%q)", auto[name]),
+				debugInProduction, s.Environment)
 			continue
 		}
 		if value, ok := auto[name]; ok {
@@ -522,7 +569,16 @@ func (v *validation) volumes(s Spec) {
 	paths := map[string]bool{}
 	for i, mp := range s.MountPoints {
 		field := fmt.Sprintf("mount_points[%d]", i)
-		if !declared[mp.SourceVolume] {
+		switch {
+		case declared[mp.SourceVolume]:
+		case strings.TrimSpace(mp.SourceVolume) == "":
+			// No example to give: volumes = [{ name = "" }] would be refused in turn.
+			hint := "declare a volume in volumes first, then name it here"
+			if len(declared) > 0 {
+				hint = "name one of the declared volumes: " + strings.Join(slices.Sorted(maps.Keys(declared)), ", ")
+			}
+			v.errorf(field+".sourceVolume", hint, "no volume is named")
+		default:
 			hint := "declare it in volumes, e.g. volumes = [{ name = \"" + mp.SourceVolume + "\" }]"
 			if len(declared) > 0 {
 				hint = "declared volumes: " + strings.Join(slices.Sorted(maps.Keys(declared)), ", ")

@@ -480,3 +480,106 @@ func TestCheckSecretSourceIsTheRuleOfValidate(t *testing.T) {
 		}
 	}
 }
+
+// DEBUG set among environment_variables reaches the container over debug_mode: a
+// true-ish value in production gets the warning debug_mode = true gets.
+func TestDebugAsAnExtraVariableIsWarnedInProduction(t *testing.T) {
+	prod := func(value string) Spec {
+		s := validSpec()
+		s.Environment, s.ContainerImage, s.AllowedHosts = "prod", "app:1", "a.example.com"
+		s.EnvironmentVariables = map[string]string{"DEBUG": value}
+		return s
+	}
+	debugMode := validSpec()
+	debugMode.Environment, debugMode.ContainerImage, debugMode.AllowedHosts = "prod", "app:1", "a.example.com"
+	debugMode.DebugMode = true
+	want := findingOn(Validate(debugMode).Warnings(), "debug_mode").Message
+	if want == "" {
+		t.Fatal("debug_mode = true in prod is not warned")
+	}
+	const field = `environment_variables["DEBUG"]`
+	cases := []struct {
+		name   string
+		spec   Spec
+		warned bool
+	}{
+		{"DEBUG=1 in prod is warned", prod("1"), true},
+		{"DEBUG=True in prod is warned", prod("True"), true},
+		{"DEBUG=yes in prod is warned", prod(" yes "), true},
+		{"DEBUG=on in prod is warned", prod("on"), true},
+		{"DEBUG=0 in prod is only an override", prod("0"), false},
+		{"DEBUG=false in prod is only an override", prod("false"), false},
+		{"DEBUG=1 in dev is only an override", func() Spec { s := prod("1"); s.Environment = "dev"; return s }(), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := findingOn(Validate(tc.spec), field)
+			if f.Field == "" {
+				t.Fatalf("no finding on %s", field)
+			}
+			if f.Severity != SeverityWarning || f.Hint == "" {
+				t.Errorf("finding %+v: want a warning with a hint", f)
+			}
+			if got := f.Message == want; got != tc.warned {
+				t.Errorf("message %q; want the debug_mode warning (%q): %v", f.Message, want, tc.warned)
+			}
+		})
+	}
+}
+
+// findingOn is the first finding on field, or the zero Finding.
+func findingOn(fs Findings, field string) Finding {
+	for _, f := range fs {
+		if f.Field == field {
+			return f
+		}
+	}
+	return Finding{}
+}
+
+// A prefix whose slashes are wrong is told the corrected prefix only when that one is
+// valid: "no slash" would become "/no slash", refused in turn.
+func TestThePrefixHintIsValidOrTheRule(t *testing.T) {
+	cases := []struct {
+		name, prefix, hint string
+	}{
+		{"a missing leading slash is added", "app/dev", `write "/app/dev"`},
+		{"a trailing slash is removed", "/app/dev/", `write "/app/dev"`},
+		{"a space is not rewritten into another invalid prefix", "no slash", prefixRule},
+		{"a space with a trailing slash gets the rule", "/no slash/", prefixRule},
+		{"a reserved first level gets the rule", "aws/dev", prefixRule},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := validSpec()
+			s.ParameterStorePrefix = tc.prefix
+			f := findingOn(Validate(s).Errors(), "parameter_store_prefix")
+			if f.Hint != tc.hint {
+				t.Errorf("hint %q, want %q (%s)", f.Hint, tc.hint, f.Message)
+			}
+		})
+	}
+}
+
+// A mount point with no volume name is not told to declare volumes = [{ name = "" }].
+func TestAMountPointWithoutAVolumeNameIsToldHowToFixIt(t *testing.T) {
+	cases := []struct {
+		name    string
+		volumes []Volume
+		hint    string
+	}{
+		{"with no volume declared", nil, "declare a volume in volumes first, then name it here"},
+		{"with volumes declared", []Volume{{Name: "tmp"}, {Name: "media"}}, "name one of the declared volumes: media, tmp"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := validSpec()
+			s.Volumes = tc.volumes
+			s.MountPoints = []MountPoint{{SourceVolume: "", ContainerPath: "/data"}}
+			f := findingOn(Validate(s).Errors(), "mount_points[0].sourceVolume")
+			if f.Message != "no volume is named" || f.Hint != tc.hint {
+				t.Errorf("finding %q — %q, want %q", f.Message, f.Hint, tc.hint)
+			}
+		})
+	}
+}

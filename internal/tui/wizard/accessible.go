@@ -79,6 +79,13 @@ type accessible struct {
 	in    *lineReader
 	out   io.Writer
 	lines []string // the outcome: what was written
+
+	// The menu's default: an action done is not offered again by Enter, and once a file
+	// is written Enter quits, so a run of Enter always ends.
+	did   map[string]bool // the menu's actions chosen in this run
+	wrote bool            // an export or a save wrote its file
+
+	refusal refusal // the last answer refused, to stop a question refusing it for ever
 }
 
 // errQuit ends the run at the person's request.
@@ -298,7 +305,8 @@ func (a *accessible) askText(title, placeholder, current string, notes []string,
 		label += " — e.g. " + placeholder
 	}
 	v := current
-	in := huh.NewInput().Title(label + ":").Value(&v).Validate(func(s string) error { return validate(resolve(s)) })
+	check := a.guarded(title, validate)
+	in := huh.NewInput().Title(label + ":").Value(&v).Validate(func(s string) error { return check(resolve(s)) })
 	if err := a.ask(noteFor(notes), in); err != nil {
 		return "", err
 	}
@@ -306,6 +314,7 @@ func (a *accessible) askText(title, placeholder, current string, notes []string,
 }
 
 func (a *accessible) askToggle(f *tui.Field, notes []string, validate func(string) error) (string, error) {
+	validate = a.guarded(f.Title, validate)
 	for {
 		on := f.On()
 		if err := a.ask(noteFor(notes), huh.NewConfirm().Title(f.Title).Value(&on)); err != nil {
@@ -338,6 +347,7 @@ func (a *accessible) askChoice(f *tui.Field, notes []string, validate func(strin
 		}
 	}
 	v := current
+	check := a.guarded(f.Title, validate)
 	if f.Other {
 		opts = append(opts, huh.NewOption("Type another value", otherValue))
 		if def == "" && current != "" {
@@ -352,7 +362,7 @@ func (a *accessible) askChoice(f *tui.Field, notes []string, validate func(strin
 			if s == otherValue {
 				return nil
 			}
-			return validate(s)
+			return check(s)
 		})
 	if err := a.ask(noteFor(notes), sel); err != nil {
 		return "", err
@@ -387,7 +397,7 @@ func (a *accessible) ask(fields ...huh.Field) error {
 		return err
 	}
 	if a.in.ended() {
-		return ErrInputEnded
+		return a.inputEnded()
 	}
 	eofs := a.in.eofs
 	err := huh.NewForm(huh.NewGroup(fs...)).WithAccessible(true).WithInput(a.in).WithOutput(a.out).RunWithContext(a.ctx)
@@ -395,7 +405,7 @@ func (a *accessible) ask(fields ...huh.Field) error {
 	case a.ctx.Err() != nil:
 		return a.ctx.Err()
 	case a.in.eofs > eofs:
-		return ErrInputEnded // the answer never came: nothing is applied
+		return a.inputEnded() // the answer never came: nothing is applied
 	case err != nil:
 		return err
 	}
@@ -503,7 +513,7 @@ func (a *accessible) finish() (bool, error) {
 		if len(findings) == 0 {
 			a.say("The spec is valid.")
 		}
-		for _, f := range findings {
+		for _, f := range append(findings.Errors(), byConsequence(findings.Warnings())...) {
 			line := fmt.Sprintf("  %s: %s: %s", f.Severity, f.Field, f.Message)
 			if f.Hint != "" {
 				line += " (" + f.Hint + ")"
@@ -511,9 +521,9 @@ func (a *accessible) finish() (bool, error) {
 			a.say(line)
 		}
 		a.say("Registering is not offered in accessible mode: save the spec, then run `ecswiz register -f FILE`.")
-		choice := "export"
-		if findings.HasErrors() {
-			choice = "again"
+		choice := a.menuDefault(findings.HasErrors())
+		if choice == "quit" && a.wrote {
+			a.say("Enter quits: what was written is listed as the wizard ends.")
 		}
 		opts := []huh.Option[string]{
 			huh.NewOption("Export it to a file (Terraform, tfvars or task definition JSON)", "export"),
@@ -521,11 +531,16 @@ func (a *accessible) finish() (bool, error) {
 			huh.NewOption("Go through the questions again", "again"),
 			huh.NewOption("Quit", "quit"),
 		}
-		def := map[string]string{"export": "1", "again": "3"}[choice]
-		if err := a.ask(huh.NewSelect[string]().Title("What next? [" + def + "]").Options(opts...).Value(&choice)); err != nil {
+		def := 1 + slices.IndexFunc(opts, func(o huh.Option[string]) bool { return o.Value == choice })
+		if err := a.ask(huh.NewSelect[string]().Title(fmt.Sprintf("What next? [%d]", def)).Options(opts...).Value(&choice)); err != nil {
 			return false, err
 		}
 		m.log.Info("accessible: chosen", "choice", choice)
+		if a.did == nil {
+			a.did = map[string]bool{}
+		}
+		a.did[choice] = true
+		var wrote bool
 		var err error
 		switch choice {
 		case "export":
@@ -533,9 +548,9 @@ func (a *accessible) finish() (bool, error) {
 				a.say("The spec has errors: fix them first (Go through the questions again).", "")
 				continue
 			}
-			err = a.export(spec)
+			wrote, err = a.export(spec)
 		case "save":
-			err = a.saveSpec(spec)
+			wrote, err = a.saveSpec(spec)
 		case "again":
 			return true, nil
 		default:
@@ -544,8 +559,24 @@ func (a *accessible) finish() (bool, error) {
 		if err != nil {
 			return false, err
 		}
+		a.wrote = a.wrote || wrote
 		a.say("")
 	}
+}
+
+// menuDefault is the action Enter chooses at the menu: going through the questions
+// again while the spec has errors, else exporting; never an action already chosen in
+// this run, and Quit once a file is written. So Enter, over and over, ends the run.
+func (a *accessible) menuDefault(hasErrors bool) string {
+	switch {
+	case a.wrote:
+		return "quit"
+	case hasErrors && !a.did["again"]:
+		return "again"
+	case !hasErrors && !a.did["export"]:
+		return "export"
+	}
+	return "quit"
 }
 
 // completeSpec asks, one typed question each, for every variable model.Validate still
@@ -634,7 +665,9 @@ func variableText(spec model.Spec, name string) string {
 	return compact.String()
 }
 
-func (a *accessible) export(spec model.Spec) error {
+// export asks for a format and a path and writes the export; it reports whether the
+// file was written.
+func (a *accessible) export(spec model.Spec) (bool, error) {
 	formats := model.ExportFormats()
 	opts := make([]huh.Option[string], len(formats))
 	for i, f := range formats {
@@ -642,18 +675,20 @@ func (a *accessible) export(spec model.Spec) error {
 	}
 	name := formats[0].Name
 	if err := a.ask(huh.NewSelect[string]().Title("Format [1]").Options(opts...).Value(&name)); err != nil {
-		return err
+		return false, err
 	}
 	format, _ := model.LookupExportFormat(name)
 	data, err := model.Export(spec, model.ExportOptions{Format: format.Name, Region: reviewRegion(a.m.env)})
 	if err != nil {
 		a.say("Not exported: " + err.Error())
-		return nil
+		return false, nil
 	}
 	return a.writeAsked("Write it to", format.FileName(spec), func(string) []byte { return data }, format.Label)
 }
 
-func (a *accessible) saveSpec(spec model.Spec) error {
+// saveSpec asks for a path and saves the spec there; it reports whether the file was
+// written.
+func (a *accessible) saveSpec(spec model.Spec) (bool, error) {
 	def := a.m.env.specPath
 	if def == "" {
 		f, _ := model.LookupExportFormat(model.ExportTFVars)
@@ -674,12 +709,13 @@ func (a *accessible) askPath(title, def string) (string, error) {
 
 // writeAsked asks where to write (title, def by default) and writes data there as the
 // Act step does, asking before replacing a file. A path that cannot be a file (a
-// directory, or one in a directory that does not exist) is said and asked again.
-func (a *accessible) writeAsked(title, def string, data func(path string) []byte, what string) error {
+// directory, or one in a directory that does not exist) is said and asked again. It
+// reports whether the file was written.
+func (a *accessible) writeAsked(title, def string, data func(path string) []byte, what string) (bool, error) {
 	for {
 		path, err := a.askPath(title, def)
 		if err != nil {
-			return err
+			return false, err
 		}
 		err = writeFile(path, data(path), false)
 		if errors.Is(err, atomicfile.ErrIsDir) || errors.Is(err, atomicfile.ErrNoDir) {
@@ -687,24 +723,26 @@ func (a *accessible) writeAsked(title, def string, data func(path string) []byte
 			continue
 		}
 		if errors.Is(err, atomicfile.ErrExists) {
+			// The question first, then what replacing means, then the answer: read in
+			// that order.
 			replace := false
-			if err := a.ask(noteFor([]string{replaceNote}), huh.NewConfirm().Title(replaceQuestion(path)).Value(&replace)); err != nil {
-				return err
+			if err := a.ask(huh.NewConfirm().Title(replaceQuestion(path) + " " + replaceNote).Value(&replace)); err != nil {
+				return false, err
 			}
 			if !replace {
 				a.say("Not written.")
-				return nil
+				return false, nil
 			}
 			err = writeFile(path, data(path), true)
 		}
 		if err != nil {
 			a.say("Not written: " + errorLine(err))
-			return nil
+			return false, nil
 		}
 		line := fmt.Sprintf("Wrote %s (%s, mode 0600).", path, what)
 		a.m.log.Info("accessible: written", "what", what)
 		a.say(line)
 		a.lines = append(a.lines, line)
-		return nil
+		return true, nil
 	}
 }

@@ -2,7 +2,9 @@ package wizard
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 )
 
@@ -18,6 +20,21 @@ type lineReader struct {
 	pending []byte
 	err     error // the input's end (io.EOF) or failure, once reached
 	eofs    int   // Reads answered with no data: a prompt that got no answer
+	blanks  int   // empty lines in a row: Enter, Enter, …
+	stopped error // why the run stopped reading (stop), or nil
+}
+
+// maxBlankRun is the most empty lines in a row the accessible mode reads: far more
+// than Enter on every question of the wizard takes, so an input that only ever says
+// Enter (`yes ""`) ends the run instead of feeding a question that refuses it for ever.
+const maxBlankRun = 1000
+
+// stop ends the input: the prompt reading gets no answer and every later Read is its
+// end, so the run stops with err (which wraps ErrInputEnded).
+func (lr *lineReader) stop(err error) {
+	if lr.stopped == nil {
+		lr.stopped, lr.err, lr.pending = err, err, nil
+	}
 }
 
 type lineRead struct {
@@ -76,6 +93,13 @@ func (lr *lineReader) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		if len(lr.pending) == 0 {
+			lr.eofs++
+			return 0, io.EOF
+		}
+		if len(bytes.TrimSpace(lr.pending)) > 0 {
+			lr.blanks = 0
+		} else if lr.blanks++; lr.blanks > maxBlankRun {
+			lr.stop(fmt.Errorf("%w: %d empty answers in a row", ErrInputEnded, maxBlankRun))
 			lr.eofs++
 			return 0, io.EOF
 		}

@@ -115,11 +115,14 @@ func (s *reviewStep) accessibleReading() string {
 	default:
 		lines = append(lines, "The spec is valid: ready to register or export.")
 	}
-	for _, f := range s.params.findings(*s.env.spec) {
+	for _, f := range byConsequence(s.liveWarnings()) {
 		lines = append(lines, "Warning: "+reviewFindingText(f, nil)+".")
 	}
 	if status := s.params.status(s.env); status != "" {
 		lines = append(lines, strings.TrimPrefix(status, "✓ "))
+	}
+	if status := s.logGroup.status(); status != "" {
+		lines = append(lines, status)
 	}
 
 	d := s.diff

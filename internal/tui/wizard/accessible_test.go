@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ecswiz/ecswiz/internal/draft"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -162,7 +163,7 @@ func TestTheAccessibleModeExportsAValidSpec(t *testing.T) {
 	_, out, err := runAccessibleWith(t, m, "", "", "", "",
 		"1", "5", path, // export, json, path
 		"1", "5", path, "n", // again: the file exists, not replaced
-		"4")
+		"") // Enter quits once a file is written
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -260,10 +261,10 @@ func TestTheAccessibleModeAsksBeforeReplacingTheSpecFile(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
-			for _, want := range []string{path + " already exists. Replace it?", "comments and the layout of a hand-written file are not kept"} {
-				if !strings.Contains(out, want) {
-					t.Errorf("the output lacks %q:\n%s", want, out)
-				}
+			question := strings.Index(out, path+" already exists. Replace it?")
+			note := strings.Index(out, "comments and the layout of a hand-written file are not kept")
+			if question < 0 || note < question {
+				t.Errorf("the question is not asked, or what replacing means is said before it:\n%s", out)
 			}
 			got, mode := readMode(t, path)
 			switch {
@@ -462,5 +463,120 @@ func TestTheAccessibleModeEndsWithAValidSpecFromABlankOne(t *testing.T) {
 	}
 	if len(srv.CallsTo("DescribeRepositories")) == 0 {
 		t.Errorf("the demo account was not asked for the live options:\n%s", out)
+	}
+}
+
+// enterForever is an input that answers its first line, then Enter for ever, as
+// `(echo demo-shop; yes "")` does; it counts the lines it gave.
+type enterForever struct {
+	mu    sync.Mutex
+	first []byte
+	lines int
+}
+
+func (r *enterForever) Read(b []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines++
+	if len(r.first) > 0 {
+		n := copy(b, r.first)
+		r.first = r.first[n:]
+		return n, nil
+	}
+	b[0] = '\n'
+	return 1, nil
+}
+
+func TestTheAccessibleModeEndsOnEndlessEnter(t *testing.T) {
+	session, _ := demoSession(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	m := New(Options{Spec: model.NewSpec(), Connect: func(context.Context) (*Session, error) { return session, nil }})
+	in := &enterForever{first: []byte("demo-shop\n")}
+	var out strings.Builder
+	_, err := runAccessible(ctx, m, in, &out)
+	if ctx.Err() != nil {
+		t.Fatalf("still asking after 30 s and %d lines:\n%s", in.lines, tail(out.String(), 60))
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s", err, tail(out.String(), 60))
+	}
+	name := "demo-shop-dev.tfvars"
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatalf("nothing exported: %v\n%s", err, out.String())
+	}
+	spec, err := model.ParseSpec(data, name)
+	if err != nil {
+		t.Fatalf("the export does not parse: %v\n%s", err, data)
+	}
+	if errs := model.Validate(spec).Errors(); len(errs) > 0 || spec.AppName != "demo-shop" {
+		t.Errorf("the export is not a valid demo-shop spec: %v\n%s", errs, data)
+	}
+	if n := strings.Count(out.String(), "What next?"); n != 2 {
+		t.Errorf("the menu was asked %d times, want 2 (export, then quit):\n%s", n, tail(out.String(), 60))
+	}
+}
+
+// tail is the last n lines of text.
+func tail(text string, n int) string {
+	lines := strings.Split(text, "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+func TestTheAccessibleModeNeverOffersTheSameActionTwiceByEnter(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile("demo-shop-dev.tfvars", []byte("# kept\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := accessibleWizard(Options{Spec: demoSpec()})
+	// Enter exports to a file that exists and is not replaced; then Enter quits rather
+	// than exporting again.
+	_, out, err := runAccessibleWith(t, m, "", "", "", "", "", "", "", "", "")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	menus := strings.Split(out, "What next? ")[1:]
+	if len(menus) != 2 || !strings.HasPrefix(menus[0], "[1]") || !strings.HasPrefix(menus[1], "[4]") {
+		t.Errorf("the menu's defaults are not export, then quit:\n%s", out)
+	}
+	if !strings.Contains(out, "Not written.") {
+		t.Errorf("the existing file was replaced:\n%s", out)
+	}
+}
+
+func TestTheAccessibleModeStopsAQuestionRefusingEnterForEver(t *testing.T) {
+	store := draft.Store{Dir: t.TempDir()}
+	m := accessibleWizard(Options{Spec: model.NewSpec(), Drafts: &store})
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	var out strings.Builder
+	_, err := runAccessible(ctx, m, &enterForever{}, &out) // the app name is required
+	if ctx.Err() != nil {
+		t.Fatalf("still asking after 30 s:\n%s", tail(out.String(), 20))
+	}
+	if !errors.Is(err, ErrInputEnded) || !strings.Contains(err.Error(), "App name refused the same answer 5 times in a row") {
+		t.Errorf("err = %v, want the input ended after 5 refusals", err)
+	}
+	if n := strings.Count(out.String(), "app_name is required"); n != maxRefusals {
+		t.Errorf("the empty app name was refused %d times, want %d:\n%s", n, maxRefusals, out.String())
+	}
+}
+
+func TestTheAccessibleInputEndsAfterTooManyEmptyLines(t *testing.T) {
+	lr := newLineReader(t.Context(), &enterForever{first: []byte("booking\n")})
+	buf := make([]byte, 64)
+	var lines int
+	var err error
+	for lines = 0; lines < 2*maxBlankRun; lines++ {
+		if _, err = lr.Read(buf); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, io.EOF) || lines != maxBlankRun+1 || !errors.Is(lr.stopped, ErrInputEnded) {
+		t.Errorf("read %d lines, then %v (stopped: %v); want the answer and %d empty lines, then the end", lines, err, lr.stopped, maxBlankRun)
 	}
 }

@@ -206,7 +206,8 @@ func (s *actStep) confirmView() string {
 		st.Muted.Render("The latest revision is read first: nothing is registered when it is the same."),
 	}
 	if a := s.env.spec.AWSRegion; a != "" && a != session.Region {
-		lines = append(lines, st.Warning.Render(tui.Wrap("aws_region is "+a+": the task will log to "+a+" but is registered in "+session.Region+".", width, 0)))
+		lines = append(lines, st.Warning.Render(tui.Wrap("! aws_region is "+a+": the task will log to "+a+" but is registered in "+session.Region+
+			". To align them, restart ecswiz with --region "+a+", or set aws_region to "+session.Region+" (or empty).", width, 2)))
 	}
 	if missing := s.params.missingLines(); len(missing) > 0 {
 		verb := "do"

@@ -58,9 +58,26 @@ type groupCreated struct {
 	days int32
 }
 
+// logRegionElsewhere is the Region the logs go to when it is not the session's: the
+// spec's aws_region, which awslogs writes to. "" when they agree or one is not known.
+// The groups of the session's Region say nothing about it, so none is listed, checked
+// or created then.
+func (s *runtimeStep) logRegionElsewhere() string {
+	region, ses := s.env.spec.AWSRegion, s.env.session
+	if region == "" || ses == nil || ses.Cloud == nil || ses.Region == "" || region == ses.Region {
+		return ""
+	}
+	return region
+}
+
+// logRegionNote says why the log group is not checked in another Region.
+func (s *runtimeStep) logRegionNote() string {
+	return "not checked: the logs go to " + s.logRegionElsewhere() + ", ecswiz is connected to " + s.env.session.Region
+}
+
 func (s *runtimeStep) loadGroups() tea.Cmd {
 	cloud := s.env.cloud()
-	if cloud == nil {
+	if cloud == nil || s.logRegionElsewhere() != "" {
 		return nil
 	}
 	s.logs.loading, s.logs.listErr = true, nil
@@ -90,6 +107,9 @@ func (s *runtimeStep) groupsLoaded(r tui.Result[[]string]) tea.Cmd {
 // groupKnown reports whether name is known to exist, and whether that is known at all:
 // a group under the listed prefix that the complete listing lacks does not exist.
 func (s *runtimeStep) groupKnown(name string) (exists, known bool) {
+	if s.logRegionElsewhere() != "" {
+		return false, false
+	}
 	if e, ok := s.logs.exists[name]; ok {
 		return e, true
 	}
@@ -160,6 +180,8 @@ func (s *runtimeStep) currentGroup() string {
 func (s *runtimeStep) existenceNote(name string) string {
 	exists, known := s.groupKnown(name)
 	switch {
+	case s.logRegionElsewhere() != "":
+		return s.logRegionNote()
 	case !known:
 		return "not checked yet"
 	case exists:
@@ -174,7 +196,7 @@ func (s *runtimeStep) maybeCheckGroup() tea.Cmd {
 	cloud := s.env.cloud()
 	f := s.form.Field(fieldLogGroup)
 	name := f.Value()
-	if cloud == nil || name == "" || s.logs.checking == name || s.logs.checkErrName == name {
+	if cloud == nil || name == "" || s.logs.checking == name || s.logs.checkErrName == name || s.logRegionElsewhere() != "" {
 		return nil
 	}
 	if s.section == sectionFields && s.form.Focused() == f && (s.form.Capturing() || len(f.Options) == 0) {
@@ -207,7 +229,7 @@ func (s *runtimeStep) groupChecked(r tui.Result[groupCheck]) {
 // canCreateGroup reports whether ctrl+n may create the answered group: online, a valid
 // name, and not known to exist.
 func (s *runtimeStep) canCreateGroup() bool {
-	if s.env.cloud() == nil || s.form == nil || s.logs.creating != "" {
+	if s.env.cloud() == nil || s.form == nil || s.logs.creating != "" || s.logRegionElsewhere() != "" {
 		return false
 	}
 	f := s.form.Field(fieldLogGroup)
@@ -328,6 +350,8 @@ func (s *runtimeStep) refreshLogStatus() {
 		status = "Log groups load once the AWS session is ready; type a name meanwhile."
 	case s.env.cloud() == nil:
 		status = "Offline: type the log group; it is not checked, so make sure it exists before tasks start."
+	case s.logRegionElsewhere() != "":
+		status = upperFirst(s.logRegionNote()) + " — make sure the group exists there."
 	case l.creating != "" && l.creating == name:
 		status, busy = "Creating "+name+"…", true
 	case l.createErr != nil && l.createErrName == name:
@@ -362,4 +386,12 @@ func keptText(days int32) string {
 		return "never expire"
 	}
 	return "kept " + retentionText(days)
+}
+
+// upperFirst is text with its first letter in upper case.
+func upperFirst(text string) string {
+	if text == "" {
+		return ""
+	}
+	return strings.ToUpper(text[:1]) + text[1:]
 }

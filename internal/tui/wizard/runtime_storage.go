@@ -97,6 +97,11 @@ func (e *storageEditor) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(k, tui.Keys.Add):
+		if r := e.current(); r.mount && len(e.spec().Volumes) == 0 {
+			// A mount point names a volume: there is none to name yet.
+			e.note, e.noteIsErr = e.addVolumeFirst(), true
+			return nil
+		}
 		e.open(e.current().mount, -1)
 	case key.Matches(k, tui.Keys.Edit):
 		if r := e.current(); r.index >= 0 {
@@ -120,6 +125,12 @@ func (e *storageEditor) key(k tea.KeyPressMsg) tea.Cmd {
 		s.setSection(sectionCommand)
 	}
 	return nil
+}
+
+// addVolumeFirst says that a mount point needs a volume, and how to add one.
+func (e *storageEditor) addVolumeFirst() string {
+	return "Add a volume first: a mount point mounts one of the volumes. ↑ to Volumes, then " +
+		tui.Keys.Add.Help().Key + " adds one."
 }
 
 // yesNo is the question's answers.
@@ -545,6 +556,8 @@ func (e *storageEditor) view(active bool) string {
 				b.WriteString(st.Label.Render("    Mount points") + "\n")
 			}
 			switch {
+			case r.index < 0 && r.mount && len(spec.Volumes) == 0:
+				row(i, "none", "add a volume first, then mount it here")
 			case r.index < 0 && r.mount:
 				row(i, "none", tui.Keys.Add.Help().Key+" mounts a volume into the container")
 			case r.index < 0:

@@ -198,37 +198,76 @@ func (s *secretsStep) openCreate() {
 	}
 	d.form = tui.NewForm(d.name, d.value)
 	d.form.SetWidth(s.boxWidth())
-	if required != "" || (name != "" && !strings.HasSuffix(name, "/")) {
+	// The value comes next only when the name offered can be created as it is; a
+	// directory ("…/sentry/") or a name that is taken or invalid is the person's to finish.
+	if s.nameComplete(name) {
 		d.form.FocusKey("parameter_value")
 	}
 	s.create = d
 }
 
+// nameComplete reports whether name can be created as it is: not a directory, and
+// valid and free by checkNewName.
+func (s *secretsStep) nameComplete(name string) bool {
+	name = strings.TrimSpace(name)
+	return name != "" && !strings.HasSuffix(name, "/") && s.checkNewName(name) == nil
+}
+
 // createName is the name the create dialog offers: a missing required secret's, the
-// typed filter (a full name, or a path under the prefix), or the directory under the
-// cursor. required is the required secret's env name.
+// typed filter (a full name, or a path under the prefix) unless it names an existing
+// directory or parameter, else the directory under the cursor. required is the
+// required secret's env name.
 func (s *secretsStep) createName() (name, required string) {
 	if s.focus == secretsFocusRequired && len(s.required) > 0 {
 		r := s.required[s.reqCursor]
 		return r.ValueFrom, r.Name
 	}
+	dir := s.listPrefix + "/"
+	if row, ok := s.treeCursor(); ok {
+		if row.Dir() {
+			dir = row.Path + "/"
+		} else {
+			dir = parentDir(row.Path)
+		}
+	}
 	f := strings.TrimSpace(s.filter)
 	switch {
+	case f == "":
+		return dir, ""
 	case strings.HasPrefix(f, "/"):
 		name = f
-	case f != "":
-		name = s.listPrefix + "/" + strings.TrimLeft(f, "/")
 	default:
-		name = s.listPrefix + "/"
-		if row, ok := s.treeCursor(); ok {
-			if row.Dir() {
-				name = row.Path + "/"
-			} else {
-				name = row.Path[:strings.LastIndex(row.Path, "/")+1]
-			}
+		name = s.listPrefix + "/" + strings.TrimLeft(f, "/")
+	}
+	switch {
+	case s.isDir(name):
+		return name + "/", "" // the filter names a directory: a name under it
+	case s.isParameter(name):
+		if _, required := s.requiredBy[name]; !required {
+			return parentDir(name), "" // taken: a new name next to it
 		}
 	}
 	return name, s.requiredBy[name]
+}
+
+// parentDir is the directory holding name, with its trailing /.
+func parentDir(name string) string { return name[:strings.LastIndex(name, "/")+1] }
+
+// isParameter reports whether name is a parameter known to exist.
+func (s *secretsStep) isParameter(name string) bool {
+	p, _ := s.presence(name)
+	return p == secretsFound
+}
+
+// isDir reports whether path is a directory of the listing: a level holding
+// parameters. The listing is sorted by name.
+func (s *secretsStep) isDir(path string) bool {
+	if path == "" || strings.HasSuffix(path, "/") {
+		return false
+	}
+	under := path + "/"
+	i, _ := slices.BinarySearchFunc(s.params, under, func(a aws.Parameter, n string) int { return strings.Compare(a.Name, n) })
+	return i < len(s.params) && strings.HasPrefix(s.params[i].Name, under)
 }
 
 // checkNewName checks the name of a parameter to create.
@@ -239,6 +278,8 @@ func (s *secretsStep) checkNewName(v string) error {
 		return fmt.Errorf("give the parameter's full name, e.g. %s/app/new-key", s.listPrefix)
 	case strings.HasPrefix(v, "arn:"):
 		return errors.New("give the name, not an ARN: the parameter is created in this account and Region")
+	case strings.HasSuffix(v, "/") && sourceError(strings.TrimRight(v, "/")) == nil:
+		return fmt.Errorf("%s is a directory: type the parameter's name after it, e.g. %snew-key", v, v)
 	}
 	if err := sourceError(v); err != nil {
 		return err
@@ -331,7 +372,11 @@ func (s *secretsStep) createDone(msg tui.Result[secretsCreated]) tea.Cmd {
 	}
 	s.create = nil
 	name := msg.Value.name
+	// The filter that hid the new parameter (or showed its directory) is cleared, and
+	// the cursor goes to it: space then exposes what was created.
+	s.setFilter("")
 	s.markCreated(name, msg.Value.version)
+	s.selectCreated(name)
 	s.status, s.statusErr = fmt.Sprintf("Created %s as a SecureString (version %d); its value is not shown again.", name, msg.Value.version), false
 	switch env, required := s.requiredBy[name]; {
 	case required:
@@ -342,6 +387,22 @@ func (s *secretsStep) createDone(msg tui.Result[secretsCreated]) tea.Cmd {
 		s.status += " ctrl+a exposes it."
 	}
 	return nil
+}
+
+// selectCreated puts the cursor on the parameter just created: its required secret's
+// row, or its row in the tree.
+func (s *secretsStep) selectCreated(name string) {
+	if _, required := s.requiredBy[name]; required {
+		for i, r := range s.required {
+			if r.ValueFrom == name {
+				s.focus, s.reqCursor = secretsFocusRequired, i
+			}
+		}
+		return
+	}
+	if i, ok := s.byName[name]; ok && s.tree != nil && s.tree.SelectItem(i) {
+		s.focus = secretsFocusTree
+	}
 }
 
 // markCreated records a parameter the step created: found, and in the tree when it is

@@ -177,7 +177,10 @@ func (s *secretsStep) picksView() []string {
 	st := s.env.styles
 	head := "Extra secrets (secrets_from_parameter_store)"
 	if len(s.picks) == 0 {
-		hint := "space on a parameter below exposes it · " + tui.Keys.Add.Help().Key + " types a name or an ARN"
+		hint := tui.Keys.Add.Help().Key + " types a name or an ARN"
+		if s.tree != nil && s.tree.Items() > 0 {
+			hint = tui.Keys.Toggle.Help().Key + " on a parameter below exposes it · " + hint
+		}
 		return append([]string{st.Label.Render(head + " · none")},
 			strings.Split(st.Muted.Render("  "+tui.Wrap(hint, s.lineWidth()-2, 2)), "\n")...)
 	}

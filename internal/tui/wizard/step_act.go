@@ -451,7 +451,16 @@ func (s *actStep) noteView() string {
 	if s.noteErr {
 		style = s.env.styles.Error
 	}
-	return "\n\n" + style.Render(s.wrap(s.note, 0))
+	return "\n\n" + style.Render(s.wrap(s.note, noteIndent(s.note)))
+}
+
+// noteIndent is how far a note's wrapped lines are indented: under its text, after a
+// "✓ " or "✗ " mark.
+func noteIndent(note string) int {
+	if strings.HasPrefix(note, "✓ ") || strings.HasPrefix(note, "✗ ") {
+		return 2
+	}
+	return 0
 }
 
 // dialogHelp is a dialog's line of keys: "y register · n cancel".

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -632,4 +633,33 @@ func TestActListsOnlyTheServicesOfTheFamily(t *testing.T) {
 			t.Errorf("the summary does not say it: %q", lines)
 		}
 	})
+}
+
+func TestActNoteWrapsUnderItsText(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a-directory-with-a-rather-long-name-for-the-spec")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s, up := startAct(t, demoSpec(), nil, dir)
+	s.SetSize(narrowWidth, narrowHeight)
+	keys(t, up, "down", "enter", "enter") // Save spec, to the path proposed
+	lines := strings.Split(plain(s.View()), "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "✓ Saved the spec to ") })
+	if i < 0 || i+1 >= len(lines) || !strings.HasPrefix(lines[i+1], "  ") || strings.HasPrefix(lines[i+1], "   ") {
+		t.Fatalf("the saved note does not wrap two spaces in, under its text:\n%s", plain(s.View()))
+	}
+	checkFits(t, "saved", s.View(), "ecswiz -f "+filepath.Join(dir, "demo-shop-dev.tfvars")+" opens it again")
+}
+
+func TestActConfirmationSaysHowToAlignTheRegions(t *testing.T) {
+	session, _ := demoSession(t)
+	spec := demoSpec()
+	spec.AWSRegion = "us-east-1"
+	s, up := startAct(t, spec, session, "")
+	keys(t, up, "enter")
+	want := "! aws_region is us-east-1: the task will log to us-east-1 but is registered in eu-west-2. " +
+		"To align them, restart ecswiz with --region us-east-1, or set aws_region to eu-west-2 (or empty)."
+	if view := flat(plain(s.View())); s.dialog != actConfirmRegister || !strings.Contains(view, want) {
+		t.Errorf("the confirmation lacks %q:\n%s", want, plain(s.View()))
+	}
 }

@@ -102,7 +102,7 @@ func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 		},
 	}
 	repo := &tui.Field{Key: fieldRepository, Title: "Image repository", Kind: tui.Choice, Other: true,
-		Hint: "Pick an ECR repository, or press ctrl+t to type any image reference (REGISTRY/REPO:TAG).",
+		Hint: repoTypedHint,
 		Validate: func(v string) error {
 			if s.repoFromList() {
 				return nil
@@ -215,8 +215,26 @@ func (s *applicationStep) repoURI(name string) string {
 	return ""
 }
 
+// The image field's hints: with the ECR repositories listed, and without (offline,
+// connecting, a failure, none in the account), when it is a typed reference.
+const (
+	repoListHint  = "Pick an ECR repository, or press ctrl+t to type any image reference (REGISTRY/REPO:TAG)."
+	repoTypedHint = "Type the image reference (REGISTRY/REPO:TAG, or @sha256:… for a digest), e.g. nginx:1.27."
+)
+
+// refreshRepoHint says how to answer the image field as it is now: a list to pick from,
+// or a reference to type.
+func (s *applicationStep) refreshRepoHint() {
+	f := s.form.Field(fieldRepository)
+	f.Hint = repoTypedHint
+	if len(f.Options) > 0 {
+		f.Hint = repoListHint
+	}
+}
+
 func (s *applicationStep) Connected() tea.Cmd {
 	repo := s.form.Field(fieldRepository)
+	s.refreshRepoHint()
 	cloud := s.env.cloud()
 	switch {
 	case s.env.connecting():
@@ -278,6 +296,7 @@ func (s *applicationStep) reposLoaded(repos []aws.Repository, err error) tea.Cmd
 	}
 	current := s.env.spec.ContainerImage
 	f.SetOptions(opts)
+	s.refreshRepoHint()
 	f.SetValue(current)
 	if img, ok := aws.ParseECRImage(current); ok && s.repoURI(img.Repository) != "" {
 		f.SetValue(img.Repository)

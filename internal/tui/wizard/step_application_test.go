@@ -481,3 +481,22 @@ func TestApplicationStepKeepsATagTheArchitecturesArriveAfter(t *testing.T) {
 		})
 	}
 }
+
+// The image field says to pick a repository only when there is a list to pick from:
+// offline (or with none listed) it is a reference to type.
+func TestApplicationStepAsksToPickARepositoryOnlyWhenListed(t *testing.T) {
+	open := func(session *Session) *applicationStep {
+		e := newTestEnv(demoSpec(), session)
+		s := newApplicationStep(e)
+		s.SetSize(98, 24)
+		settle(t, func(m tea.Msg) tea.Cmd { return s.Update(m) }, s.Init(context.Background()))
+		return s
+	}
+	if got := open(nil).form.Field(fieldRepository).Hint; got != repoTypedHint {
+		t.Errorf("offline hint = %q, want %q", got, repoTypedHint)
+	}
+	session, _ := demoSession(t)
+	if got := open(session).form.Field(fieldRepository).Hint; got != repoListHint {
+		t.Errorf("with the repositories listed, hint = %q, want %q", got, repoListHint)
+	}
+}

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -85,7 +86,14 @@ func (s *djangoStep) refresh() {
 	for _, k := range []string{fieldHosts, fieldDebug} {
 		setWarning(s.form.Field(k), fieldWarning(spec, k))
 	}
-	if debug := s.form.Field(fieldDebug); debug.Status == "" && model.IsProduction(spec.Environment) {
+	debug := s.form.Field(fieldDebug)
+	if v, ok := spec.EnvironmentVariables["DEBUG"]; ok && debug.Status == "" && model.DebugOn(v) {
+		// The extra variable reaches the container over the toggle.
+		if w := fieldWarning(spec, envField("DEBUG")); w != "" {
+			setWarning(debug, fmt.Sprintf("the extra variable DEBUG=%s below: %s", v, w))
+		}
+	}
+	if debug.Status == "" && model.IsProduction(spec.Environment) {
 		debug.Status = spec.Environment + " is production: keep DEBUG off"
 	}
 	if s.vars.focused {
@@ -197,6 +205,9 @@ func (s *djangoStep) Help() []key.Binding {
 	if s.vars.focused {
 		return s.vars.Help()
 	}
-	return []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields")),
-		tui.Keys.Toggle}
+	h := []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields"))}
+	if s.form != nil {
+		h = append(h, fieldKeys(s.form)...) // space only on DEBUG
+	}
+	return h
 }

@@ -262,3 +262,34 @@ func TestDjangoStepScreens(t *testing.T) {
 		goldenFits(t, "django-add-duplicate", plain(s.View()))
 	})
 }
+
+// DEBUG=1 among the extra variables turns DEBUG on over the toggle: in production the
+// step warns as it does for the toggle, under DEBUG and on the variable's row.
+func TestDjangoStepWarnsAboutDebugSetAsAnExtraVariableInProduction(t *testing.T) {
+	tests := []struct {
+		name, environment, value string
+		wantWarning              bool
+	}{
+		{"DEBUG=1 in prod is warned", "prod", "1", true},
+		{"DEBUG=True in production is warned", "production", "True", true},
+		{"DEBUG=0 in prod is not", "prod", "0", false},
+		{"DEBUG=1 in dev is not", "dev", "1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := demoSpec()
+			spec.Environment = tt.environment
+			spec.AllowedHosts = "shop.example.com"
+			spec.EnvironmentVariables = map[string]string{"DEBUG": tt.value}
+			s, _, _ := startDjango(t, spec)
+			v := plain(s.View())
+			got := strings.Contains(v, "DEBUG is on in "+tt.environment)
+			if got != tt.wantWarning {
+				t.Errorf("warning shown = %v, want %v:\n%s", got, tt.wantWarning, v)
+			}
+			if tt.wantWarning && !strings.Contains(s.form.Field(fieldDebug).Status, "the extra variable DEBUG="+tt.value) {
+				t.Errorf("DEBUG's line does not name the variable: %q", s.form.Field(fieldDebug).Status)
+			}
+		})
+	}
+}

@@ -287,6 +287,9 @@ func (s *hardeningStep) SetSize(w, h int) {
 func (s *hardeningStep) Capturing() bool { return s.form != nil && s.form.Capturing() }
 
 func (s *hardeningStep) Help() []key.Binding {
-	return []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields")),
-		tui.Keys.Toggle}
+	h := []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields"))}
+	if s.form != nil {
+		h = append(h, fieldKeys(s.form)...) // space only on a yes/no
+	}
+	return h
 }

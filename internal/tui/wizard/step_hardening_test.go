@@ -190,3 +190,27 @@ func TestHardeningStepScreens(t *testing.T) {
 		})
 	}
 }
+
+// space is offered on a yes/no only: in the User field it types a character.
+func TestHardeningStepOffersSpaceOnlyOnAYesNo(t *testing.T) {
+	spec := demoSpec()
+	spec.ContainerUser = "1000:1000" // the User field is shown
+	s, _, _ := startHardening(t, spec)
+	help := func() string {
+		var parts []string
+		for _, b := range s.Help() {
+			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+		}
+		return strings.Join(parts, " · ")
+	}
+	if got, want := help(), "enter next · tab/shift+tab fields · space toggle"; got != want {
+		t.Errorf("help on a toggle = %q, want %q", got, want)
+	}
+	s.form.FocusKey(fieldUser)
+	if f := s.form.Focused(); f.Key != fieldUser {
+		t.Fatalf("focus on %s", f.Key)
+	}
+	if got, want := help(), "enter next · tab/shift+tab fields"; got != want {
+		t.Errorf("help on the user = %q, want %q", got, want)
+	}
+}

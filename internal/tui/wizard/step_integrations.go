@@ -254,8 +254,10 @@ func (s *integrationsStep) SetSize(w, h int) {
 func (s *integrationsStep) Capturing() bool { return s.form != nil && s.form.Capturing() }
 
 func (s *integrationsStep) Help() []key.Binding {
-	h := []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields")),
-		tui.Keys.Toggle}
+	h := []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields"))}
+	if s.form != nil {
+		h = append(h, fieldKeys(s.form)...) // space only on Twilio
+	}
 	if s.form != nil && s.form.Field(fieldTwilio).On() && s.env.cloud() != nil {
 		h = append(h, tui.Keys.Retry)
 	}

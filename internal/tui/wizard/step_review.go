@@ -55,11 +55,13 @@ type reviewStep struct {
 	tab   int
 	vp    viewport.Model
 
-	diff   reviewDiff
-	params paramsCheck
-	steps  wizardSteps // the wizard's, to say where a finding is fixed
+	diff     reviewDiff
+	params   paramsCheck
+	logGroup logGroupCheck
+	steps    wizardSteps // the wizard's, to say where a finding is fixed
 
-	blocked  bool      // Enter was pressed while errors remain: list them all
+	blocked  bool      // Enter was pressed while errors remain
+	listing  bool      // every finding is listed in place of the tabs (space, or Enter on errors)
 	editForm *tui.Form // typing aws_region and the tags (ctrl+e)
 
 	width, height int
@@ -93,7 +95,7 @@ func (s *reviewStep) useSteps(steps wizardSteps) { s.steps = steps }
 
 func (s *reviewStep) Init(ctx context.Context) tea.Cmd {
 	s.ctx = ctx
-	s.blocked = false
+	s.blocked, s.listing = false, false
 	s.editForm = nil
 	return s.reload()
 }
@@ -124,7 +126,7 @@ func (s *reviewStep) reload() tea.Cmd {
 			s.notes[tabResource] = errorLine(err)
 		}
 	}
-	cmd := tea.Batch(s.startDiff(), s.params.start(s.ctx, s.env))
+	cmd := tea.Batch(s.startDiff(), s.params.start(s.ctx, s.env), s.logGroup.start(s.ctx, s.env))
 	s.layout()
 	s.vp.GotoTop()
 	return cmd
@@ -172,6 +174,11 @@ func (s *reviewStep) Update(msg tea.Msg) tea.Cmd {
 			s.layout()
 		}
 		return nil
+	case logGroupCheckResult:
+		if s.logGroup.done(msg) {
+			s.layout()
+		}
+		return nil
 	case tui.FormDoneMsg:
 		if s.editForm == nil {
 			return nil
@@ -202,10 +209,14 @@ func (s *reviewStep) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, tui.Keys.Next):
 		if s.findings.HasErrors() {
 			s.blocked = true
-			s.layout()
+			s.list(true)
 			return nil
 		}
 		return stepDone
+	case key.Matches(k, tui.Keys.Toggle) && (s.listing || s.findingCount() > 0):
+		s.list(!s.listing)
+	case key.Matches(k, tui.Keys.Back) && s.listing:
+		s.list(false)
 	case key.Matches(k, tui.Keys.NextTab):
 		s.showTab((s.tab + 1) % reviewTabCount)
 	case key.Matches(k, tui.Keys.PrevTab):
@@ -218,13 +229,16 @@ func (s *reviewStep) key(k tea.KeyPressMsg) tea.Cmd {
 		s.vp.PageUp()
 	case key.Matches(k, tui.Keys.PageDown):
 		s.vp.PageDown()
-	case key.Matches(k, tui.Keys.Retry) && (s.diff.err != nil || s.params.err != nil):
+	case key.Matches(k, tui.Keys.Retry) && (s.diff.err != nil || s.params.err != nil || s.logGroup.err != nil):
 		var cmds []tea.Cmd
 		if s.diff.err != nil {
 			cmds = append(cmds, s.startDiff())
 		}
 		if s.params.err != nil {
 			cmds = append(cmds, s.params.start(s.ctx, s.env))
+		}
+		if s.logGroup.err != nil {
+			cmds = append(cmds, s.logGroup.start(s.ctx, s.env))
 		}
 		s.layout()
 		return tea.Batch(cmds...)
@@ -235,9 +249,30 @@ func (s *reviewStep) key(k tea.KeyPressMsg) tea.Cmd {
 }
 
 func (s *reviewStep) showTab(i int) {
-	s.tab = i
+	s.tab, s.listing = i, false
 	s.layout()
 	s.vp.GotoTop()
+}
+
+// list shows every finding in place of the tabs (on), or the tabs again.
+func (s *reviewStep) list(on bool) {
+	s.listing = on
+	s.layout()
+	s.vp.GotoTop()
+}
+
+// findingCount is how many findings Review lists: errors and warnings.
+func (s *reviewStep) findingCount() int {
+	return len(s.findings.Errors()) + len(s.warnings())
+}
+
+// findingBlocks are every finding drawn, errors first, then warnings by consequence.
+func (s *reviewStep) findingBlocks() []string {
+	var blocks []string
+	for _, f := range append(s.findings.Errors(), s.warnings()...) {
+		blocks = append(blocks, reviewFindingView(s.env.styles, f, s.steps, s.width))
+	}
+	return blocks
 }
 
 // openEditForm asks for aws_region, the typed fallback when the session has no
@@ -274,6 +309,7 @@ func (s *reviewStep) openEditForm() {
 		},
 	}
 	tags.SetValue(tagsText(s.env.spec.Tags))
+	s.listing = false // the form is drawn with the summary, above the tabs
 	s.editForm = tui.NewForm(region, tags)
 	s.editForm.SetWidth(s.width)
 	has := func(name string) bool {
@@ -290,7 +326,7 @@ func (s *reviewStep) openEditForm() {
 func (s *reviewStep) summary(room int) string {
 	st := s.env.styles
 	errs := s.findings.Errors()
-	warns := append(append(s.findings.Warnings(), s.params.findings(*s.env.spec)...), reviewArchFindings(s.env, s.steps)...)
+	warns := s.warnings()
 	var head string
 	switch {
 	case s.blocked && len(errs) > 0:
@@ -320,16 +356,27 @@ func (s *reviewStep) summary(room int) string {
 		}
 		lines = append(lines, style.Render("  "+s.wrap(status, 2)))
 	}
+	if status := s.logGroup.status(); status != "" {
+		lines = append(lines, st.Muted.Render("  "+s.wrap(status, 2)))
+	}
+	if s.listing {
+		return strings.Join(lines, "\n") // the findings are in the viewport
+	}
 	form := ""
 	if s.editForm != nil {
 		// Its keys are in the help under the step.
 		form = "\n\n" + strings.TrimSuffix(s.editForm.View(*st), "\n")
 	}
-	// Findings take at most a quarter of the height, or all of it but the tabs once
-	// Enter asked for the errors, and never the lines the rest needs.
+	// Findings take a quarter of the height, or what the most serious one needs, and
+	// never the lines the rest needs; space lists them all.
+	blocks := s.findingBlocks()
 	limit := max(2, s.height/4)
-	if s.blocked {
-		limit = max(2, s.height-10)
+	if len(blocks) > 0 {
+		need := lipgloss.Height(blocks[0])
+		if len(blocks) > 1 {
+			need++ // "… N more"
+		}
+		limit = max(limit, need)
 	}
 	if room > 0 {
 		formHeight := 0
@@ -337,10 +384,6 @@ func (s *reviewStep) summary(room int) string {
 			formHeight = lipgloss.Height(form)
 		}
 		limit = max(1, min(limit, room-lipgloss.Height(strings.Join(lines, "\n"))-formHeight))
-	}
-	var blocks []string
-	for _, f := range append(append(model.Findings{}, errs...), warns...) {
-		blocks = append(blocks, reviewFindingView(st, f, s.steps, s.width))
 	}
 	shown, used := 0, 0
 	for shown < len(blocks) {
@@ -357,10 +400,7 @@ func (s *reviewStep) summary(room int) string {
 		shown++
 	}
 	if rest := len(blocks) - shown; rest > 0 {
-		more := fmt.Sprintf("… %d more", rest)
-		if len(errs) > 0 && !s.blocked {
-			more += ": press " + tui.Keys.Next.Help().Key + " to list every error"
-		}
+		more := fmt.Sprintf("… %d more: press %s to list every finding", rest, tui.Keys.Toggle.Help().Key)
 		lines = append(lines, st.Muted.Render("    "+s.wrap(more, 4)))
 	}
 	return strings.Join(lines, "\n") + form
@@ -407,6 +447,11 @@ func (s *reviewStep) header() string {
 	if s.height > 0 {
 		room = s.height - lipgloss.Height(top) - 3 /* blank lines and tabs */ - 3 - 1
 	}
+	if s.listing {
+		caption := fmt.Sprintf("Every finding, the most serious first · %s or %s goes back to the tabs",
+			tui.Keys.Toggle.Help().Key, tui.Keys.Back.Help().Key)
+		return top + "\n" + s.summary(room) + "\n\n" + st.Muted.Render(s.wrap(caption, 0))
+	}
 	return top + "\n" + s.summary(room) + "\n\n" + s.tabsView()
 }
 
@@ -422,6 +467,9 @@ func (s *reviewStep) layout() {
 // coloured.
 func (s *reviewStep) tabContent() string {
 	st := s.env.styles
+	if s.listing {
+		return strings.Join(s.findingBlocks(), "\n")
+	}
 	if s.tab != tabDiff {
 		if note := s.notes[s.tab]; note != "" {
 			return st.Warning.Render(s.wrap(note, 0))
@@ -470,7 +518,7 @@ func colourDiff(st *tui.Styles, diff string) string {
 func (s *reviewStep) View() string {
 	st := s.env.styles
 	body := s.vp.View()
-	if s.tab == tabDiff && s.diff.loading {
+	if s.tab == tabDiff && s.diff.loading && !s.listing {
 		body = lipgloss.PlaceVertical(s.vp.Height(), lipgloss.Top,
 			s.env.spin()+" Reading the latest revision of "+s.diff.family+"…")
 	}
@@ -489,23 +537,37 @@ func (s *reviewStep) SetSize(w, h int) {
 	s.layout()
 }
 
-func (s *reviewStep) Capturing() bool { return s.editForm != nil }
+// Capturing is true while the form is open, or the findings are listed: Esc closes
+// them.
+func (s *reviewStep) Capturing() bool { return s.editForm != nil || s.listing }
 
 func (s *reviewStep) Help() []key.Binding {
 	if s.editForm != nil {
 		fields := key.NewBinding(key.WithHelp(tui.Keys.NextField.Keys()[0]+"/"+tui.Keys.PrevField.Keys()[0], "fields"))
 		return []key.Binding{helpAs(tui.Keys.Next, "next/set"), fields, helpAs(tui.Keys.Back, "cancel")}
 	}
+	if s.listing {
+		return []key.Binding{
+			tui.Keys.Next,
+			key.NewBinding(key.WithHelp(scrollKeys(), "scroll")),
+			helpKeys("back to the tabs", tui.Keys.Toggle, tui.Keys.Back),
+		}
+	}
 	b := []key.Binding{
 		tui.Keys.Next,
 		helpKeys("tabs", tui.Keys.PrevTab, tui.Keys.NextTab),
 		key.NewBinding(key.WithHelp(scrollKeys(), "scroll")),
+	}
+	if s.findingCount() > 0 {
+		b = append(b, helpAs(tui.Keys.Toggle, "every finding"))
 	}
 	switch {
 	case s.diff.err != nil:
 		b = append(b, helpAs(tui.Keys.Retry, "retry the diff"))
 	case s.params.err != nil:
 		b = append(b, helpAs(tui.Keys.Retry, "check the parameters again"))
+	case s.logGroup.err != nil:
+		b = append(b, helpAs(tui.Keys.Retry, "check the log group again"))
 	}
 	return append(b, helpAs(tui.Keys.Edit, "aws_region, tags"))
 }

@@ -98,7 +98,7 @@ func TestReviewEnterGoesOnOnlyWithoutErrors(t *testing.T) {
 func TestReviewListsEveryErrorOnceEnterAsksForThem(t *testing.T) {
 	s, up := startReview(t, model.NewSpec(), nil) // six required fields missing
 	before := plain(s.View())
-	if !strings.Contains(before, "more: press enter to list every error") {
+	if !strings.Contains(before, "more: press space to list every finding") {
 		t.Fatalf("a long list is not cut short before Enter:\n%s", before)
 	}
 	keys(t, up, "enter")

@@ -337,6 +337,20 @@ func (s *runtimeStep) key(k tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
+// fieldKeys are the keys the focused field of f answers to besides moving between
+// fields: space on a yes/no, ↑/↓ on a list shown (transit encryption, IAM). Text takes
+// space as a character, so it is not offered there.
+func fieldKeys(f *tui.Form) []key.Binding {
+	switch fl := f.Focused(); {
+	case fl == nil:
+	case fl.Kind == tui.Toggle:
+		return []key.Binding{tui.Keys.Toggle}
+	case listShown(f, fl):
+		return []key.Binding{key.NewBinding(key.WithHelp("↑/↓", "choose"))}
+	}
+	return nil
+}
+
 // listShown reports whether fl, the focused field of f, shows a list whose cursor ↑ and
 // ↓ move (rather than moving between fields).
 func listShown(f *tui.Form, fl *tui.Field) bool {
@@ -568,7 +582,8 @@ func (s *runtimeStep) Help() []key.Binding {
 		return []key.Binding{tui.Keys.Yes, tui.Keys.No}
 	case s.storage.entry != nil:
 		save = key.NewBinding(key.WithHelp(tui.Keys.Next.Help().Key, "next/save"))
-		return []key.Binding{save, fields, tui.Keys.Toggle, cancel}
+		out := append([]key.Binding{save, fields}, fieldKeys(s.storage.entry.form)...)
+		return append(out, cancel)
 	}
 	// ctrl+t is said under every list that takes a typed value; the line stays short
 	// enough for the wizard's own keys.

@@ -448,8 +448,6 @@ func TestRuntimeStepRefusesAMountPointToAnUnknownVolume(t *testing.T) {
 		keys    []string
 		wantErr string
 	}{
-		{"with no volume declared", nil, nil,
-			`volume "media" is not declared in volumes — declare it in volumes, e.g. volumes = [{ name = "media" }]`},
 		{"with other volumes declared", []model.Volume{{Name: "tmp"}}, []string{"ctrl+t", "ctrl+u"},
 			`volume "media" is not declared in volumes — declared volumes: tmp`},
 	} {
@@ -472,6 +470,70 @@ func TestRuntimeStepRefusesAMountPointToAnUnknownVolume(t *testing.T) {
 				t.Errorf("after esc: mount points %+v, editor open %v", r.e.spec.MountPoints, r.s.storage.entry != nil)
 			}
 		})
+	}
+}
+
+func TestRuntimeStepAsksForAVolumeBeforeAMountPoint(t *testing.T) {
+	r := newRuntimeRig(t, demoSpec(), nil)
+	r.toStorage()
+	if v := r.screen(); !strings.Contains(v, "none  add a volume first, then mount it here") {
+		t.Errorf("the empty mount points do not say a volume comes first:\n%s", v)
+	}
+	r.s.storage.moveTo(true, -1)
+	r.keys("ctrl+a")
+	if r.s.storage.entry != nil {
+		t.Fatal("ctrl+a opened a mount point with no volume to mount")
+	}
+	if v := r.screen(); !strings.Contains(v, "✗ Add a volume first: a mount point mounts one of the volumes. ↑ to Volumes, then ctrl+a") {
+		t.Errorf("ctrl+a does not say to add a volume first:\n%s", v)
+	}
+	r.keys("up", "ctrl+a")
+	if r.s.storage.entry == nil || r.s.storage.entry.mount {
+		t.Fatal("ctrl+a under Volumes does not add a volume")
+	}
+	r.typeText("media")
+	r.keys("enter", "enter")
+	r.s.storage.moveTo(true, -1)
+	r.keys("ctrl+a")
+	if r.s.storage.entry == nil || !r.s.storage.entry.mount {
+		t.Fatalf("with a volume, ctrl+a does not add a mount point:\n%s", r.screen())
+	}
+}
+
+// The log group lives where awslogs writes: the spec's aws_region. Connected to another
+// Region, the step neither checks it there nor offers to create it there.
+func TestRuntimeStepDoesNotCheckTheLogGroupInAnotherRegion(t *testing.T) {
+	session, srv := demoSession(t)
+	spec := runtimeSpec()
+	spec.AWSRegion = "us-east-1"
+	spec.LogGroupName = "/ecs/demo-shop-dev" // exists in the demo account's eu-west-2
+	r := newRuntimeRig(t, spec, session)
+	want := "Not checked: the logs go to us-east-1, ecswiz is connected to " + session.Region
+	if got := r.field(fieldLogGroup).Status; !strings.HasPrefix(got, want) {
+		t.Errorf("log group status = %q, want %q…", got, want)
+	}
+	if v := r.screen(); strings.Contains(v, "✓") || !strings.Contains(v, "the logs go to us-east-1") {
+		t.Errorf("the screen says the group exists, or not why it is not checked:\n%s", v)
+	}
+	r.typeText("-missing")
+	r.keys("tab")
+	if r.s.canCreateGroup() {
+		t.Error("ctrl+n would create the group in the session's Region")
+	}
+	r.keys("ctrl+n")
+	if r.s.logs.dialog != nil {
+		t.Error("ctrl+n opened the create dialog for the wrong Region")
+	}
+	for _, op := range []string{"DescribeLogGroups", "CreateLogGroup"} {
+		if n := len(srv.CallsTo(op)); n != 0 {
+			t.Errorf("%s called %d times for another Region's group", op, n)
+		}
+	}
+
+	spec.AWSRegion = session.Region // the same Region: checked as before
+	r = newRuntimeRig(t, spec, session)
+	if got := r.field(fieldLogGroup).Status; got != "✓ /ecs/demo-shop-dev exists." {
+		t.Errorf("in the session's Region, status = %q", got)
 	}
 }
 
@@ -708,8 +770,21 @@ func TestRuntimeStepHelpListsTheKeysOfWhereTheFocusIs(t *testing.T) {
 		t.Errorf("help at the storage = %q, want %q", got, want)
 	}
 	r.keys("ctrl+e")
+	if got, want := help(), "enter next/save · tab/shift+tab fields · esc cancel"; got != want {
+		t.Errorf("help in the editor, on a name = %q, want %q", got, want)
+	}
+	r.keys("tab")
 	if got, want := help(), "enter next/save · tab/shift+tab fields · space toggle · esc cancel"; got != want {
-		t.Errorf("help in the editor = %q, want %q", got, want)
+		t.Errorf("help in the editor, on a yes/no = %q, want %q", got, want)
+	}
+	r.keys("space", "tab")
+	r.typeText("fs-0123456789abcdef0")
+	r.keys("tab", "tab")
+	if f := r.s.storage.entry.form.Focused(); f.Key != "transit_encryption" {
+		t.Fatalf("focus on %s, want transit_encryption", f.Key)
+	}
+	if got, want := help(), "enter next/save · tab/shift+tab fields · ↑/↓ choose · esc cancel"; got != want {
+		t.Errorf("help in the editor, on an EFS list = %q, want %q", got, want)
 	}
 }
 

@@ -752,19 +752,72 @@ func (s *secretsStep) Help() []key.Binding {
 	case s.dialogOpen():
 		return []key.Binding{tui.Keys.Next, helpAs(tui.Keys.NextField, "field"), helpAs(tui.Keys.Back, "cancel")}
 	}
-	rename := helpAs(tui.Keys.Edit, "rename")
-	if s.focus == secretsFocusRequired {
-		rename = helpAs(tui.Keys.Edit, "prefix")
+	// Only the keys that do something here and now: offline nothing is listed to
+	// expose and nothing can be created.
+	b := []key.Binding{helpAs(tui.Keys.Next, "continue")}
+	if verb := s.spaceVerb(); verb != "" {
+		b = append(b, helpAs(tui.Keys.Toggle, verb))
 	}
-	b := []key.Binding{
-		helpAs(tui.Keys.Next, "continue"),
-		helpAs(tui.Keys.Toggle, "expose"),
-		helpAs(tui.Keys.Create, "create"),
-		helpAs(tui.Keys.Add, "type a name"),
-		rename,
+	if s.canCreate() {
+		b = append(b, helpAs(tui.Keys.Create, "create"))
 	}
-	if s.listErr != nil || s.checkErr != nil {
+	b = append(b, helpAs(tui.Keys.Add, "type a name"))
+	switch {
+	case s.focus == secretsFocusRequired:
+		b = append(b, helpAs(tui.Keys.Edit, "prefix"))
+	case s.renameable():
+		b = append(b, helpAs(tui.Keys.Edit, "rename"))
+	}
+	if s.env.cloud() != nil && (s.listErr != nil || s.checkErr != nil) {
 		b = append(b, tui.Keys.Retry)
 	}
 	return b
+}
+
+// spaceVerb is what space does on the row under the cursor ("expose", "remove"), or ""
+// when it only explains something (a required secret, a directory, no row).
+func (s *secretsStep) spaceVerb() string {
+	switch s.focus {
+	case secretsFocusPicks:
+		if len(s.picks) > 0 {
+			return "remove"
+		}
+	case secretsFocusTree:
+		row, ok := s.treeCursor()
+		if !ok || row.Dir() {
+			return ""
+		}
+		if _, required := s.requiredBy[row.Path]; required {
+			return ""
+		}
+		if len(s.pickedBy[row.Path]) > 0 {
+			return "remove"
+		}
+		return "expose"
+	}
+	return ""
+}
+
+// canCreate reports whether ctrl+n opens the create dialog: online, and not on a
+// required secret that exists.
+func (s *secretsStep) canCreate() bool {
+	if s.env.cloud() == nil {
+		return false
+	}
+	if s.focus == secretsFocusRequired && len(s.required) > 0 {
+		return !s.isParameter(s.required[s.reqCursor].ValueFrom)
+	}
+	return true
+}
+
+// renameable reports whether ctrl+e renames the secret under the cursor.
+func (s *secretsStep) renameable() bool {
+	switch s.focus {
+	case secretsFocusPicks:
+		return len(s.picks) > 0
+	case secretsFocusTree:
+		row, ok := s.treeCursor()
+		return ok && len(s.pickedBy[row.Path]) > 0
+	}
+	return false
 }

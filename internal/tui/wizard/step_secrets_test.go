@@ -473,12 +473,131 @@ func TestSecretsStepCreatesAParameterByTypedName(t *testing.T) {
 	if !slices.Contains(srv.ParameterNames(), "/demo-shop/dev/stripe/webhook-secret") {
 		t.Fatal("the parameter was not created")
 	}
-	if got := s.tree.Matches(); got != 1 {
-		t.Errorf("the new parameter is not in the tree under the filter: %d matches", got)
+	if row, ok := s.treeCursor(); s.filter != "" || !ok || row.Path != "/demo-shop/dev/stripe/webhook-secret" {
+		t.Errorf("after the create, filter %q and cursor on %+v; want no filter and the new parameter", s.filter, row)
 	}
 	keys(t, up, "space")
 	if got := s.env.spec.SecretsFromParameterStore["WEBHOOK_SECRET"]; got != "/demo-shop/dev/stripe/webhook-secret" {
 		t.Errorf("space did not expose the new parameter as WEBHOOK_SECRET: %v", s.env.spec.SecretsFromParameterStore)
+	}
+}
+
+// A parameter created while the filter hides it: the filter is cleared and the cursor
+// put on it, so space exposes what was created, not the filter's first match.
+func TestSecretsStepPutsTheCursorOnTheParameterCreatedUnderAFilter(t *testing.T) {
+	session, srv := demoSession(t)
+	s, e, up := secretsFixture(t, demoSpec(), session)
+	typeText(t, up, "sentry")
+	keys(t, up, "ctrl+n", "shift+tab")
+	keys(t, up, "ctrl+u")
+	typeText(t, up, "/demo-shop/dev/qa/token")
+	keys(t, up, "enter")
+	typeText(t, up, "qa-token-value")
+	keys(t, up, "enter", "y")
+	if !slices.Contains(srv.ParameterNames(), "/demo-shop/dev/qa/token") {
+		t.Fatalf("the parameter was not created:\n%s", plain(s.View()))
+	}
+	if s.filter != "" {
+		t.Errorf("the filter %q stays after the create", s.filter)
+	}
+	if row, ok := s.treeCursor(); !ok || row.Path != "/demo-shop/dev/qa/token" {
+		t.Errorf("the cursor is on %+v, want the new parameter", row)
+	}
+	keys(t, up, "space")
+	if diff := cmp.Diff(map[string]string{"TOKEN": "/demo-shop/dev/qa/token"}, e.spec.SecretsFromParameterStore); diff != "" {
+		t.Errorf("space exposed (-want +got):\n%s", diff)
+	}
+}
+
+// ctrl+n offers a name from the filter only when it is free; a directory or a taken
+// name is offered as its directory, and the name field keeps the focus.
+func TestSecretsStepCreateOffersANameTheFilterLeavesFree(t *testing.T) {
+	tests := []struct {
+		filter    string
+		name      string
+		focusName bool
+	}{
+		{"sentry", "/demo-shop/dev/sentry/", true},                    // a directory
+		{"sentry/", "/demo-shop/dev/sentry/", true},                   // the same, typed as one
+		{"sentry/dsn", "/demo-shop/dev/sentry/", true},                // a parameter that exists
+		{"/demo-shop/dev/database", "/demo-shop/dev/database/", true}, // a full path to a directory
+		{"sentry/release", "/demo-shop/dev/sentry/release", false},    // free: the value is next
+		{"/shared/datadog/api-key", "/shared/datadog/api-key", false}, // a full name elsewhere
+		{"bad!name", "/demo-shop/dev/bad!name", true},                 // invalid: the name is to fix
+		{"", "/demo-shop/dev/app/", true},                             // nothing typed
+	}
+	session, _ := demoSession(t)
+	for _, tt := range tests {
+		t.Run("filter "+tt.filter, func(t *testing.T) {
+			s, _, up := secretsFixture(t, demoSpec(), session)
+			if tt.filter == "" {
+				keys(t, up, "pgdown") // into the tree, on its first directory
+				s.tree.SetCursorIndex(0)
+			}
+			typeText(t, up, tt.filter)
+			keys(t, up, "ctrl+n")
+			if s.create == nil {
+				t.Fatalf("ctrl+n opened no dialog:\n%s", plain(s.View()))
+			}
+			if got := s.create.name.Value(); got != tt.name {
+				t.Errorf("offered %q, want %q", got, tt.name)
+			}
+			if got := s.create.form.Focused().Key == "parameter_name"; got != tt.focusName {
+				t.Errorf("focus on %s; want the name field: %v", s.create.form.Focused().Key, tt.focusName)
+			}
+		})
+	}
+}
+
+// The key help lists only what works: offline nothing can be listed, exposed from the
+// tree or created.
+func TestSecretsStepHelpListsOnlyTheKeysThatWork(t *testing.T) {
+	help := func(s *secretsStep) string {
+		var parts []string
+		for _, b := range s.Help() {
+			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
+		}
+		return strings.Join(parts, " · ")
+	}
+	s, _, up := secretsFixture(t, demoSpec(), nil)
+	if got, want := help(s), "enter continue · ctrl+a type a name · ctrl+e prefix"; got != want {
+		t.Errorf("offline help = %q, want %q", got, want)
+	}
+	if v := plain(s.View()); strings.Contains(v, "space on a parameter") {
+		t.Errorf("offline, the screen offers space on parameters it does not list:\n%s", v)
+	}
+	e := s.env
+	e.update(func(x *model.Spec) { x.SecretsFromParameterStore = map[string]string{"API_KEY": "/shared/api-key"} })
+	s.sync()
+	keys(t, up, "down", "down", "down", "down", "down", "down")
+	if got, want := help(s), "enter continue · space remove · ctrl+a type a name · ctrl+e rename"; got != want {
+		t.Errorf("offline help on an extra secret = %q, want %q", got, want)
+	}
+
+	session, _ := demoSession(t)
+	s, _, up = secretsFixture(t, demoSpec(), session)
+	if got, want := help(s), "enter continue · ctrl+a type a name · ctrl+e prefix"; got != want {
+		t.Errorf("help on a required secret that exists = %q, want %q", got, want)
+	}
+	typeText(t, up, "sentry/dsn")
+	if got, want := help(s), "enter continue · space expose · ctrl+n create · ctrl+a type a name"; got != want {
+		t.Errorf("help on a parameter = %q, want %q", got, want)
+	}
+	keys(t, up, "space")
+	if got, want := help(s), "enter continue · space remove · ctrl+n create · ctrl+a type a name · ctrl+e rename"; got != want {
+		t.Errorf("help on an exposed parameter = %q, want %q", got, want)
+	}
+}
+
+// The prefix dialog tells a prefix with a space the rule, not "/no slash", itself refused.
+func TestSecretsStepPrefixHintIsValid(t *testing.T) {
+	s, _, up := secretsFixture(t, demoSpec(), nil)
+	keys(t, up, "ctrl+e")
+	typeText(t, up, "no slash")
+	keys(t, up, "enter")
+	v := plain(s.View())
+	if strings.Contains(v, `"/no slash"`) || !strings.Contains(v, "must start with /") {
+		t.Errorf("the prefix dialog:\n%s", v)
 	}
 }
 
@@ -649,5 +768,16 @@ func assertNoValueRead(t *testing.T, srv *fakeaws.Server) {
 		if c.Operation == "GetParameter" || c.Operation == "GetParametersByPath" || c.Bool("WithDecryption") {
 			t.Errorf("a call could read a value: %s %s", c.Operation, c.Body)
 		}
+	}
+}
+
+func TestSecretsStepCreateAsksForANameAfterADirectory(t *testing.T) {
+	session, _ := demoSession(t)
+	s, _, up := secretsFixture(t, demoSpec(), session)
+	typeText(t, up, "sentry")
+	keys(t, up, "ctrl+n", "enter")
+	want := "/demo-shop/dev/sentry/ is a directory: type the parameter's name after it, e.g. /demo-shop/dev/sentry/new-key"
+	if err := s.create.name.Err(); err == nil || err.Error() != want {
+		t.Errorf("enter on a directory: %v, want %q", err, want)
 	}
 }

@@ -24,6 +24,11 @@ type sizingStep struct {
 	// answered is set once the person changed or accepted a size here: from then on the
 	// environment's preset no longer replaces the spec's size.
 	answered bool
+	// answeredEnv is the environment the size was last answered for. On a visit after
+	// it changed, the person's size is kept and presetNote says, under CPU, what the
+	// new environment's preset is.
+	answeredEnv string
+	presetNote  bool
 	// archPreselected says why the step opened on ARM64 rather than the default: the
 	// image runs on arm64 only. "" when it did not.
 	archPreselected string
@@ -50,6 +55,7 @@ const defaultEstimateTasks = "2"
 func (s *sizingStep) Init(context.Context) tea.Cmd {
 	spec := *s.env.spec
 	size, archValue := s.startingSize(spec)
+	s.presetNote = s.answered && spec.Environment != s.answeredEnv && model.Preset(spec.Environment) != size
 	archValue, s.archPreselected = s.startingArchitecture(spec, archValue)
 
 	cpuOpts := make([]tui.Option, 0, len(model.FargateCPUs()))
@@ -72,7 +78,7 @@ func (s *sizingStep) Init(context.Context) tea.Cmd {
 			return fieldError(*s.env.spec, fieldMem, true, func(x *model.Spec) { x.TaskCPU, x.TaskMemory = c, v })
 		},
 		OnSet: func(v string) {
-			s.answered = true
+			s.answer()
 			s.env.update(func(x *model.Spec) { x.TaskMemory = v })
 		},
 	}
@@ -86,7 +92,7 @@ func (s *sizingStep) Init(context.Context) tea.Cmd {
 			return fieldError(*s.env.spec, fieldArch, true, func(x *model.Spec) { x.CPUArchitecture = v })
 		},
 		OnSet: func(v string) {
-			s.answered = true
+			s.answer()
 			s.env.update(func(x *model.Spec) { x.CPUArchitecture = v })
 		},
 	}
@@ -148,6 +154,11 @@ func (s *sizingStep) startingArchitecture(spec model.Spec, arch string) (string,
 	return model.ArchARM64, "ARM64 preselected: " + p.runsOn() + "."
 }
 
+// answer records that the person chose the size here, for the environment as it is.
+func (s *sizingStep) answer() {
+	s.answered, s.answeredEnv = true, s.env.spec.Environment
+}
+
 // vcpuText writes CPU units as vCPUs or MiB as GiB: 512 → "0.5".
 func vcpuText(n int) string { return strconv.FormatFloat(float64(n)/1024, 'f', -1, 64) }
 
@@ -167,7 +178,7 @@ func (s *sizingStep) setCPU(v string) {
 	if err != nil {
 		return
 	}
-	s.answered = true
+	s.answer()
 	mem := s.form.Field(fieldMem)
 	before, _ := strconv.Atoi(mem.Value())
 	mem.SetOptions(memoryOptions(cpu))
@@ -194,6 +205,12 @@ func (s *sizingStep) refresh() {
 		if err := fieldError(*s.env.spec, k, true, func(*model.Spec) {}); err != nil {
 			f.Status, f.StatusIsErr = "✗ "+err.Error()+" · the list shows the nearest valid value; enter takes it", true
 		}
+	}
+	env, size := s.env.spec.Environment, s.size()
+	if f := s.form.Field(fieldCPU); f.Status == "" && s.presetNote && size != model.Preset(env) {
+		p := model.Preset(env)
+		f.Status = fmt.Sprintf("%s's preset is %d CPU / %d MiB; enter keeps the current size (%d CPU / %d MiB).",
+			env, p.CPU, p.Memory, size.CPU, size.Memory)
 	}
 	s.refreshArchitecture()
 }
@@ -237,7 +254,7 @@ func (s *sizingStep) Form() *tui.Form { return s.form }
 
 func (s *sizingStep) Update(msg tea.Msg) tea.Cmd {
 	if _, ok := msg.(tui.FormDoneMsg); ok {
-		s.answered = true
+		s.answer()
 		s.refresh()
 		if stepBlocked(*s.env.spec, fieldCPU, fieldMem, fieldArch) {
 			return nil

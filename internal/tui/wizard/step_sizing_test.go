@@ -339,3 +339,44 @@ func TestSizingStepMatchesTheArchitectureToTheImage(t *testing.T) {
 		})
 	}
 }
+
+func TestSizingStepKeepsTheSizeAndSaysTheNewPresetWhenTheEnvironmentChanges(t *testing.T) {
+	tests := []struct {
+		name     string
+		change   string // the environment when the step is shown again
+		wantNote string // "" when no note is due
+	}{
+		{"dev to prod keeps the size and says prod's preset", "prod",
+			"prod's preset is 2048 CPU / 4096 MiB; enter keeps the current size (512 CPU / 1024 MiB)."},
+		{"dev to staging says staging's preset", "staging",
+			"staging's preset is 1024 CPU / 2048 MiB; enter keeps the current size (512 CPU / 1024 MiB)."},
+		{"the same environment says nothing", "dev", ""},
+		{"another environment whose preset is the size says nothing", "qa", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, e, up := startSizing(t, demoSpec())
+			keys(t, up, "enter", "enter", "enter", "enter") // dev: 512/1024 answered
+			e.spec.Environment = tt.change
+			settle(t, up, s.Init(context.Background()))
+			if got := s.size(); got != (model.Size{CPU: 512, Memory: 1024}) {
+				t.Errorf("the person's size was replaced: %v", got)
+			}
+			if got := s.form.Field(fieldCPU).Status; got != tt.wantNote {
+				t.Errorf("note under CPU:\n got %q\nwant %q", got, tt.wantNote)
+			}
+			if tt.wantNote != "" && !strings.Contains(plain(s.View()), tt.wantNote) {
+				t.Errorf("the note is not on screen:\n%s", plain(s.View()))
+			}
+			keys(t, up, "enter") // enter on CPU keeps the size
+			if e.spec.TaskCPU != "512" || e.spec.TaskMemory != "1024" {
+				t.Errorf("enter on CPU changed the size to %s/%s", e.spec.TaskCPU, e.spec.TaskMemory)
+			}
+			keys(t, up, "enter", "enter", "enter")
+			settle(t, up, s.Init(context.Background()))
+			if got := s.form.Field(fieldCPU).Status; got != "" {
+				t.Errorf("answered again in %s, the note stays: %q", tt.change, got)
+			}
+		})
+	}
+}

@@ -18,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/draft"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -301,6 +302,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.chooser != nil {
+			m.chooser.SetWidth(m.chooserWidth())
+		}
 		for _, s := range m.steps {
 			s.SetSize(m.bodySize())
 		}
@@ -390,10 +394,11 @@ func (m *Model) connected(s *Session, err error) tea.Cmd {
 			opts = append(opts, tui.Option{Value: "demo", Label: "Use the demo account", Note: "a built-in fake AWS account with sample data"})
 		}
 		opts = append(opts,
-			tui.Option{Value: "offline", Label: "Continue offline", Note: "type values instead of picking them; exporting works, not registering"},
+			tui.Option{Value: "offline", Label: "Continue offline", Note: "type values instead of picking; export works, register is off"},
 			tui.Option{Value: "quit", Label: "Quit", Note: "fix the AWS setup and run ecswiz again"},
 		)
 		m.chooser = tui.NewForm(&tui.Field{Key: "session", Title: "How do you want to go on?", Kind: tui.Choice, Options: opts})
+		m.chooser.SetWidth(m.chooserWidth())
 		return nil
 	}
 	m.connectErr = nil
@@ -634,6 +639,12 @@ func (m *Model) header() string {
 	return lipgloss.NewStyle().MaxWidth(m.width).Render(line) + "\n" + m.contextLine()
 }
 
+// chooserWidth is the width inside the chooser's box (borders and padding take 4).
+func (m *Model) chooserWidth() int {
+	w, _ := m.bodySize()
+	return max(20, w-4)
+}
+
 // contextLine says which AWS the wizard talks to.
 func (m *Model) contextLine() string {
 	st := m.styles
@@ -656,7 +667,12 @@ func (m *Model) contextLine() string {
 	if s.Caller != "" {
 		parts = append(parts, s.Caller)
 	}
-	return lipgloss.NewStyle().MaxWidth(m.width).Render(st.Context.Render("AWS  " + strings.Join(parts, " · ")))
+	// The caller's ARN goes last: cut with "…" when the line is too long.
+	line := "AWS  " + strings.Join(parts, " · ")
+	if m.width > 0 { // 0 in accessible mode: no screen to fit
+		line = ansi.Truncate(line, m.width, "…")
+	}
+	return st.Context.Render(line)
 }
 
 func (m *Model) footer() string {
