@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -54,7 +55,7 @@ func newTestEnv(spec model.Spec, session *Session) *env {
 	if session == nil {
 		session = &Session{}
 	}
-	return &env{spec: &spec, session: session, styles: &st}
+	return &env{spec: &spec, session: session, styles: &st, log: slog.New(slog.DiscardHandler)}
 }
 
 // demoSpec is a complete spec on the demo account, as a person would have answered.

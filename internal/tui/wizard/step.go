@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -50,6 +51,10 @@ type env struct {
 
 	// The root's spinner: a step draws spin() while a call runs, and the root keeps it
 	// turning as long as some View asked for it.
+	// log records what the steps do in AWS and on disk (--log-file): names and
+	// outcomes, never an answer's value.
+	log *slog.Logger
+
 	// now is the clock (tests fix it).
 	clock func() time.Time
 

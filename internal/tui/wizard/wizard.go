@@ -123,6 +123,7 @@ func New(o Options) *Model {
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}
+	m.env.log = m.log
 	m.styles = st
 	if o.Drafts != nil {
 		m.saver = &draftSaver{store: *o.Drafts, keepPrevious: !o.PreviousDraft.IsZero()}
@@ -149,6 +150,9 @@ func New(o Options) *Model {
 		if i >= 0 && i < len(m.steps) {
 			m.completed[i] = true
 		}
+	}
+	if o.SpecPath != "" && len(o.Completed) == 0 {
+		m.completeAnswered()
 	}
 	if o.Step > 0 && o.Step < len(m.steps) {
 		m.current = o.Step
@@ -195,9 +199,31 @@ func (m *Model) startConnect(c Connector, what string) tea.Cmd {
 	})
 }
 
+// completeAnswered marks done the steps a spec file already answers: those before
+// Review whose fields have no blocking finding. Someone who opens a finished spec with
+// -f can then go straight to Review (alt+8) instead of pressing Enter through every field.
+func (m *Model) completeAnswered() {
+	findings := model.Validate(*m.env.spec).Errors()
+	for i, s := range m.steps {
+		owner, ok := s.(fieldOwner)
+		if _, review := s.(*reviewStep); review || !ok {
+			return // Review is where the person looks before acting: never skipped
+		}
+		for _, f := range findings {
+			if owner.Owns(variableOf(f.Field)) {
+				return // this step needs an answer, and so do the ones after it
+			}
+		}
+		m.completed[i] = true
+	}
+}
+
 // enter moves to step i (the person navigated), cancelling the calls of the step it
 // leaves; the draft records the new step.
 func (m *Model) enter(i int, how string) tea.Cmd {
+	if !m.draftNoteIsErr {
+		m.draftNote = "" // said on the first screen; the quit dialog says it again
+	}
 	m.log.Info("step", "to", m.steps[i].Title(), "from", m.steps[m.current].Title(), "by", how)
 	m.env.dirty = true
 	return m.show(i)

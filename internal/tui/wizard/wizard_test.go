@@ -721,3 +721,26 @@ func TestAJumpWaitsWhileTheStepHoldsItsKeys(t *testing.T) {
 		t.Errorf("alt+1 left a step with an open dialog (now on step %d)", h.m.current+1)
 	}
 }
+
+func TestASpecFileMarksTheStepsItAnswersDone(t *testing.T) {
+	spec := demoSpec()
+	h := newRoot(t, Options{Spec: spec, SpecPath: "/tmp/dev.tfvars"})
+	for i := range 7 {
+		if !h.m.completed[i] {
+			t.Errorf("step %d (%s) is not done though the spec answers it", i+1, h.m.steps[i].Title())
+		}
+	}
+	if h.m.completed[7] || h.m.completed[8] {
+		t.Errorf("Review or Act marked done before the person saw them")
+	}
+	h.press("alt+8")
+	if h.m.current != 7 {
+		t.Errorf("alt+8 did not open Review: on step %d", h.m.current+1)
+	}
+
+	spec.ExecutionRoleARN = "" // Runtime's answer missing: it and the steps after wait
+	h = newRoot(t, Options{Spec: spec, SpecPath: "/tmp/dev.tfvars"})
+	if !h.m.completed[5] || h.m.completed[6] {
+		t.Errorf("done: %v; want steps 1-6 and not Runtime (no execution role)", h.m.completed)
+	}
+}
