@@ -55,6 +55,7 @@ func specFileData(spec model.Spec, path string) []byte {
 type actWrite struct {
 	path    string
 	what    string // "module block", "spec": said when it is written
+	format  string // the export format's name (model.ExportTFVars…); "" for the spec
 	data    []byte
 	replace bool // the person said an existing file may be replaced
 	save    bool // the spec itself (Save spec), not an export
@@ -225,7 +226,7 @@ func (s *actStep) formDone() tea.Cmd {
 		s.setFieldErr("format", err)
 		return nil
 	}
-	return s.startWrite(&actWrite{path: path, what: format.Label, data: data})
+	return s.startWrite(&actWrite{path: path, what: format.Label, format: format.Name, data: data})
 }
 
 func (s *actStep) startWrite(w *actWrite) tea.Cmd {
@@ -245,11 +246,19 @@ func (s *actStep) written(err error) {
 	if w == nil {
 		return
 	}
+	log := stepLog(s.env).With("path", w.path)
+	if w.save {
+		log = log.With("what", "spec")
+	} else {
+		log = log.With("what", "export", "format", w.format)
+	}
 	switch {
 	case errors.Is(err, atomicfile.ErrExists):
+		log.Info("file exists: asking before replacing it")
 		s.dialog = actConfirmReplace
 		return
 	case err != nil:
+		log.Warn("write failed", "error", writeErrorLine(w.path, err, s.fileNameFor()))
 		s.write = nil
 		if s.form != nil {
 			s.setFieldErr("path", errors.New(writeErrorLine(w.path, err, s.fileNameFor())))
@@ -258,6 +267,7 @@ func (s *actStep) written(err error) {
 	}
 	s.write, s.form, s.dialog = nil, nil, actNoDialog
 	s.noteErr = false
+	log.Info("written", "replaced", w.replace)
 	if w.save {
 		s.note = fmt.Sprintf("✓ Saved the spec to %s (mode 0600): ecswiz -f %s opens it again.", w.path, w.path)
 		s.done = append(s.done, actDone{line: fmt.Sprintf("Saved the spec to %s: `ecswiz -f %s` opens it again.", w.path, w.path)})

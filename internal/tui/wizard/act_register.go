@@ -41,6 +41,7 @@ func (s *actStep) startRegister() tea.Cmd {
 	}
 	ecs := s.env.cloud().TaskDefs
 	s.registering, s.reg, s.regErr, s.registerTD = true, nil, nil, td
+	stepLog(s.env).Info("register: reading the latest revision first", "family", td.Family, "region", s.env.session.Region)
 	s.panelTop = 0
 	s.registerID = tui.NewID()
 	return tui.Call(stepContext(s.ctx), s.registerID, func(ctx context.Context) (deploy.Outcome, error) {
@@ -50,9 +51,19 @@ func (s *actStep) startRegister() tea.Cmd {
 
 func (s *actStep) registered(out deploy.Outcome, err error) tea.Cmd {
 	s.registering = false
+	log := stepLog(s.env).With("family", s.registerTD.Family)
 	if err != nil {
 		s.regErr = err
+		log.Warn("register failed", "error", errorLine(err))
 		return nil
+	}
+	switch {
+	case out.Unchanged:
+		log.Info("register: unchanged, nothing registered", "revision", out.Registered.Revision)
+	case out.Lost != nil:
+		log.Info("registered (its answer was lost, then found)", "revision", out.Registered.Revision, "arn", out.Registered.ARN, "lost", errorLine(out.Lost))
+	default:
+		log.Info("registered", "revision", out.Registered.Revision, "arn", out.Registered.ARN)
 	}
 	s.reg = &actRegistration{outcome: out, td: s.registerTD}
 	s.done = append(s.done, actDone{reg: s.reg})
@@ -224,5 +235,38 @@ func (s *actStep) confirmView() string {
 	} else if status := s.params.status(s.env); status != "" {
 		lines = append(lines, st.Muted.Render(tui.Wrap(status, width, 0)))
 	}
+	lines = append(lines, s.roleConfirmLines(width)...)
 	return strings.Join(append(lines, "", dialogHelp(st, helpAs(tui.Keys.Yes, "register"), helpAs(tui.Keys.No, "cancel"))), "\n")
+}
+
+// roleConfirmLines say, in the confirmation, whether the execution role may read the
+// secrets: a warning with the fix when it may not, else a line (✓, running, or not
+// checked and why); none without a role to check.
+func (s *actStep) roleConfirmLines(width int) []string {
+	st := s.env.styles
+	c := &s.role
+	name := roleName(c.role)
+	switch {
+	case c.role == "":
+		return nil
+	case c.failed():
+		where := s.steps.fixedInOr(fieldExecutionRole, "in Runtime")
+		return []string{"",
+			st.Warning.Render(tui.Wrap("! The execution role "+name+" "+c.denial()+".", width, 2)),
+			st.Muted.Render(tui.Wrap("Without it "+taskStartFailure+" (AccessDenied). Fix: "+c.fix()+" to "+name+
+				", or choose another execution role ("+where+").", width, 0)),
+		}
+	case c.foreign:
+		return []string{st.Warning.Render(tui.Wrap("! The execution role "+name+" is in account "+roleAccount(c.role)+
+			", not this one: ECS tasks assume roles of their own account, so "+taskFailsToStart+".", width, 2))}
+	}
+	status := c.status(s.env)
+	if status == "" {
+		return nil
+	}
+	style := st.Muted
+	if c.ok() {
+		style = st.OK
+	}
+	return []string{style.Render(tui.Wrap(status, width, 0))}
 }

@@ -29,8 +29,13 @@ type paramsCheck struct {
 // paramsCheckResult is the answer of Parameter Store: parameter name → exists.
 type paramsCheckResult = tui.Result[map[string]bool]
 
-// taskStartFailure is what a missing parameter does to a task.
-const taskStartFailure = "the task would fail to start: ResourceInitializationError"
+// taskFailsToStart is said by every warning about what stops the task from starting;
+// Review ranks those first.
+const taskFailsToStart = "the task would fail to start"
+
+// taskStartFailure is what a missing parameter (or one the execution role may not
+// read) does to a task.
+const taskStartFailure = taskFailsToStart + ": ResourceInitializationError"
 
 // start checks the parameters spec reads; nil when there is no AWS to ask.
 func (c *paramsCheck) start(ctx context.Context, e *env) tea.Cmd {

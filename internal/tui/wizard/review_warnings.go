@@ -34,6 +34,8 @@ func byConsequence(warns model.Findings) model.Findings {
 func (s *reviewStep) liveWarnings() model.Findings {
 	spec := *s.env.spec
 	warns := s.params.findings(spec)
+	warns = append(warns, s.role.findings(spec)...)
+	warns = append(warns, reviewRoleAccountFindings(s.env)...)
 	warns = append(warns, reviewArchFindings(s.env, s.steps)...)
 	warns = append(warns, s.logGroup.findings(spec)...)
 	return append(warns, reviewRegionFindings(s.env)...)
@@ -41,7 +43,7 @@ func (s *reviewStep) liveWarnings() model.Findings {
 
 // The ranks of warnings, most serious first.
 const (
-	rankNoStart = iota // the task would fail to start: a missing parameter or log group, the wrong architecture
+	rankNoStart = iota // the task would fail to start: a missing parameter or log group, the wrong architecture, a role it cannot use
 	rankBreaks         // the task starts, but the app or its logs do not work as meant
 	rankAdvice         // style and safety: DEBUG, ALLOWED_HOSTS "*", a moving tag
 )
@@ -49,8 +51,8 @@ const (
 // warningRank is how serious warning f is, by what it does to the task.
 func warningRank(f model.Finding) int {
 	switch variableOf(f.Field) {
-	case "parameter_store_prefix", "secrets_from_parameter_store":
-		if strings.Contains(f.Hint, taskStartFailure) {
+	case "parameter_store_prefix", "secrets_from_parameter_store", "execution_role_arn", "task_role_arn":
+		if strings.Contains(f.Hint, taskFailsToStart) {
 			return rankNoStart
 		}
 	case "container_image", "cpu_architecture":

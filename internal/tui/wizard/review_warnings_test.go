@@ -35,7 +35,8 @@ func TestReviewListsEveryWarningInTheSmallestWindow(t *testing.T) {
 	s, up := startReview(t, prodSpecWithMissingParameters(), session)
 	s.SetSize(narrowWidth, narrowHeight)
 	view := plain(s.View())
-	checkFits(t, "summary", view, "3 warnings", "! parameter_store_prefix: DATABASE_USER", "more: press space to list every finding")
+	checkFits(t, "summary", view, "✓ No errors — but 2 findings would stop the task from starting", "1 more warning",
+		"! parameter_store_prefix: DATABASE_USER", "more: press space to list every finding")
 	if strings.Contains(view, "allowed_hosts") {
 		t.Errorf("a style warning is shown before the ones that stop the task from starting:\n%s", view)
 	}

@@ -82,8 +82,15 @@ func (s *runtimeStep) loadGroups() tea.Cmd {
 	}
 	s.logs.loading, s.logs.listErr = true, nil
 	s.logs.listID = tui.NewID()
+	log := s.env.log
 	return tui.Call(s.ctx, s.logs.listID, func(ctx context.Context) ([]string, error) {
-		return cloud.Logs.Groups(ctx, logGroupPrefix)
+		groups, err := cloud.Logs.Groups(ctx, logGroupPrefix)
+		if err != nil {
+			log.Warn("log groups not listed", "prefix", logGroupPrefix, "error", tui.ErrorLine(err))
+		} else {
+			log.Debug("log groups listed", "prefix", logGroupPrefix, "count", len(groups))
+		}
+		return groups, err
 	})
 }
 
@@ -295,8 +302,15 @@ func (s *runtimeStep) createGroup(name string, days int32) tea.Cmd {
 	}
 	s.logs.creating, s.logs.createErr, s.logs.createErrName = name, nil, ""
 	s.logs.createID = tui.NewID()
+	log := s.env.log
 	return tui.Call(s.ctx, s.logs.createID, func(ctx context.Context) (groupCreated, error) {
-		return groupCreated{name: name, days: days}, cloud.Logs.CreateGroup(ctx, name, days)
+		err := cloud.Logs.CreateGroup(ctx, name, days)
+		if err != nil {
+			log.Warn("log group not created", "name", name, "retention_days", days, "error", tui.ErrorLine(err))
+		} else {
+			log.Info("log group created", "name", name, "retention_days", days)
+		}
+		return groupCreated{name: name, days: days}, err
 	})
 }
 

@@ -1,6 +1,11 @@
 package wizard
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -94,6 +99,25 @@ func (s *runtimeStep) roleOptions(current, suggested string) []tui.Option {
 	return opts
 }
 
+// maybeCheckRole checks whether the execution role shown may read the secrets, unless
+// that check is running or done; a newer one cancels the one running. A role being
+// typed is checked once the person leaves the field, not at every key; one chosen in
+// the list at once.
+func (s *runtimeStep) maybeCheckRole() tea.Cmd {
+	if s.form == nil {
+		return nil
+	}
+	exec := s.form.Field(fieldExecutionRole)
+	if s.section == sectionFields && s.form.Focused() == exec && !listShown(s.form, exec) {
+		return nil
+	}
+	role := exec.Value()
+	if s.roleCheck.current(s.env, role) {
+		return nil
+	}
+	return s.roleCheck.start(s.ctx, s.env, role)
+}
+
 // roleName is the last segment of a role ARN.
 func roleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 
@@ -145,7 +169,20 @@ func (s *runtimeStep) refreshRoleStatus() {
 		execStatus = "No role here trusts ecs-tasks.amazonaws.com: create one (e.g. ecsTaskExecutionRole), or type an ARN."
 		taskStatus = "Type the ARN, or leave it empty for none."
 	}
-	exec.Status, exec.StatusIsErr, exec.Busy = execStatus, isErr, s.roles.loading && s.env.cloud() != nil
+	// Under the execution role, once the roles are known: whether it may read the secrets.
+	isWarn, checking := false, false
+	if check, warn := s.roleCheck.line(s.env); check != "" && s.env.cloud() != nil && !s.roles.loading &&
+		s.roleCheck.current(s.env, exec.Value()) { // not about a role typed since
+		switch {
+		case execStatus == "":
+			execStatus, isWarn, checking = check, warn, s.roleCheck.loading
+		default: // the roles' status first, then the check's, each wrapped
+			width := max(20, s.width-4)
+			execStatus = tui.Wrap(execStatus, width, 4) + "\n    " + tui.Wrap(check, width, 4)
+		}
+	}
+	exec.Status, exec.StatusIsErr, exec.StatusIsWarn = execStatus, isErr, isWarn
+	exec.Busy = (s.roles.loading && s.env.cloud() != nil) || checking
 	task.Status, task.StatusIsWarn = taskStatus, false
 	// A bucket the app uses needs credentials only a task role gives it.
 	if need := model.TaskRoleNeed(*s.env.spec); need != "" {
@@ -154,4 +191,385 @@ func (s *runtimeStep) refreshRoleStatus() {
 		}
 		task.Status, task.StatusIsWarn = "⚠ "+need+".", true
 	}
+}
+
+// When a task starts, ECS reads its secrets with the execution role: a role that may
+// not call ssm:GetParameters on them (or kms:Decrypt on their key) stops the task with
+// ResourceInitializationError (AccessDenied), although the task definition registers.
+// Runtime, Review and Act ask IAM's policy simulator whether the role may; no secret
+// is ever read. When the simulation is not possible, they say so: never a guess.
+
+// roleCheck is whether the execution role may read the parameters the task reads.
+type roleCheck struct {
+	id      int64
+	cancel  context.CancelFunc // cancels the check running, when a newer one starts
+	key     string             // what was asked: a plan's key
+	loading bool
+
+	role    string   // the role checked
+	names   []string // the parameters checked, by name
+	skipped int      // Secrets Manager secrets, which the check does not cover
+	prefix  string   // the parameter prefix, for the fix
+	note    string   // why nothing was asked ("" when it was)
+	idle    bool     // nothing was asked for want of a session (offline, connecting): the steps say so already
+	foreign bool     // the role is in another account than the session's (Review warns)
+
+	err    error // the call failed (network, credentials): retry
+	result aws.CheckResult
+	asked  bool // an answer came
+}
+
+// roleCheckResult is IAM's answer to a roleCheck.
+type roleCheckResult = tui.Result[aws.CheckResult]
+
+// roleCheckPlan is what a check of role would ask.
+type roleCheckPlan struct {
+	role    string   // "" when there is nothing to check: no role, or not an ARN yet
+	arns    []string // the parameters' ARNs
+	names   []string // their names, in the same order
+	skipped int
+	note    string
+	idle    bool
+	foreign bool
+	where   string // the session's Region and account
+}
+
+func (p roleCheckPlan) key() string {
+	if p.role == "" {
+		return ""
+	}
+	return strings.Join([]string{p.role, p.where, p.note, strings.Join(p.arns, ",")}, "|")
+}
+
+// planRoleCheck is the check of role (an execution role ARN) for the spec's secrets in
+// the session's Region and account.
+func planRoleCheck(e *env, role string) roleCheckPlan {
+	role = strings.TrimSpace(role)
+	if role == "" || fieldError(*e.spec, fieldExecutionRole, true, func(x *model.Spec) { x.ExecutionRoleARN = role }) != nil {
+		return roleCheckPlan{} // the field says what is wrong
+	}
+	p := roleCheckPlan{role: role}
+	cloud := e.cloud()
+	switch {
+	case e.connecting():
+		p.note, p.idle = "not checked yet: the AWS session is loading", true
+		return p
+	case cloud == nil || cloud.Roles == nil:
+		p.note, p.idle = "not checked (offline)", true
+		return p
+	}
+	region, account := e.session.Region, e.session.Account
+	p.where = region + " " + account
+	if region == "" || account == "" {
+		p.note = "not checked: the session's Region or account is not known"
+		return p
+	}
+	if a := roleAccount(role); a != account {
+		p.note = fmt.Sprintf("not checked: the role is in account %s, not in the session's account %s, and ECS tasks assume roles of their own account", a, account)
+		p.foreign = true
+		return p
+	}
+	partition := strings.Split(role, ":")[1]
+	secrets := model.ContainerSecrets(*e.spec)
+	seen := map[string]bool{}
+	for _, name := range slices.Sorted(maps.Keys(secrets)) {
+		from := secrets[name]
+		if model.IsSecretsManagerARN(from) {
+			p.skipped++
+			continue
+		}
+		arn := from
+		if !strings.HasPrefix(from, "arn:") {
+			name := from
+			if !strings.HasPrefix(name, "/") {
+				name = "/" + name
+			}
+			arn = "arn:" + partition + ":ssm:" + region + ":" + account + ":parameter" + name
+		}
+		if seen[arn] {
+			continue
+		}
+		seen[arn] = true
+		p.arns = append(p.arns, arn)
+		p.names = append(p.names, parameterName(arn))
+	}
+	if len(p.arns) == 0 {
+		if p.skipped == 0 {
+			return roleCheckPlan{} // no secret: nothing to read
+		}
+		p.note = "not checked: every secret is in Secrets Manager, which this check does not cover"
+	}
+	return p
+}
+
+// roleAccount is the account of a role ARN: arn:aws:iam::ACCOUNT:role/NAME.
+func roleAccount(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 6 || parts[0] != "arn" || parts[2] != "iam" {
+		return ""
+	}
+	return parts[4]
+}
+
+// parameterName is the name in a parameter ARN (arn:…:parameter/NAME is /NAME); other
+// ARNs (a KMS key) as they are.
+func parameterName(arn string) string {
+	if _, name, ok := strings.Cut(arn, ":parameter"); ok && strings.HasPrefix(arn, "arn:") {
+		return name
+	}
+	return arn
+}
+
+// current reports whether the check (running or done) is the one role would make now.
+func (c *roleCheck) current(e *env, role string) bool {
+	return planRoleCheck(e, role).key() == c.key
+}
+
+// reset forgets the check, cancelling it when it runs.
+func (c *roleCheck) reset() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+	*c = roleCheck{}
+}
+
+// start checks role for the spec's secrets; nil when there is nothing to ask (the plan
+// says why).
+func (c *roleCheck) start(ctx context.Context, e *env, role string) tea.Cmd {
+	p := planRoleCheck(e, role)
+	c.reset()
+	*c = roleCheck{key: p.key(), role: p.role, names: p.names, skipped: p.skipped,
+		prefix: e.spec.ParameterPrefix(), note: p.note, idle: p.idle, foreign: p.foreign}
+	if p.role == "" || p.note != "" {
+		return nil
+	}
+	roles := e.cloud().Roles
+	callCtx, cancel := context.WithCancel(stepContext(ctx))
+	c.id, c.loading, c.cancel = tui.NewID(), true, cancel
+	arns := p.arns
+	// The keys of the parameters are not known here: kms:Decrypt is not simulated (the
+	// default aws/ssm key needs no grant; the fix names it for a key of your own).
+	return tui.Call(callCtx, c.id, func(ctx context.Context) (aws.CheckResult, error) {
+		return roles.CanReadParameters(ctx, role, arns, nil)
+	})
+}
+
+// done takes the answer to the check started last, and logs it; false for another one.
+func (c *roleCheck) done(e *env, msg roleCheckResult) bool {
+	if msg.ID != c.id || !c.loading {
+		return false
+	}
+	c.loading, c.asked, c.err, c.result = false, true, msg.Err, msg.Value
+	if c.cancel != nil {
+		c.cancel()
+		c.cancel = nil
+	}
+	log := stepLog(e).With("role", roleName(c.role), "parameters", len(c.names))
+	switch {
+	case c.err != nil:
+		log.Warn("execution role check failed", "error", errorLine(c.err))
+	case c.result.Status == aws.CheckFail:
+		log.Info("execution role check", "outcome", "denied", "denied", len(c.result.Denied))
+	case c.result.Status == aws.CheckOK:
+		log.Info("execution role check", "outcome", "may read")
+	default:
+		log.Info("execution role check", "outcome", "not checked", "reason", c.reason())
+	}
+	return true
+}
+
+// stepLog is the steps' logger; one that discards when none was given.
+func stepLog(e *env) *slog.Logger {
+	if e.log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return e.log
+}
+
+// retryable reports a check asked that gave no answer: the call failed, or IAM could
+// not simulate (throttled, not allowed).
+func (c *roleCheck) retryable() bool {
+	return c.asked && (c.err != nil || c.result.Status == aws.CheckUnknown)
+}
+
+// failed reports a check that found the role may not read a parameter.
+func (c *roleCheck) failed() bool {
+	return c.asked && c.err == nil && c.result.Status == aws.CheckFail
+}
+
+// reason is why the simulation was not possible, without the call's framing
+// ("simulate ssm:GetParameters for role ARN: ").
+func (c *roleCheck) reason() string {
+	r := c.result.Reason
+	if i := strings.LastIndex(r, c.role+": "); c.role != "" && i >= 0 {
+		r = r[i+len(c.role)+2:]
+	}
+	switch {
+	case r == "":
+		r = "IAM gave no answer"
+	case strings.HasPrefix(r, aws.KindNotFound.String()):
+		r = "no such role in account " + roleAccount(c.role)
+	case strings.HasPrefix(r, aws.KindAccessDenied.String()):
+		r += ": your identity may not simulate the role's policies"
+	}
+	return r
+}
+
+// parameters is "the 6 parameters" the check covers.
+func (c *roleCheck) parameters() string {
+	if len(c.names) == 1 {
+		return "the parameter " + c.names[0]
+	}
+	return fmt.Sprintf("the %d parameters", len(c.names))
+}
+
+// line is the outcome in a line, for under the execution role: running, ✓, ✗ with the
+// fix, or "not checked: why"; "" when there is nothing to say. warn is set for ✗.
+func (c *roleCheck) line(e *env) (text string, warn bool) {
+	switch {
+	case c.role == "":
+		return "", false
+	case c.note != "":
+		return c.note + ".", false
+	case c.loading:
+		return "Checking that the role may read " + c.parameters() + " the task reads (IAM policy simulation)…", false
+	case c.err != nil:
+		return "not checked: " + errorLine(c.err) + " (" + tui.Keys.Retry.Help().Key + " tries again).", false
+	case !c.asked:
+		return "", false
+	case c.result.Status == aws.CheckOK:
+		return "✓ may read " + c.parameters() + " the task reads" + c.skippedNote() + ".", false
+	case c.result.Status == aws.CheckFail:
+		return "✗ " + c.denial() + " — fix: " + c.fix() + ".", true
+	}
+	return "not checked: " + c.reason() + ".", false
+}
+
+// skippedNote says the Secrets Manager secrets were not checked.
+func (c *roleCheck) skippedNote() string {
+	if c.skipped == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s from Secrets Manager not checked)", plural(c.skipped, "secret"))
+}
+
+// denial says what the role may not read and why: "may not read any of the 6
+// parameters (denied by default: no policy allows ssm:GetParameters)".
+func (c *roleCheck) denial() string {
+	var params []string
+	var other []string
+	explicit := false
+	for _, d := range c.result.Denied {
+		explicit = explicit || d.Decision == "explicitDeny"
+		if d.Action == "ssm:GetParameters" {
+			params = append(params, parameterName(d.Resource))
+		} else {
+			other = append(other, d.Action+" on "+d.Resource)
+		}
+	}
+	var what []string
+	switch n := len(params); {
+	case n == 0:
+	case n == len(c.names) && n > 1:
+		what = append(what, fmt.Sprintf("any of the %d parameters", n))
+	case n == 1:
+		what = append(what, params[0])
+	default:
+		what = append(what, fmt.Sprintf("%s and %d more of the %d parameters", params[0], n-1, len(c.names)))
+	}
+	what = append(what, other...)
+	action := "ssm:GetParameters"
+	if len(params) == 0 && len(other) > 0 {
+		action = "kms:Decrypt"
+	}
+	why := "denied by default: no policy allows " + action
+	if explicit {
+		why = "denied by an explicit Deny of " + action
+	}
+	return fmt.Sprintf("may not read %s (%s)", joinAnd(what), why)
+}
+
+// fix says what to change: a policy allowing ssm:GetParameters on the parameters
+// denied (the prefix's /* for those under it) and kms:Decrypt.
+func (c *roleCheck) fix() string {
+	var scopes []string
+	for _, d := range c.result.Denied {
+		if d.Action != "ssm:GetParameters" {
+			continue
+		}
+		scope := parameterName(d.Resource)
+		if p := strings.TrimSuffix(c.prefix, "/"); p != "" && strings.HasPrefix(scope, p+"/") {
+			scope = p + "/*"
+		}
+		if !slices.Contains(scopes, scope) {
+			scopes = append(scopes, scope)
+		}
+	}
+	if len(scopes) > 3 {
+		scopes = append(scopes[:2], fmt.Sprintf("%d other parameters", len(scopes)-2))
+	}
+	on := ""
+	if len(scopes) > 0 {
+		on = " on " + joinAnd(scopes)
+	}
+	if slices.ContainsFunc(c.result.Denied, func(d aws.Denial) bool { return d.Decision == "explicitDeny" }) {
+		return "remove the Deny of ssm:GetParameters" + on + " from the role's policies"
+	}
+	return "attach a policy allowing ssm:GetParameters" + on + " and kms:Decrypt"
+}
+
+// findings is the denial as a warning on execution_role_arn: the task would not start.
+func (c *roleCheck) findings(spec model.Spec) model.Findings {
+	if !c.failed() || c.role != spec.ExecutionRoleARN {
+		return nil
+	}
+	return model.Findings{{Severity: model.SeverityWarning, Field: fieldExecutionRole,
+		Message: roleName(c.role) + " " + c.denial(),
+		Hint:    taskStartFailure + " (AccessDenied); fix: " + c.fix() + " to " + roleName(c.role) + ", or choose another execution role"}}
+}
+
+// status is the check in a line for Review and Act when it has no finding to show:
+// running, ✓, or not checked; "" when the role may not read (the finding says it) or
+// when there is no role.
+func (c *roleCheck) status(e *env) string {
+	if c.failed() || c.foreign || c.idle {
+		return ""
+	}
+	text, _ := c.line(e)
+	if text == "" {
+		return ""
+	}
+	if c.loading {
+		return e.spin() + " Checking that " + roleName(c.role) + ", the execution role, may read " + c.parameters() + " the task reads…"
+	}
+	return "Execution role " + roleName(c.role) + ": " + text
+}
+
+// ok reports a check that found the role may read every parameter.
+func (c *roleCheck) ok() bool {
+	return c.asked && c.err == nil && c.result.Status == aws.CheckOK && c.note == ""
+}
+
+// reviewRoleAccountFindings warn about a role in another account than the session's:
+// ECS tasks assume roles of their own account, so the task would fail to start.
+func reviewRoleAccountFindings(e *env) model.Findings {
+	if e.session == nil || e.session.Account == "" {
+		return nil
+	}
+	account := e.session.Account
+	var out model.Findings
+	for _, r := range []struct{ field, arn, use string }{
+		{fieldExecutionRole, e.spec.ExecutionRoleARN, "ECS could not use it to pull the image, write the logs and read the secrets"},
+		{fieldTaskRole, e.spec.TaskRoleARN, "the app could not take its credentials"},
+	} {
+		a := roleAccount(r.arn)
+		if a == "" || a == account || fieldError(*e.spec, r.field, false, func(*model.Spec) {}) != nil {
+			continue
+		}
+		out = append(out, model.Finding{Severity: model.SeverityWarning, Field: r.field,
+			Message: fmt.Sprintf("%s is in account %s, not in the session's account %s", roleName(r.arn), a, account),
+			Hint: fmt.Sprintf("ECS tasks assume roles of their own account (%s): %s; choose a role of account %s",
+				r.use, taskFailsToStart, account)})
+	}
+	return out
 }

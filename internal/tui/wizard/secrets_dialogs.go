@@ -218,7 +218,9 @@ func (s *secretsStep) nameComplete(name string) bool {
 // directory or parameter, else the directory under the cursor. required is the
 // required secret's env name.
 func (s *secretsStep) createName() (name, required string) {
-	if s.focus == secretsFocusRequired && len(s.required) > 0 {
+	// While a filter is typed the listing is in view, not the cursor's row: the name
+	// comes from the filter.
+	if s.focus == secretsFocusRequired && len(s.required) > 0 && !s.filterShown() {
 		r := s.required[s.reqCursor]
 		return r.ValueFrom, r.Name
 	}
@@ -345,8 +347,16 @@ func (s *secretsStep) startCreate() tea.Cmd {
 	d.value.SetValue("")
 	d.confirming, d.creating, d.err = false, true, nil
 	d.id = tui.NewID()
+	log := s.env.log
 	return tui.Call(s.ctx, d.id, func(ctx context.Context) (secretsCreated, error) {
 		v, err := cloud.Parameters.CreateSecureString(ctx, name, value, "", false)
+		// The name and the outcome only: the value is never logged (the adapter scrubs it
+		// from its errors).
+		if err != nil {
+			log.Warn("parameter not created", "name", name, "type", "SecureString", "error", tui.ErrorLine(err))
+		} else {
+			log.Info("parameter created", "name", name, "type", "SecureString", "version", v)
+		}
 		return secretsCreated{name: name, version: v}, err
 	})
 }

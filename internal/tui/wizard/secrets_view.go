@@ -29,7 +29,8 @@ type secretsLine struct {
 }
 
 // relayout gives the tree the rows the other parts leave, and the open dialog's form
-// the rows its box leaves.
+// the rows its box leaves. When the parts do not fit together, the tree gets the whole
+// room: it is scrolled into view on its own when the cursor (or a filter) is in it.
 func (s *secretsStep) relayout() {
 	if s.height <= 0 {
 		return
@@ -41,8 +42,22 @@ func (s *secretsStep) relayout() {
 	if s.tree == nil {
 		return
 	}
-	used := strings.Count(s.head(), "\n") + len(s.requiredView()) + 1 + len(s.picksView()) + 1 + 1 + len(s.bottom())
-	s.tree.SetHeight(max(3, s.height-used))
+	room := s.bodyRoom()
+	h := room - (len(s.requiredView()) + 1 + len(s.picksView()) + 1 + 1) // 1s: the blank lines, the tree's header
+	if h < 3 {
+		h = max(3, room-2) // 2: the tree's header and the "↑ above" line
+	}
+	s.tree.SetHeight(h)
+}
+
+// bodyRoom is how many lines the parts under the filter line have (0: no limit): what
+// the head, the filter line and the status lines leave.
+func (s *secretsStep) bodyRoom() int {
+	room := bodyHeight(s.height, s.head())
+	if room <= 0 {
+		return 0
+	}
+	return max(3, room-len(s.bottom())-1)
 }
 
 // head is the title and the subtitle, wrapped, with the blank line under them.
@@ -59,6 +74,8 @@ func (s *secretsStep) lineWidth() int {
 }
 
 // View draws the step. Only the tree's window is drawn, whatever the listing's size.
+// The filter line stays under the head, above the parts that scroll, so what is typed
+// always shows.
 func (s *secretsStep) View() string {
 	st := s.env.styles
 	head := s.head()
@@ -71,7 +88,9 @@ func (s *secretsStep) View() string {
 		if i > 0 {
 			lines = append(lines, "")
 		}
-		if secretsFocus(i) == s.focus {
+		// The cursor's part is scrolled into view; while a filter is being typed, the
+		// parameters are, wherever the cursor is.
+		if secretsFocus(i) == s.focus && !s.filterShown() || secretsFocus(i) == secretsFocusTree && s.filterShown() {
 			start, end = len(lines), len(lines)+len(part)
 		}
 		lines = append(lines, part...)
@@ -86,11 +105,37 @@ func (s *secretsStep) View() string {
 	for _, l := range s.bottom() {
 		bottom = append(bottom, l.style.Render(l.text))
 	}
-	room := bodyHeight(s.height, head)
-	if room > 0 {
-		room = max(3, room-len(bottom))
+	body := append([]string{ansi.Truncate(s.filterLine(), w, "…")}, tui.Fit(lines, start, end, s.bodyRoom(), *st)...)
+	return head + strings.Join(append(body, bottom...), "\n")
+}
+
+// filterShown reports whether the tree is scrolled into view for the filter: one is
+// typed, and the cursor has not moved out of the tree since.
+func (s *secretsStep) filterShown() bool {
+	return s.filter != "" && s.showFilter && s.focus != secretsFocusTree
+}
+
+// filterLine is what is typed to filter the parameters, and how many match.
+func (s *secretsStep) filterLine() string {
+	st := s.env.styles
+	line := st.Label.Render("Filter ") + st.Value.Render(s.filter) + "▏"
+	listed := s.tree != nil && s.tree.Items() > 0
+	var note string
+	switch {
+	case listed && s.filter != "":
+		note = fmt.Sprintf(" · %d of %d match · esc clears", s.tree.Matches(), s.tree.Items())
+	case listed:
+		note = fmt.Sprintf(" · type to filter the %d parameters", s.tree.Items())
+	case s.loading && s.filter != "":
+		note = " · applies as the parameters load · esc clears"
+	case s.loading:
+		note = " · type to filter the parameters as they load"
+	case s.filter != "":
+		note = " · no parameters listed to match · esc clears"
+	default:
+		note = " · no parameters listed to filter"
 	}
-	return head + strings.Join(append(tui.Fit(lines, start, end, room, *st), bottom...), "\n")
+	return line + st.Muted.Render(note)
 }
 
 // presenceMark is the icon and the style of a presence.
@@ -219,37 +264,30 @@ func (s *secretsStep) treeView() []string {
 	if prefix == "" {
 		prefix = s.env.spec.ParameterPrefix()
 	}
-	filter := ""
-	if s.filter != "" {
-		filter = " · filter " + st.Value.Render(s.filter) + "▏"
-	}
 	hint := st.Muted.Render("  ctrl+a types a parameter name or ARN to expose")
 	switch {
 	case s.env.connecting():
-		return []string{st.Muted.Render("Parameters under "+prefix+" load once the AWS session is ready") + filter, hint}
+		return []string{st.Muted.Render("Parameters under " + prefix + " load once the AWS session is ready"), hint}
 	case s.env.cloud() == nil:
-		return []string{st.Warning.Render("Offline: the parameters under "+prefix+" are not listed") + filter, hint}
+		return []string{st.Warning.Render("Offline: the parameters under " + prefix + " are not listed"), hint}
 	case s.loading:
 		n := int64(0)
 		if s.progress != nil {
 			n = s.progress.Load()
 		}
-		return []string{st.Muted.Render(fmt.Sprintf("%s Loading the parameters under %s… %d found", s.env.spin(), prefix, n)) + filter, hint}
+		return []string{st.Muted.Render(fmt.Sprintf("%s Loading the parameters under %s… %d found", s.env.spin(), prefix, n)), hint}
 	case s.listErr != nil:
 		rows := s.wrapped("✗ "+oneLine(errorLine(s.listErr)), st.Error, 4)
 		return append(rows, st.Muted.Render("  ctrl+r retries · ctrl+a types a parameter name or ARN to expose"))
 	case s.tree == nil:
 		return []string{st.Muted.Render("Parameters under " + prefix)}
 	case s.tree.Items() == 0:
-		return []string{st.Label.Render("Parameters under "+prefix) + st.Muted.Render(" · none yet · ctrl+n creates one") + filter}
+		return []string{st.Label.Render("Parameters under "+prefix) + st.Muted.Render(" · none yet · ctrl+n creates one")}
 	}
 	t := s.tree
-	var head string
-	if s.filter == "" {
-		head = st.Label.Render("Parameters under "+prefix) + st.Muted.Render(fmt.Sprintf(" · %d · type to filter", t.Items()))
-	} else {
-		head = st.Label.Render("Filter ") + st.Value.Render(s.filter) + "▏" +
-			st.Muted.Render(fmt.Sprintf(" · %d of %d match · esc clears", t.Matches(), t.Items()))
+	head := st.Label.Render("Parameters under "+prefix) + st.Muted.Render(fmt.Sprintf(" · %d", t.Items()))
+	if s.filter != "" {
+		head = st.Label.Render("Parameters under "+prefix) + st.Muted.Render(fmt.Sprintf(" · %d match", t.Matches()))
 	}
 	if t.Above() > 0 || t.Below() > 0 {
 		head += st.Muted.Render(fmt.Sprintf("  ↑%d ↓%d", t.Above(), t.Below()))

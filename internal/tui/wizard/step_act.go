@@ -49,6 +49,7 @@ type actStep struct {
 	findings model.Findings
 	region   string
 	params   paramsCheck // the parameters the task reads, repeated before registering
+	role     roleCheck   // whether the execution role may read them, repeated too
 
 	width, height int
 
@@ -137,11 +138,12 @@ func (s *actStep) move(dir int) {
 	}
 }
 
-// refresh validates the spec again and checks the parameters it reads.
+// refresh validates the spec again, checks the parameters it reads and whether the
+// execution role may read them.
 func (s *actStep) refresh() tea.Cmd {
 	s.findings = model.Validate(*s.env.spec)
 	s.region = reviewRegion(s.env)
-	return s.params.start(s.ctx, s.env)
+	return tea.Batch(s.params.start(s.ctx, s.env), s.role.start(s.ctx, s.env, s.env.spec.ExecutionRoleARN))
 }
 
 // registerBlocked says why Register cannot be chosen now; "" when it can.
@@ -202,6 +204,9 @@ func (s *actStep) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case paramsCheckResult:
 		s.params.done(msg)
+		return nil
+	case roleCheckResult:
+		s.role.done(s.env, msg)
 		return nil
 	case tui.Result[string]:
 		if msg.ID != s.writeID {

@@ -62,12 +62,15 @@ const (
 func (s *applicationStep) Init(ctx context.Context) tea.Cmd {
 	s.ctx = ctx
 	spec := *s.env.spec
-	app := &tui.Field{Key: "app_name", Title: "App name", Kind: tui.Text, Placeholder: "backend-booking",
-		Hint: "Names the family (APP-ENV), the log group and the Parameter Store prefix /APP/ENV.",
+	app := &tui.Field{Key: "app_name", Title: "App name", Kind: tui.Text, Placeholder: appPlaceholder,
+		Hint: appHint,
 		Validate: func(v string) error {
 			return fieldError(*s.env.spec, "app_name", true, func(x *model.Spec) { x.AppName = v })
 		},
-		OnSet: func(v string) { s.rename(strings.TrimSpace(v), s.env.spec.Environment) },
+		OnSet: func(v string) {
+			s.rename(strings.TrimSpace(v), s.env.spec.Environment)
+			s.refreshAppHint()
+		},
 	}
 	envField := &tui.Field{Key: "environment", Title: "Environment", Kind: tui.Choice, Other: true,
 		Hint: "Sets ENVIRONMENT, the family suffix and the sizing preset; prod adds production checks.",
@@ -232,9 +235,36 @@ func (s *applicationStep) refreshRepoHint() {
 	}
 }
 
+// The app name field's example and hint; in the demo account they name the demo's app,
+// the one its images and secrets are for, so that a newcomer does not invent another.
+const (
+	appPlaceholder     = "backend-booking"
+	appHint            = "Names the family (APP-ENV), the log group and the Parameter Store prefix /APP/ENV."
+	demoApp            = "demo-shop" // fakeaws.DemoApp
+	demoAppPlaceholder = demoApp + " — the demo account's app"
+	demoAppHint        = "The demo account's app is " + demoApp + ": its images and secrets are there, none under another name."
+)
+
+// refreshAppHint suggests the demo's app in the demo account (without typing it in),
+// and says so again while another name is typed; elsewhere it suggests an example.
+func (s *applicationStep) refreshAppHint() {
+	f := s.form.Field("app_name")
+	demo := s.env.session != nil && s.env.session.Demo
+	f.SetPlaceholder(appPlaceholder)
+	f.Hint = appHint
+	if !demo {
+		return
+	}
+	f.SetPlaceholder(demoAppPlaceholder)
+	if v := strings.TrimSpace(f.Value()); v != "" && v != demoApp {
+		f.Hint = demoAppHint
+	}
+}
+
 func (s *applicationStep) Connected() tea.Cmd {
 	repo := s.form.Field(fieldRepository)
 	s.refreshRepoHint()
+	s.refreshAppHint()
 	cloud := s.env.cloud()
 	switch {
 	case s.env.connecting():
@@ -385,8 +415,15 @@ func (s *applicationStep) loadArchs(ids []string) tea.Cmd {
 	}
 	repo := s.repoPicked
 	s.archsID = tui.NewID()
+	log := s.env.log
 	return tui.Call(s.ctx, s.archsID, func(ctx context.Context) (map[string][]string, error) {
-		return cloud.Images.Architectures(ctx, repo, ids)
+		archs, err := cloud.Images.Architectures(ctx, repo, ids)
+		if err != nil {
+			log.Warn("image architectures not read", "repository", repo, "images", len(ids), "error", tui.ErrorLine(err))
+		} else {
+			log.Info("image architectures read", "repository", repo, "images", len(ids), "found", len(archs))
+		}
+		return archs, err
 	})
 }
 

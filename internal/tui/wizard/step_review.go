@@ -57,6 +57,7 @@ type reviewStep struct {
 
 	diff     reviewDiff
 	params   paramsCheck
+	role     roleCheck // whether the execution role may read the secrets
 	logGroup logGroupCheck
 	steps    wizardSteps // the wizard's, to say where a finding is fixed
 
@@ -126,7 +127,8 @@ func (s *reviewStep) reload() tea.Cmd {
 			s.notes[tabResource] = errorLine(err)
 		}
 	}
-	cmd := tea.Batch(s.startDiff(), s.params.start(s.ctx, s.env), s.logGroup.start(s.ctx, s.env))
+	cmd := tea.Batch(s.startDiff(), s.params.start(s.ctx, s.env), s.role.start(s.ctx, s.env, spec.ExecutionRoleARN),
+		s.logGroup.start(s.ctx, s.env))
 	s.layout()
 	s.vp.GotoTop()
 	return cmd
@@ -176,6 +178,11 @@ func (s *reviewStep) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case logGroupCheckResult:
 		if s.logGroup.done(msg) {
+			s.layout()
+		}
+		return nil
+	case roleCheckResult:
+		if s.role.done(s.env, msg) {
 			s.layout()
 		}
 		return nil
@@ -229,7 +236,7 @@ func (s *reviewStep) key(k tea.KeyPressMsg) tea.Cmd {
 		s.vp.PageUp()
 	case key.Matches(k, tui.Keys.PageDown):
 		s.vp.PageDown()
-	case key.Matches(k, tui.Keys.Retry) && (s.diff.err != nil || s.params.err != nil || s.logGroup.err != nil):
+	case key.Matches(k, tui.Keys.Retry) && (s.diff.err != nil || s.params.err != nil || s.logGroup.err != nil || s.role.retryable()):
 		var cmds []tea.Cmd
 		if s.diff.err != nil {
 			cmds = append(cmds, s.startDiff())
@@ -239,6 +246,9 @@ func (s *reviewStep) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		if s.logGroup.err != nil {
 			cmds = append(cmds, s.logGroup.start(s.ctx, s.env))
+		}
+		if s.role.retryable() {
+			cmds = append(cmds, s.role.start(s.ctx, s.env, s.env.spec.ExecutionRoleARN))
 		}
 		s.layout()
 		return tea.Batch(cmds...)
@@ -327,22 +337,32 @@ func (s *reviewStep) summary(room int) string {
 	st := s.env.styles
 	errs := s.findings.Errors()
 	warns := s.warnings()
+	noStart := 0
+	for _, w := range warns {
+		if warningRank(w) == rankNoStart {
+			noStart++
+		}
+	}
 	var head string
+	headStyle, others := st.OK, len(warns)
 	switch {
 	case s.blocked && len(errs) > 0:
-		head = fmt.Sprintf("✗ Fix %s before going on: in %s.", plural(len(errs), "error"), reviewErrorPlaces(errs, s.steps))
+		head, headStyle = fmt.Sprintf("✗ Fix %s before going on: in %s.", plural(len(errs), "error"), reviewErrorPlaces(errs, s.steps)), st.Error
 	case len(errs) > 0:
-		head = fmt.Sprintf("✗ %s block registering and exporting", plural(len(errs), "error"))
+		head, headStyle = fmt.Sprintf("✗ %s block registering and exporting", plural(len(errs), "error")), st.Error
+	case noStart > 0:
+		// Nothing blocks registering, but the task would not run: no plain ✓.
+		head, headStyle = fmt.Sprintf("✓ No errors — but %s would stop the task from starting", plural(noStart, "finding")), st.Warning
+		others -= noStart
 	default:
 		head = "✓ The spec is valid: ready to register or export"
 	}
-	headStyle := st.OK
-	if len(errs) > 0 {
-		headStyle = st.Error
-	}
 	head = headStyle.Render(s.wrap(head, 0))
-	if len(warns) > 0 {
-		note := fmt.Sprintf(" · %s (they do not block)", plural(len(warns), "warning"))
+	if others > 0 {
+		note := fmt.Sprintf(" · %s (they do not block)", plural(others, "warning"))
+		if others < len(warns) {
+			note = fmt.Sprintf(" · %s (they do not block)", strings.Replace(plural(others, "warning"), " ", " more ", 1))
+		}
 		if last := lipgloss.Width(head[strings.LastIndex(head, "\n")+1:]); s.width > 0 && last+lipgloss.Width(note) > s.width {
 			note = "\n" + strings.TrimPrefix(note, " · ")
 		}
@@ -352,6 +372,13 @@ func (s *reviewStep) summary(room int) string {
 	if status := s.params.status(s.env); status != "" {
 		style := st.Muted
 		if s.params.allFound() {
+			style = st.OK
+		}
+		lines = append(lines, style.Render("  "+s.wrap(status, 2)))
+	}
+	if status := s.role.status(s.env); status != "" {
+		style := st.Muted
+		if s.role.ok() {
 			style = st.OK
 		}
 		lines = append(lines, style.Render("  "+s.wrap(status, 2)))
@@ -568,6 +595,8 @@ func (s *reviewStep) Help() []key.Binding {
 		b = append(b, helpAs(tui.Keys.Retry, "check the parameters again"))
 	case s.logGroup.err != nil:
 		b = append(b, helpAs(tui.Keys.Retry, "check the log group again"))
+	case s.role.retryable():
+		b = append(b, helpAs(tui.Keys.Retry, "check the execution role again"))
 	}
 	return append(b, helpAs(tui.Keys.Edit, "aws_region, tags"))
 }

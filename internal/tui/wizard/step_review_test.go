@@ -339,7 +339,7 @@ func TestReviewChecksTheParametersTheTaskReads(t *testing.T) {
 			want: []string{
 				"! parameter_store_prefix: DATABASE_USER (/demo-shop/prod/database/username) and REDIS_HOST (/demo-shop/prod/redis/host) do not exist — the task would fail to start: ResourceInitializationError; create them first (alt+4 Secrets)",
 				"! secrets_from_parameter_store: API_KEY (/demo-shop/prod/api-key) does not exist — the task would fail to start: ResourceInitializationError; create it first (alt+4 Secrets)",
-				"2 warnings (they do not block)",
+				"✓ No errors — but 2 findings would stop the task from starting",
 			},
 			wantNext: true,
 		},
@@ -508,7 +508,7 @@ func TestReviewWarnsWhenTheImageDoesNotRunOnTheArchitecture(t *testing.T) {
 				t.Errorf("a warning about the image's architecture:\n%s", view)
 			case tt.want != "" && !strings.Contains(got, tt.want):
 				t.Errorf("the warning %q is not on screen:\n%s", tt.want, view)
-			case tt.want != "" && !strings.Contains(got, "1 warning (they do not block)"):
+			case tt.want != "" && !strings.Contains(got, "✓ No errors — but 1 finding would stop the task from starting"):
 				t.Errorf("the summary does not count the warning:\n%s", view)
 			}
 			if tt.golden != "" {

@@ -19,9 +19,11 @@ type logGroups interface {
 	CreateGroup(ctx context.Context, name string, retentionDays int32) error
 }
 
-// roleLister is what the runtime step asks of IAM.
+// roleLister is what the runtime, review and act steps ask of IAM: the roles ECS
+// tasks may assume, and whether the execution role may read the task's secrets.
 type roleLister interface {
 	TaskRoles(ctx context.Context) ([]aws.Role, error)
+	CanReadParameters(ctx context.Context, roleARN string, parameterARNs, kmsKeyARNs []string) (aws.CheckResult, error)
 }
 
 func newRuntimeStep(e *env) step { return newRuntime(e) }
@@ -62,9 +64,10 @@ type runtimeStep struct {
 	// quote), so it is shown again, with why, when the person comes back.
 	commandText string
 
-	logs    logGroupState
-	roles   roleState
-	storage storageEditor
+	logs      logGroupState
+	roles     roleState
+	roleCheck roleCheck // whether the execution role shown may read the secrets
+	storage   storageEditor
 }
 
 func newRuntime(e *env) *runtimeStep {
@@ -103,6 +106,7 @@ func (s *runtimeStep) Init(ctx context.Context) tea.Cmd {
 	spec := *s.env.spec
 	s.logs = logGroupState{exists: map[string]bool{}}
 	s.roles = roleState{}
+	s.roleCheck.reset()
 	s.storage.reset()
 
 	logGroup := &tui.Field{Key: fieldLogGroup, Title: "Log group", Kind: tui.Choice, Other: true, Window: 6,
@@ -238,7 +242,8 @@ func (s *runtimeStep) Connected() tea.Cmd {
 	if s.form == nil {
 		return nil
 	}
-	cmds := []tea.Cmd{s.loadGroups(), s.loadRoles()}
+	s.roleCheck.reset() // asked again of the new session
+	cmds := []tea.Cmd{s.loadGroups(), s.loadRoles(), s.maybeCheckRole()}
 	s.refresh()
 	return tea.Batch(cmds...)
 }
@@ -248,8 +253,9 @@ func (s *runtimeStep) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	cmd := s.update(msg)
+	check := s.maybeCheckRole() // the role shown, or the session, may have changed
 	s.refresh()
-	return cmd
+	return tea.Batch(cmd, check)
 }
 
 func (s *runtimeStep) update(msg tea.Msg) tea.Cmd {
@@ -264,6 +270,9 @@ func (s *runtimeStep) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tui.Result[[]aws.Role]:
 		s.rolesLoaded(msg)
+		return nil
+	case roleCheckResult:
+		s.roleCheck.done(s.env, msg)
 		return nil
 	case tui.FormDoneMsg: // the accessible mode answered the questions
 		return s.finish()
@@ -401,6 +410,9 @@ func (s *runtimeStep) retry() tea.Cmd {
 	}
 	if s.roles.err != nil {
 		cmds = append(cmds, s.loadRoles())
+	}
+	if s.roleCheck.retryable() {
+		cmds = append(cmds, s.roleCheck.start(s.ctx, s.env, s.form.Field(fieldExecutionRole).Value()))
 	}
 	if len(cmds) == 0 {
 		return nil
@@ -594,7 +606,7 @@ func (s *runtimeStep) Help() []key.Binding {
 	if s.canCreateGroup() {
 		out = append(out, tui.Keys.Create)
 	}
-	if s.logs.listErr != nil || s.logs.checkErr != nil || s.roles.err != nil {
+	if s.logs.listErr != nil || s.logs.checkErr != nil || s.roles.err != nil || s.roleCheck.retryable() {
 		out = append(out, tui.Keys.Retry)
 	}
 	return out

@@ -512,7 +512,7 @@ func TestRuntimeStepDoesNotCheckTheLogGroupInAnotherRegion(t *testing.T) {
 	if got := r.field(fieldLogGroup).Status; !strings.HasPrefix(got, want) {
 		t.Errorf("log group status = %q, want %q…", got, want)
 	}
-	if v := r.screen(); strings.Contains(v, "✓") || !strings.Contains(v, "the logs go to us-east-1") {
+	if v := r.screen(); strings.Contains(v, "✓ /ecs/") || !strings.Contains(v, "the logs go to us-east-1") {
 		t.Errorf("the screen says the group exists, or not why it is not checked:\n%s", v)
 	}
 	r.typeText("-missing")

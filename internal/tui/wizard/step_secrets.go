@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -87,6 +88,8 @@ type secretsStep struct {
 	byARN      map[string]string // ARN → name
 	tree       *tui.Tree
 	filter     string
+	// showFilter keeps the tree in view while a filter is typed, until the cursor moves.
+	showFilter bool
 
 	// Exist checks of names the listing does not answer for.
 	exists   map[string]bool
@@ -113,6 +116,10 @@ type secretsStep struct {
 
 	status    string
 	statusErr bool
+	// hintAt is the row the status is a hint about ("" when it is not one): the hint
+	// goes when the cursor leaves the row.
+	hintAt     string
+	hintStatus string
 }
 
 func (s *secretsStep) Title() string { return "Secrets" }
@@ -130,7 +137,7 @@ func (s *secretsStep) Init(ctx context.Context) tea.Cmd {
 		}
 	}
 	s.pick, s.create, s.prefix = nil, nil, nil
-	s.status, s.statusErr = "", false
+	s.status, s.statusErr, s.hintAt, s.hintStatus = "", false, "", ""
 	s.sync()
 	if s.env.cloud() == nil || s.listPrefix != s.env.spec.ParameterPrefix() || !s.listed || s.listErr != nil {
 		return s.Connected()
@@ -203,9 +210,20 @@ func (s *secretsStep) load() tea.Cmd {
 	s.listID = tui.NewID()
 	count := new(atomic.Int64)
 	s.progress = count
+	log := s.env.log
 	list := tui.Call(s.ctx, s.listID, func(ctx context.Context) (secretsListing, error) {
 		// progress comes from the listing's goroutines; View reads the count.
+		start := time.Now()
 		ps, ws, err := cloud.Parameters.List(ctx, prefix, func(n int) { count.Store(int64(n)) })
+		took := time.Since(start).Round(time.Millisecond)
+		if err != nil {
+			log.Warn("parameters not listed", "prefix", prefix, "duration", took, "error", tui.ErrorLine(err))
+		} else {
+			log.Info("parameters listed", "prefix", prefix, "count", len(ps), "duration", took, "warnings", len(ws))
+		}
+		for _, w := range ws {
+			log.Warn("part of the parameters not listed", "prefix", prefix, "part", w.Part, "error", tui.ErrorLine(w.Err))
+		}
 		return secretsListing{params: ps, warnings: ws}, err
 	})
 	return tea.Batch(list, s.checkOutside())
@@ -302,10 +320,27 @@ func (s *secretsStep) checkOutside() tea.Cmd {
 	}
 	id := tui.NewID()
 	s.checkIDs[id] = true
+	log := s.env.log
 	return tui.Call(s.ctx, id, func(ctx context.Context) (secretsCheck, error) {
 		found, err := cloud.Parameters.Exist(ctx, names)
+		if err != nil {
+			log.Warn("parameters not checked", "names", names, "error", tui.ErrorLine(err))
+		} else {
+			log.Debug("parameters checked", "names", names, "found", countTrue(found))
+		}
 		return secretsCheck{names: names, found: found}, err
 	})
+}
+
+// countTrue is how many of m's values are true.
+func countTrue(m map[string]bool) int {
+	n := 0
+	for _, v := range m {
+		if v {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *secretsStep) checked(c secretsCheck, err error) {
@@ -370,8 +405,34 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // Update handles the step's keys and the answers of its calls.
 func (s *secretsStep) Update(msg tea.Msg) tea.Cmd {
 	cmd := s.update(msg)
+	if s.hintAt != "" && (s.status != s.hintStatus || s.cursorRow() != s.hintAt) {
+		if s.status == s.hintStatus {
+			s.status, s.statusErr = "", false
+		}
+		s.hintAt, s.hintStatus = "", ""
+	}
 	s.relayout()
 	return cmd
+}
+
+// hint shows text in the status line while the cursor stays on its row.
+func (s *secretsStep) hint(text string) {
+	s.status, s.statusErr = text, false
+	s.hintAt, s.hintStatus = s.cursorRow(), text
+}
+
+// cursorRow names the row under the cursor.
+func (s *secretsStep) cursorRow() string {
+	switch s.focus {
+	case secretsFocusRequired:
+		return fmt.Sprintf("required %d", s.reqCursor)
+	case secretsFocusPicks:
+		return fmt.Sprintf("pick %d", s.pickCursor)
+	}
+	if row, ok := s.treeCursor(); ok {
+		return "tree " + row.Path
+	}
+	return "tree"
 }
 
 func (s *secretsStep) update(msg tea.Msg) tea.Cmd {
@@ -470,7 +531,7 @@ func (s *secretsStep) key(k tea.KeyPressMsg) tea.Cmd {
 
 // setFilter filters the tree; the cursor follows the matches.
 func (s *secretsStep) setFilter(f string) {
-	s.filter = f
+	s.filter, s.showFilter = f, f != ""
 	if s.tree == nil {
 		return
 	}
@@ -483,6 +544,7 @@ func (s *secretsStep) setFilter(f string) {
 // move moves the cursor a row up or down, from the required secrets through the extra
 // ones into the tree.
 func (s *secretsStep) move(delta int) {
+	s.showFilter = false
 	treeRows := 0
 	if s.tree != nil {
 		treeRows = s.tree.Len()
@@ -555,7 +617,7 @@ func (s *secretsStep) toggle() {
 	case secretsFocusRequired:
 		if len(s.required) > 0 {
 			r := s.required[s.reqCursor]
-			s.status, s.statusErr = r.Name+" is required: the module always adds it from "+r.ValueFrom+".", false
+			s.hint(r.Name + " is required: the module always adds it from " + r.ValueFrom + ".")
 		}
 		return
 	case secretsFocusPicks:
@@ -567,12 +629,12 @@ func (s *secretsStep) toggle() {
 		return
 	}
 	if row.Dir() {
-		s.status, s.statusErr = "A directory: space exposes one parameter; type to filter, ctrl+n creates one in it.", false
+		s.hint("A directory: space exposes one parameter; type to filter, ctrl+n creates one in it.")
 		return
 	}
 	name := row.Path
 	if env, ok := s.requiredBy[name]; ok {
-		s.status, s.statusErr = fmt.Sprintf("%s is required (%s): the module adds it automatically.", name, env), false
+		s.hint(fmt.Sprintf("%s is required (%s): the module adds it automatically.", name, env))
 		return
 	}
 	if envs := s.pickedBy[name]; len(envs) > 0 {
@@ -668,7 +730,7 @@ func (s *secretsStep) expose(name, from, old string) {
 	if old != "" {
 		verb = "Renamed " + old + " to " + name
 	}
-	s.status, s.statusErr = verb+" · ctrl+e renames it, space again removes it.", false
+	s.hint(verb + " · ctrl+e renames it, space again removes it.")
 	if w := fieldWarning(*s.env.spec, fmt.Sprintf("secrets_from_parameter_store[%q]", name)); w != "" {
 		s.status, s.statusErr = verb+" · ⚠ "+w, true
 	}
@@ -715,7 +777,7 @@ func (s *secretsStep) renameAtCursor() {
 			return
 		}
 	}
-	s.status, s.statusErr = tui.Keys.Edit.Help().Key+" renames an exposed secret: put the cursor on one first.", false
+	s.hint(tui.Keys.Edit.Help().Key + " renames an exposed secret: put the cursor on one first.")
 }
 
 // missingRequired are the required secrets known to be missing where they are read
@@ -804,7 +866,7 @@ func (s *secretsStep) canCreate() bool {
 	if s.env.cloud() == nil {
 		return false
 	}
-	if s.focus == secretsFocusRequired && len(s.required) > 0 {
+	if s.focus == secretsFocusRequired && len(s.required) > 0 && !s.filterShown() {
 		return !s.isParameter(s.required[s.reqCursor].ValueFrom)
 	}
 	return true

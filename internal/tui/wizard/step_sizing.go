@@ -33,6 +33,9 @@ type sizingStep struct {
 	// image runs on arm64 only. "" when it did not.
 	archPreselected string
 	steps           wizardSteps // the wizard's, to say where the tag is picked
+	// tasks is the last valid task count of the estimate: a count being typed that is
+	// not one leaves the estimate as it was.
+	tasks int
 }
 
 func (s *sizingStep) useSteps(steps wizardSteps) { s.steps = steps }
@@ -49,8 +52,12 @@ const (
 	fieldTasks = "estimate_tasks"
 )
 
-// defaultEstimateTasks is the task count the estimate starts with.
-const defaultEstimateTasks = "2"
+// defaultEstimateTasks is the task count the estimate starts with; maxEstimateTasks
+// the most it multiplies (well over any service's desired count).
+const (
+	defaultEstimateTasks = "2"
+	maxEstimateTasks     = 10_000
+)
 
 func (s *sizingStep) Init(context.Context) tea.Cmd {
 	spec := *s.env.spec
@@ -97,7 +104,7 @@ func (s *sizingStep) Init(context.Context) tea.Cmd {
 		},
 	}
 	tasks := &tui.Field{Key: fieldTasks, Title: "Tasks to estimate", Kind: tui.Text, Placeholder: defaultEstimateTasks,
-		Hint:     "Only multiplies the estimate below (e.g. the service's desired count); it is not saved.",
+		Hint:     "Only multiplies the estimate below (e.g. the service's desired count, 1 to 10,000); it is not saved.",
 		Validate: func(v string) error { _, err := estimateTasks(v); return err },
 	}
 	if old := s.form; old != nil {
@@ -189,11 +196,40 @@ func (s *sizingStep) setCPU(v string) {
 
 // estimateTasks reads the task count of the estimate.
 func estimateTasks(v string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n < 1 || n > 1000 {
-		return 0, fmt.Errorf("tasks to estimate: %q is not a whole number from 1 to 1000 — type how many tasks run, e.g. 2", v)
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, fmt.Errorf("tasks to estimate: type how many tasks run, a whole number from 1 to %s", thousands(maxEstimateTasks))
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxEstimateTasks {
+		return 0, fmt.Errorf("tasks to estimate: %q is not a whole number from 1 to %s — type how many tasks run", v, thousands(maxEstimateTasks))
 	}
 	return n, nil
+}
+
+// thousands writes n with a comma between each group of three digits: 10000 → "10,000".
+func thousands(n int) string {
+	d := strconv.Itoa(n)
+	for i := len(d) - 3; i > 0; i -= 3 {
+		d = d[:i] + "," + d[i:]
+	}
+	return d
+}
+
+// refreshTasks says, under the task count as it is typed, why it is not one, and keeps
+// the last valid count for the estimate.
+func (s *sizingStep) refreshTasks() {
+	f := s.form.Field(fieldTasks)
+	f.Status, f.StatusIsErr = "", false
+	n, err := estimateTasks(f.Value())
+	if err == nil {
+		s.tasks = n
+		return
+	}
+	if s.tasks == 0 {
+		s.tasks, _ = strconv.Atoi(defaultEstimateTasks)
+	}
+	f.Status, f.StatusIsErr = "✗ "+err.Error()+" · the estimate keeps "+plural(s.tasks, "task"), true
 }
 
 // refresh shows what model.Validate says of the spec's sizing (a spec from a file may
@@ -206,6 +242,7 @@ func (s *sizingStep) refresh() {
 			f.Status, f.StatusIsErr = "✗ "+err.Error()+" · the list shows the nearest valid value; enter takes it", true
 		}
 	}
+	s.refreshTasks()
 	env, size := s.env.spec.Environment, s.size()
 	if f := s.form.Field(fieldCPU); f.Status == "" && s.presetNote && size != model.Preset(env) {
 		p := model.Preset(env)
@@ -303,8 +340,8 @@ func (s *sizingStep) costView() string {
 	arch := s.form.Field(fieldArch).Value()
 	est := model.EstimateCost(size, arch)
 	line := fmt.Sprintf("$%.2f/month per task", est.MonthlyUSD)
-	if n, err := estimateTasks(s.form.Field(fieldTasks).Value()); err == nil {
-		line += fmt.Sprintf(" · $%.2f/month for %s", est.MonthlyUSD*float64(n), plural(n, "task"))
+	if s.tasks > 0 {
+		line += fmt.Sprintf(" · $%.2f/month for %s", est.MonthlyUSD*float64(s.tasks), plural(s.tasks, "task"))
 	}
 	const label = "  Estimated cost  "
 	note := fmt.Sprintf("$%.4f/hour · %s · on demand, 730 hours a month", est.HourlyUSD, model.PriceNote)

@@ -221,6 +221,60 @@ func TestSizingStepRefusesATaskCountThatIsNotANumber(t *testing.T) {
 	}
 }
 
+// A task count that is not one says why under the field as it is typed; the estimate
+// keeps the last valid count rather than disappearing.
+func TestSizingStepSaysWhyATaskCountIsRefusedAsItIsTyped(t *testing.T) {
+	tests := []struct {
+		name     string
+		typed    string
+		want     string // under the field
+		estimate string
+	}{
+		{name: "zero tasks", typed: "0", want: `"0" is not a whole number from 1 to 10,000`, estimate: "$36.04/month for 2 tasks"},
+		// Typed a digit at a time: 9999 was the last valid count on the way.
+		{name: "a count past any service's", typed: "99999999999999", want: `"99999999999999" is not a whole number from 1 to 10,000`, estimate: "$180182.48/month for 9999 tasks"},
+		{name: "a count past any int", typed: "99999999999999999999999", want: "is not a whole number from 1 to 10,000", estimate: "for 9999 tasks"},
+		{name: "a word", typed: "two", want: `"two" is not a whole number`, estimate: "$36.04/month for 2 tasks"},
+		{name: "nothing typed yet", typed: "", want: "type how many tasks run, a whole number from 1 to 10,000", estimate: "$36.04/month for 2 tasks"},
+		{name: "the most it takes", typed: "10000", estimate: "$180200.50/month for 10000 tasks"},
+		{name: "one task", typed: "1", estimate: "$18.02/month for 1 task"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, up := startSizing(t, demoSpec())
+			keys(t, up, "tab", "tab", "tab", "backspace")
+			typeText(t, up, tt.typed)
+			view := plain(s.View())
+			if tt.want != "" && !strings.Contains(strings.Join(strings.Fields(view), " "), tt.want) {
+				t.Errorf("under the field, no %q:\n%s", tt.want, view)
+			}
+			if tt.want == "" && strings.Contains(view, "✗") {
+				t.Errorf("a valid count is refused:\n%s", view)
+			}
+			if !strings.Contains(view, tt.estimate) {
+				t.Errorf("the estimate does not say %q:\n%s", tt.estimate, view)
+			}
+		})
+	}
+	t.Run("the screen", func(t *testing.T) {
+		s, _, up := startSizing(t, demoSpec())
+		keys(t, up, "tab", "tab", "tab", "backspace")
+		typeText(t, up, "0")
+		goldenFits(t, "sizing-tasks-refused", plain(s.View()))
+	})
+	t.Run("fixing the count moves the estimate on", func(t *testing.T) {
+		s, _, up := startSizing(t, demoSpec())
+		keys(t, up, "tab", "tab", "tab", "backspace")
+		typeText(t, up, "0")
+		keys(t, up, "backspace")
+		typeText(t, up, "3")
+		view := plain(s.View())
+		if strings.Contains(view, "✗") || !strings.Contains(view, "$54.06/month for 3 tasks") {
+			t.Errorf("after fixing the count:\n%s", view)
+		}
+	})
+}
+
 func TestSizingStepScreens(t *testing.T) {
 	tests := []struct {
 		name        string
