@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -69,7 +70,7 @@ func newTerminal(t *testing.T, width, height int, env []string, command string) 
 	args := []string{"new-session", "-d", "-s", term.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
 	args = append(args, "env", "-i")
 	args = append(args, env...)
-	args = append(args, "sh", "-c", command+"; echo; echo \"[exit $?]\"; sleep 600")
+	args = append(args, "sh", "-c", command+"; echo; echo \"[exit $?]\"; sleep 120")
 	term.tmux(args...)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", term.sock, "kill-server").Run() })
 	return term
@@ -77,7 +78,10 @@ func newTerminal(t *testing.T, width, height int, env []string, command string) 
 
 func (term *terminal) tmux(args ...string) string {
 	term.t.Helper()
-	cmd := exec.Command("tmux", append([]string{"-S", term.sock}, args...)...)
+	// No tmux command may hang the test run.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "tmux", append([]string{"-S", term.sock}, args...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {

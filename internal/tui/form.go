@@ -36,7 +36,9 @@ func Wrap(text string, width, indent int) string {
 			case !fresh && ansi.StringWidth(line)+1+w <= width:
 				line += " " + word
 			case w <= width:
-				lines = append(lines, line)
+				if line != "" {
+					lines = append(lines, line)
+				}
 				line = word
 			default:
 				// Only a word wider than a whole line is cut (a long path or ARN), going on
@@ -45,12 +47,14 @@ func Wrap(text string, width, indent int) string {
 				if !fresh {
 					line += " "
 				}
-				for ansi.StringWidth(line)+ansi.StringWidth(word) > width {
+				for word != "" && ansi.StringWidth(line)+ansi.StringWidth(word) > width {
 					room := width - ansi.StringWidth(line)
-					if room > 0 {
-						line += ansi.Truncate(word, room, "")
-						word = ansi.TruncateLeft(word, room, "")
+					cut := ansi.Truncate(word, room, "")
+					if cut == "" && line == "" {
+						cut = ansi.Truncate(word, 2, "") // a wide character on a 1-cell line
 					}
+					line += cut
+					word = ansi.TruncateLeft(word, ansi.StringWidth(cut), "")
 					lines = append(lines, line)
 					line = ""
 				}

@@ -378,3 +378,9 @@ func TestWrapBreaksBetweenWordsOnly(t *testing.T) {
 		})
 	}
 }
+
+func TestWrapEndsWithWideCharactersOnANarrowLine(t *testing.T) {
+	if got := Wrap("日本 x", 1, 0); got != "日\n本\nx" {
+		t.Errorf("Wrap of wide characters at width 1 = %q", got)
+	}
+}

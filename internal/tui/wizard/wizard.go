@@ -879,7 +879,15 @@ func (m *Model) encodeDraft() (int64, []byte) {
 // the program has ended (a signal stopped it before the wizard could save): never call
 // it while the program runs.
 func (m *Model) SaveDraft() error {
-	if !m.saving() || !m.env.dirty {
+	if !m.saving() {
+		return nil
+	}
+	// A save the program handed to a command may not have run (a signal ended the
+	// program first): what Update encoded last is written again, whatever dirty says.
+	m.saver.mu.Lock()
+	pending := m.saver.saved < m.saver.seq
+	m.saver.mu.Unlock()
+	if !m.env.dirty && !pending {
 		return nil
 	}
 	m.env.dirty = false

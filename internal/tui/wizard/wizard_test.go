@@ -744,3 +744,21 @@ func TestASpecFileMarksTheStepsItAnswersDone(t *testing.T) {
 		t.Errorf("done: %v; want steps 1-6 and not Runtime (no execution role)", h.m.completed)
 	}
 }
+
+func TestSaveDraftAfterASignalWritesTheLastStepDone(t *testing.T) {
+	store := draft.Store{Dir: t.TempDir()}
+	h := newRoot(t, Options{Spec: model.NewSpec(), Drafts: &store}, nineFakeSteps()...)
+	h.press("x") // an answer: drafts are saved from now on
+	// Enter completes the step; a signal ends the program before the save runs.
+	h.m.Update(stepDoneMsg{})
+	if err := h.m.SaveDraft(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Step != 1 || !slices.Contains(d.Completed, 0) {
+		t.Errorf("draft at step %d with %v done; want step 2 with step 1 done", d.Step+1, d.Completed)
+	}
+}
