@@ -232,7 +232,7 @@ func (s *actStep) formDone() tea.Cmd {
 func (s *actStep) startWrite(w *actWrite) tea.Cmd {
 	s.write = w
 	s.writeID = tui.NewID()
-	return tui.Call(stepContext(s.ctx), s.writeID, func(ctx context.Context) (string, error) {
+	return tui.Call(s.ctx, s.writeID, func(ctx context.Context) (string, error) {
 		if err := ctx.Err(); err != nil {
 			return "", err
 		}

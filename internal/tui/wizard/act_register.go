@@ -44,7 +44,7 @@ func (s *actStep) startRegister() tea.Cmd {
 	stepLog(s.env).Info("register: reading the latest revision first", "family", td.Family, "region", s.env.session.Region)
 	s.panelTop = 0
 	s.registerID = tui.NewID()
-	return tui.Call(stepContext(s.ctx), s.registerID, func(ctx context.Context) (deploy.Outcome, error) {
+	return tui.Call(s.ctx, s.registerID, func(ctx context.Context) (deploy.Outcome, error) {
 		return deploy.RegisterIfChanged(ctx, ecs, td)
 	})
 }
@@ -79,7 +79,7 @@ func (s *actStep) findServices() tea.Cmd {
 	s.reg.servicesLoading = true
 	family := s.reg.outcome.Registered.Family
 	s.servicesID = tui.NewID()
-	return tui.Call(stepContext(s.ctx), s.servicesID, func(ctx context.Context) ([]deploy.Service, error) {
+	return tui.Call(s.ctx, s.servicesID, func(ctx context.Context) ([]deploy.Service, error) {
 		return deploy.ServicesOf(ctx, cloud.TaskDefs, family)
 	})
 }

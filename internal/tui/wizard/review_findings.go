@@ -1,7 +1,6 @@
 package wizard
 
 import (
-	"context"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -94,15 +93,6 @@ func reviewErrorPlaces(errs model.Findings, steps wizardSteps) string {
 		}
 	}
 	return joinAnd(places)
-}
-
-// stepContext is the context a step's calls run under: the one Init gave, or, should a
-// call start before Init (Connected first), one that is never cancelled.
-func stepContext(ctx context.Context) context.Context {
-	if ctx == nil {
-		return context.Background()
-	}
-	return ctx
 }
 
 // reviewArchFindings is a warning when the image is known (from the architectures the

@@ -57,7 +57,7 @@ func (c *paramsCheck) start(ctx context.Context, e *env) tea.Cmd {
 	}
 	c.id, c.loading = tui.NewID(), true
 	params := cloud.Parameters
-	return tui.Call(stepContext(ctx), c.id, func(ctx context.Context) (map[string]bool, error) {
+	return tui.Call(ctx, c.id, func(ctx context.Context) (map[string]bool, error) {
 		return params.Exist(ctx, names)
 	})
 }

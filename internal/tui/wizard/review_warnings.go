@@ -119,7 +119,7 @@ func (c *logGroupCheck) start(ctx context.Context, e *env) tea.Cmd {
 	}
 	c.id, c.loading, c.name, c.region = tui.NewID(), true, name, e.session.Region
 	logs := cloud.Logs
-	return tui.Call(stepContext(ctx), c.id, func(ctx context.Context) (logGroupExists, error) {
+	return tui.Call(ctx, c.id, func(ctx context.Context) (logGroupExists, error) {
 		exists, err := logs.GroupExists(ctx, name)
 		return logGroupExists{exists}, err
 	})

@@ -344,7 +344,7 @@ func (c *roleCheck) start(ctx context.Context, e *env, role string) tea.Cmd {
 		return nil
 	}
 	roles := e.cloud().Roles
-	callCtx, cancel := context.WithCancel(stepContext(ctx))
+	callCtx, cancel := context.WithCancel(ctx)
 	c.id, c.loading, c.cancel = tui.NewID(), true, cancel
 	arns := p.arns
 	// The keys of the parameters are not known here: kms:Decrypt is not simulated (the

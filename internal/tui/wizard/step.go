@@ -20,7 +20,8 @@ type step interface {
 	// Init is called each time the step is shown. It loads the step's answers from the
 	// spec; ctx is cancelled when the person leaves the step, which cancels its calls.
 	Init(ctx context.Context) tea.Cmd
-	// Connected is called when the session changes (loaded, demo chosen, offline).
+	// Connected is called when the session changes (loaded, demo chosen, offline), and
+	// only on the step shown: Init has given it its context.
 	Connected() tea.Cmd
 	Update(msg tea.Msg) tea.Cmd
 	View() string

@@ -154,7 +154,7 @@ func (s *reviewStep) startDiff() tea.Cmd {
 	}
 	s.diff.id, s.diff.loading = tui.NewID(), true
 	td := s.td
-	return tui.Call(stepContext(s.ctx), s.diff.id, func(ctx context.Context) (deploy.Comparison, error) {
+	return tui.Call(s.ctx, s.diff.id, func(ctx context.Context) (deploy.Comparison, error) {
 		return deploy.Compare(ctx, cloud.TaskDefs, td, specDocName, "")
 	})
 }

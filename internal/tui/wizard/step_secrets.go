@@ -151,9 +151,6 @@ func (s *secretsStep) Init(ctx context.Context) tea.Cmd {
 }
 
 func (s *secretsStep) Connected() tea.Cmd {
-	if s.ctx == nil {
-		s.ctx = context.Background()
-	}
 	s.sync()
 	cmd := s.load()
 	s.relayout()
