@@ -736,7 +736,7 @@ func (a *accessible) writeAsked(title, def string, data func(path string) []byte
 			err = writeFile(path, data(path), true)
 		}
 		if err != nil {
-			a.say("Not written: " + errorLine(err))
+			a.say("Not written: " + tui.ErrorLine(err))
 			return false, nil
 		}
 		line := fmt.Sprintf("Wrote %s (%s, mode 0600).", path, what)

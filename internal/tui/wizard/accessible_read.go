@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
 // A step without a form is read out in accessible mode. Most are read as their screen
@@ -49,7 +50,7 @@ func (a *accessible) secretsReading() string {
 		}
 		var err error
 		if found, err = cloud.Parameters.Exist(a.ctx, names); err != nil {
-			unchecked = "not checked: " + errorLine(err)
+			unchecked = "not checked: " + tui.ErrorLine(err)
 		}
 	}
 	status := func(r model.SecretRef) string {
@@ -130,7 +131,7 @@ func (s *reviewStep) accessibleReading() string {
 	case d.note != "":
 		lines = append(lines, "Diff: "+d.note)
 	case d.err != nil:
-		lines = append(lines, "Diff: not read: "+errorLine(d.err))
+		lines = append(lines, "Diff: not read: "+tui.ErrorLine(d.err))
 	case d.loading:
 		lines = append(lines, "Diff: still reading the latest revision of "+d.family+".")
 	case d.cmp.NewFamily():

@@ -34,7 +34,7 @@ func writeErrorLine(path string, err error, name string) string {
 	if errors.Is(err, atomicfile.ErrIsDir) {
 		return fmt.Sprintf("%s is a directory: give a file name, e.g. %s", path, filepath.Join(path, name))
 	}
-	return errorLine(err)
+	return tui.ErrorLine(err)
 }
 
 // replaceQuestion and replaceNote ask before a file is replaced.

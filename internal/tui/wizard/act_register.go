@@ -54,14 +54,14 @@ func (s *actStep) registered(out deploy.Outcome, err error) tea.Cmd {
 	log := stepLog(s.env).With("family", s.registerTD.Family)
 	if err != nil {
 		s.regErr = err
-		log.Warn("register failed", "error", errorLine(err))
+		log.Warn("register failed", "error", tui.ErrorLine(err))
 		return nil
 	}
 	switch {
 	case out.Unchanged:
 		log.Info("register: unchanged, nothing registered", "revision", out.Registered.Revision)
 	case out.Lost != nil:
-		log.Info("registered (its answer was lost, then found)", "revision", out.Registered.Revision, "arn", out.Registered.ARN, "lost", errorLine(out.Lost))
+		log.Info("registered (its answer was lost, then found)", "revision", out.Registered.Revision, "arn", out.Registered.ARN, "lost", tui.ErrorLine(out.Lost))
 	default:
 		log.Info("registered", "revision", out.Registered.Revision, "arn", out.Registered.ARN)
 	}
@@ -115,7 +115,7 @@ func (s *actStep) registerView() string {
 	case s.registering:
 		return s.wrap(s.env.spin()+" Registering "+s.registerTD.Family+": reading the latest revision first…", 2)
 	case s.regErr != nil:
-		return st.Error.Render(s.wrap("✗ Register failed: "+errorLine(s.regErr)+" — press "+tui.Keys.Retry.Help().Key+
+		return st.Error.Render(s.wrap("✗ Register failed: "+tui.ErrorLine(s.regErr)+" — press "+tui.Keys.Retry.Help().Key+
 			" to try again (the latest revision is read first, so a retry never makes a second one).", 2))
 	case s.reg == nil:
 		return ""
@@ -127,7 +127,7 @@ func (s *actStep) registerView() string {
 		lines[0] = st.OK.Render(s.wrap("✓ unchanged: "+ref+" is already this task definition; nothing was registered.", 2))
 	}
 	if r.outcome.Lost != nil {
-		lines = append(lines, st.Warning.Render(s.wrap("The answer to the registration was lost ("+errorLine(r.outcome.Lost)+"), but "+ref+" now matches the spec: it was registered.", 0)))
+		lines = append(lines, st.Warning.Render(s.wrap("The answer to the registration was lost ("+tui.ErrorLine(r.outcome.Lost)+"), but "+ref+" now matches the spec: it was registered.", 0)))
 	}
 	for _, l := range deploy.Outputs(r.outcome.Registered, r.td) {
 		lines = append(lines, s.outputView(l))
@@ -146,7 +146,7 @@ func (s *actStep) registerView() string {
 	case r.servicesLoading:
 		lines = append(lines, s.wrap(s.env.spin()+" Looking for services running "+family+"…", 2))
 	case r.servicesErr != nil:
-		lines = append(lines, st.Muted.Render(s.wrap("Could not list the services to roll: "+errorLine(r.servicesErr), 0)))
+		lines = append(lines, st.Muted.Render(s.wrap("Could not list the services to roll: "+tui.ErrorLine(r.servicesErr), 0)))
 	case len(r.services) == 0:
 		lines = append(lines, st.Muted.Render(s.wrap(noServiceLine(family), 0)))
 	}

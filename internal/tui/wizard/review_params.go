@@ -128,7 +128,7 @@ func (c *paramsCheck) status(e *env) string {
 	case c.note != "":
 		return "Parameters the task reads: " + c.note + "."
 	case c.err != nil:
-		return "Parameters the task reads: not checked: " + errorLine(c.err) + " (" + tui.Keys.Retry.Help().Key + " tries again)."
+		return "Parameters the task reads: not checked: " + tui.ErrorLine(c.err) + " (" + tui.Keys.Retry.Help().Key + " tries again)."
 	case c.allFound():
 		return fmt.Sprintf("✓ The %d parameters the task reads exist.", len(c.refs))
 	}

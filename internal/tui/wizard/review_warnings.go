@@ -149,5 +149,5 @@ func (c *logGroupCheck) status() string {
 	if c.err == nil {
 		return ""
 	}
-	return "Log group " + c.name + ": not checked: " + errorLine(c.err) + " (" + tui.Keys.Retry.Help().Key + " tries again)."
+	return "Log group " + c.name + ": not checked: " + tui.ErrorLine(c.err) + " (" + tui.Keys.Retry.Help().Key + " tries again)."
 }

@@ -369,16 +369,16 @@ func (s *runtimeStep) refreshLogStatus() {
 	case l.creating != "" && l.creating == name:
 		status, busy = "Creating "+name+"…", true
 	case l.createErr != nil && l.createErrName == name:
-		status, isErr = errorLine(l.createErr)+" — "+tui.Keys.Create.Help().Key+" tries again.", true
+		status, isErr = tui.ErrorLine(l.createErr)+" — "+tui.Keys.Create.Help().Key+" tries again.", true
 	case l.loading:
 		status, busy = "Loading the log groups under "+logGroupPrefix+"…", true
 	case l.listErr != nil && len(f.Options) == 0:
-		status, isErr = errorLine(l.listErr)+" — type the name, or "+tui.Keys.Retry.Help().Key+" to retry.", true
+		status, isErr = tui.ErrorLine(l.listErr)+" — type the name, or "+tui.Keys.Retry.Help().Key+" to retry.", true
 	case name == "":
 	case l.checking == name:
 		status, busy = "Checking that "+name+" exists…", true
 	case l.checkErr != nil && l.checkErrName == name:
-		status, isErr = errorLine(l.checkErr)+" — "+tui.Keys.Retry.Help().Key+" checks again.", true
+		status, isErr = tui.ErrorLine(l.checkErr)+" — "+tui.Keys.Retry.Help().Key+" checks again.", true
 	default:
 		exists, known := s.groupKnown(name)
 		switch {

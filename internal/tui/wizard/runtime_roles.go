@@ -163,7 +163,7 @@ func (s *runtimeStep) refreshRoleStatus() {
 	case s.roles.loading:
 		execStatus = "Loading the roles ECS tasks may assume…"
 	case s.roles.err != nil:
-		execStatus, isErr = errorLine(s.roles.err)+" — type the ARN, or "+tui.Keys.Retry.Help().Key+" to retry.", true
+		execStatus, isErr = tui.ErrorLine(s.roles.err)+" — type the ARN, or "+tui.Keys.Retry.Help().Key+" to retry.", true
 		taskStatus = "Type the ARN, or leave it empty for none."
 	case len(s.roles.list) == 0:
 		execStatus = "No role here trusts ecs-tasks.amazonaws.com: create one (e.g. ecsTaskExecutionRole), or type an ARN."
@@ -367,7 +367,7 @@ func (c *roleCheck) done(e *env, msg roleCheckResult) bool {
 	log := stepLog(e).With("role", roleName(c.role), "parameters", len(c.names))
 	switch {
 	case c.err != nil:
-		log.Warn("execution role check failed", "error", errorLine(c.err))
+		log.Warn("execution role check failed", "error", tui.ErrorLine(c.err))
 	case c.result.Status == aws.CheckFail:
 		log.Info("execution role check", "outcome", "denied", "denied", len(c.result.Denied))
 	case c.result.Status == aws.CheckOK:
@@ -434,7 +434,7 @@ func (c *roleCheck) line(e *env) (text string, warn bool) {
 	case c.loading:
 		return "Checking that the role may read " + c.parameters() + " the task reads (IAM policy simulation)…", false
 	case c.err != nil:
-		return "not checked: " + errorLine(c.err) + " (" + tui.Keys.Retry.Help().Key + " tries again).", false
+		return "not checked: " + tui.ErrorLine(c.err) + " (" + tui.Keys.Retry.Help().Key + " tries again).", false
 	case !c.asked:
 		return "", false
 	case c.result.Status == aws.CheckOK:

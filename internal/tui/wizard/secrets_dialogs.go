@@ -479,7 +479,7 @@ func (s *secretsStep) dialogParts() (top, tail string) {
 	}
 	top = heading(title, "")
 	if d.err != nil {
-		tail = st.Error.Render(tui.Wrap("✗ "+oneLine(errorLine(d.err)), w, 2))
+		tail = st.Error.Render(tui.Wrap("✗ "+oneLine(tui.ErrorLine(d.err)), w, 2))
 		if !errors.Is(d.err, aws.KindAlreadyExists) {
 			tail += "\n" + st.Muted.Render(tui.Wrap("The value was not kept: type it again to retry.", w, 0))
 		}

@@ -277,7 +277,7 @@ func (s *secretsStep) treeView() []string {
 		}
 		return []string{st.Muted.Render(fmt.Sprintf("%s Loading the parameters under %s… %d found", s.env.spin(), prefix, n)), hint}
 	case s.listErr != nil:
-		rows := s.wrapped("✗ "+oneLine(errorLine(s.listErr)), st.Error, 4)
+		rows := s.wrapped("✗ "+oneLine(tui.ErrorLine(s.listErr)), st.Error, 4)
 		return append(rows, st.Muted.Render("  ctrl+r retries · ctrl+a types a parameter name or ARN to expose"))
 	case s.tree == nil:
 		return []string{st.Muted.Render("Parameters under " + prefix)}

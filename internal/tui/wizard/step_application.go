@@ -311,7 +311,7 @@ func (s *applicationStep) Update(msg tea.Msg) tea.Cmd {
 func (s *applicationStep) reposLoaded(repos []aws.Repository, err error) tea.Cmd {
 	f := s.form.Field(fieldRepository)
 	if err != nil {
-		f.Status, f.StatusIsErr = errorLine(err)+" — type the reference instead.", true
+		f.Status, f.StatusIsErr = tui.ErrorLine(err)+" — type the reference instead.", true
 		return nil
 	}
 	s.repos = repos
@@ -355,7 +355,7 @@ func (s *applicationStep) maybeLoadTags() tea.Cmd {
 func (s *applicationStep) tagsLoaded(images []aws.Image, err error) tea.Cmd {
 	f := s.form.Field(fieldTag)
 	if err != nil {
-		f.Status, f.StatusIsErr = errorLine(err)+" — press ctrl+t to type the tag.", true
+		f.Status, f.StatusIsErr = tui.ErrorLine(err)+" — press ctrl+t to type the tag.", true
 		return nil
 	}
 	uri := s.repoURI(s.repoPicked)

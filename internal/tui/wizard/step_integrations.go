@@ -219,7 +219,7 @@ func (s *integrationsStep) twilioStatus() (string, bool) {
 	case cloud == nil:
 		notes = append(notes, "Offline: make sure these parameters exist before the task starts; the Secrets step can create them once connected.")
 	case s.checkErr != nil:
-		notes = append(notes, "✗ "+errorLine(s.checkErr)+" · ctrl+r retries")
+		notes = append(notes, "✗ "+tui.ErrorLine(s.checkErr)+" · ctrl+r retries")
 		errLine = true
 	case missing > 0:
 		notes = append(notes, fmt.Sprintf("%s: the task cannot start without them. Create them in the Secrets step (esc goes back) · ctrl+r checks again.",

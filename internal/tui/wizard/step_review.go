@@ -119,12 +119,12 @@ func (s *reviewStep) reload() tea.Cmd {
 		if s.buildErr == nil {
 			s.texts[tabJSON] = string(model.RenderJSON(s.td))
 		} else {
-			s.notes[tabJSON] = errorLine(s.buildErr)
+			s.notes[tabJSON] = tui.ErrorLine(s.buildErr)
 		}
 		if res, err := model.FormatResource(spec, s.region); err == nil {
 			s.texts[tabResource] = string(res)
 		} else {
-			s.notes[tabResource] = errorLine(err)
+			s.notes[tabResource] = tui.ErrorLine(err)
 		}
 	}
 	cmd := tea.Batch(s.startDiff(), s.params.start(s.ctx, s.env), s.role.start(s.ctx, s.env, spec.ExecutionRoleARN),
@@ -149,7 +149,7 @@ func (s *reviewStep) startDiff() tea.Cmd {
 		s.diff.note = reviewNoRegionHelp()
 		return nil
 	case s.buildErr != nil:
-		s.diff.note = errorLine(s.buildErr)
+		s.diff.note = tui.ErrorLine(s.buildErr)
 		return nil
 	}
 	s.diff.id, s.diff.loading = tui.NewID(), true
@@ -513,7 +513,7 @@ func (s *reviewStep) tabContent() string {
 	case d.note != "":
 		return wrap(st.Muted, d.note)
 	case d.err != nil:
-		return wrap(st.Error, "✗ "+errorLine(d.err)+" — press "+tui.Keys.Retry.Help().Key+" to try again.")
+		return wrap(st.Error, "✗ "+tui.ErrorLine(d.err)+" — press "+tui.Keys.Retry.Help().Key+" to try again.")
 	case d.cmp.NewFamily():
 		return wrap(st.OK, "New family "+d.family+": nothing registered yet. Registering makes its first revision; every line is new.") +
 			"\n\n" + colourDiff(st, d.cmp.Diff)

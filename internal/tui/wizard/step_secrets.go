@@ -346,7 +346,7 @@ func (s *secretsStep) checked(c secretsCheck, err error) {
 	}
 	if err != nil {
 		s.checkErr = err
-		s.status, s.statusErr = "Checking parameters: "+oneLine(errorLine(err)), true
+		s.status, s.statusErr = "Checking parameters: "+oneLine(tui.ErrorLine(err)), true
 		return
 	}
 	s.checkErr = nil

@@ -656,7 +656,7 @@ func TestSecretsStepShowsAFailureInOneLineAndStaysUsable(t *testing.T) {
 				t.Fatal("the listing did not fail")
 			}
 			v := plain(s.View())
-			line := oneLine(errorLine(s.listErr))
+			line := oneLine(tui.ErrorLine(s.listErr))
 			if !strings.Contains(line, tt.want) || !strings.Contains(oneLine(v), line) {
 				t.Errorf("the view does not show the failure %q:\n%s", line, v)
 			}

@@ -899,6 +899,3 @@ func (m *Model) SaveDraft() error {
 	}
 	return msg.err
 }
-
-// errorLine is the one-line form of a failure, for steps.
-func errorLine(err error) string { return tui.ErrorLine(err) }
