@@ -86,9 +86,12 @@ func TestParamsBadUsage(t *testing.T) {
 	}
 }
 
+// The registration tests below are about registering: the spec names an account the demo
+// does not hold, so they skip the checks (the next tests are about those).
+
 // The demo account is fresh on every run: the first registration is revision 1.
 func TestDemoRegisterPrintsTheModulesOutputs(t *testing.T) {
-	got := demo.run(t, "register", "-f", basicDev)
+	got := demo.run(t, "register", "-f", basicDev, "--skip-checks")
 	want := `task_definition_arn      = "arn:aws:ecs:eu-west-2:123456789012:task-definition/backend-booking-dev:1"
 task_definition_family   = "backend-booking-dev"
 task_definition_revision = 1
@@ -100,6 +103,33 @@ container_port           = 8000
 	}
 }
 
+// register runs doctor's checks first and refuses when one fails: a task of that
+// revision would not start.
+func TestRegisterRefusesWhenACheckFails(t *testing.T) {
+	srv := fakeaws.NewDemo()
+	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
+	got := c.run(t, "register", "-f", basicDev)
+	if got.code != exitFailure || got.stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
+	}
+	for _, want := range []string{"FAIL  secrets ", "FAIL  log-group ", "ok    sizing ", "--skip-checks"} {
+		if !strings.Contains(got.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, got.stderr)
+		}
+	}
+	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 0 {
+		t.Errorf("RegisterTaskDefinition was called %d times, want none", n)
+	}
+}
+
+// A spec whose checks pass registers without a word about them.
+func TestDemoRegisterOfASpecWhoseChecksPass(t *testing.T) {
+	got := demo.run(t, "register", "-f", "../../examples/demo-shop-dev.tfvars")
+	if got.code != 0 || got.stderr != "" || got.stdout != "unchanged: demo-shop-dev:4\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
+	}
+}
+
 // A registration whose answer is lost (ECS made the revision, then the connection
 // failed) is neither repeated nor reported as a failure: register looks first.
 func TestRegisterWhoseAnswerIsLostIsNotRepeated(t *testing.T) {
@@ -107,7 +137,7 @@ func TestRegisterWhoseAnswerIsLostIsNotRepeated(t *testing.T) {
 	srv.Fail("RegisterTaskDefinition", "ServerException", "Service unavailable", fakeaws.AfterWork(), fakeaws.Times(1), fakeaws.WithStatus(500))
 	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
 
-	got := c.run(t, "register", "-f", basicDev)
+	got := c.run(t, "register", "-f", basicDev, "--skip-checks")
 	if got.code != 0 || !strings.Contains(got.stdout, "task_definition_revision = 1\n") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
 	}
@@ -125,7 +155,7 @@ func TestThrottledRegistrationIsRetried(t *testing.T) {
 	srv.Fail("RegisterTaskDefinition", "ThrottlingException", "Rate exceeded", fakeaws.Times(1))
 	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
 
-	got := c.run(t, "register", "-f", basicDev)
+	got := c.run(t, "register", "-f", basicDev, "--skip-checks")
 	if got.code != 0 || got.stderr != "" || !strings.Contains(got.stdout, "task_definition_revision = 1\n") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
 	}
@@ -140,7 +170,7 @@ func TestFailedRegistrationIsReportedAndNotRepeated(t *testing.T) {
 	srv.Fail("RegisterTaskDefinition", "ServerException", "Service unavailable", fakeaws.WithStatus(500))
 	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
 
-	got := c.run(t, "register", "-f", basicDev)
+	got := c.run(t, "register", "-f", basicDev, "--skip-checks")
 	if got.code != exitFailure || got.stdout != "" || !strings.Contains(got.stderr, `register task definition "backend-booking-dev"`) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
 	}
@@ -202,11 +232,11 @@ func TestRegisterAgainstMoto(t *testing.T) {
 	app := fmt.Sprintf("reg%d", time.Now().UnixNano()) // moto's state lives as long as the test run
 	spec := writeSpec(t, "dev.tfvars", basicDevWith(t, fmt.Sprintf("app_name = %q", app)))
 
-	first := c.run(t, "register", "-f", spec)
+	first := c.run(t, "register", "-f", spec, "--skip-checks")
 	if first.code != 0 || !strings.Contains(first.stdout, "task_definition_revision = 1\n") {
 		t.Fatalf("first register: exit %d, stdout %q, stderr %q", first.code, first.stdout, first.stderr)
 	}
-	again := c.run(t, "register", "-f", spec)
+	again := c.run(t, "register", "-f", spec, "--skip-checks")
 	if want := (result{stdout: "unchanged: " + app + "-dev:1\n"}); !cmp.Equal(want, again, cmp.AllowUnexported(result{})) {
 		t.Fatalf("second register: %+v", again)
 	}
@@ -217,7 +247,7 @@ func TestRegisterAgainstMoto(t *testing.T) {
 	if changed.code != 0 || !strings.Contains(changed.stdout, `+      "image": "repo:2",`) {
 		t.Fatalf("dry run of a change: %+v", changed)
 	}
-	forced := c.run(t, "register", "-f", spec, "--force")
+	forced := c.run(t, "register", "-f", spec, "--force", "--skip-checks")
 	if forced.code != 0 || !strings.Contains(forced.stdout, "task_definition_revision = 2\n") {
 		t.Fatalf("forced register: %+v", forced)
 	}

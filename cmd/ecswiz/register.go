@@ -7,15 +7,18 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/deploy"
+	"github.com/ecswiz/ecswiz/internal/doctor"
 )
 
 // registerCmd is "ecswiz register".
 type registerCmd struct {
-	app    *app
-	spec   specFlags
-	dryRun bool
-	force  bool
+	app        *app
+	spec       specFlags
+	dryRun     bool
+	force      bool
+	skipChecks bool
 }
 
 func (a *app) newRegisterCmd() *cobra.Command {
@@ -34,6 +37,12 @@ server error, a dropped connection), register reads the latest revision before i
 reports a failure: one that matches the spec was registered, so running register again
 never makes a second revision.
 
+Before registering it runs the checks of "ecswiz doctor --task-definition" on the
+task definition (image, secrets, execution role, log group, ...; nothing reads a
+secret's value) and refuses when one fails, since a task of that revision would not
+start; --skip-checks registers anyway. A check that cannot run (no permission, a
+throttled call) is reported and does not refuse.
+
 On success it prints the module's outputs: task_definition_arn, task_definition_family,
 task_definition_revision, container_name and container_port.
 
@@ -48,6 +57,7 @@ latest revision, and registers nothing.`,
 	c.spec.register(cmd)
 	cmd.Flags().BoolVar(&c.dryRun, "dry-run", false, "print what would be registered and the diff; register nothing")
 	cmd.Flags().BoolVar(&c.force, "force", false, "register a new revision even when nothing changed")
+	cmd.Flags().BoolVar(&c.skipChecks, "skip-checks", false, "register even when a check fails")
 	return cmd
 }
 
@@ -75,6 +85,11 @@ func (c *registerCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if !c.skipChecks {
+		if err := c.check(ctx, clients, cmp); err != nil {
+			return err
+		}
+	}
 	outcome, err := deploy.Register(ctx, clients.ECS, cmp, c.force)
 	switch {
 	case err != nil:
@@ -89,4 +104,29 @@ func (c *registerCmd) run(ctx context.Context) error {
 	c.app.log.Info("task definition registered", "arn", outcome.Registered.ARN)
 	_, err = fmt.Fprintln(out, strings.Join(deploy.Outputs(outcome.Registered, cmp.TaskDefinition), "\n"))
 	return err
+}
+
+// check runs the doctor's checks on what would be registered; an error when one fails.
+func (c *registerCmd) check(ctx context.Context, clients *aws.Clients, cmp deploy.Comparison) error {
+	checker, err := c.app.checker(ctx, clients)
+	if err != nil {
+		return err
+	}
+	results := checker.Run(ctx, cmp.Render)
+	c.app.log.Info("register: checks ran", "family", cmp.TaskDefinition.Family, "failing", failing(results))
+	quiet := true
+	for _, r := range results {
+		quiet = quiet && r.Status == doctor.StatusOK
+	}
+	if quiet {
+		return nil
+	}
+	if err := writeChecks(c.app.stderr, cmp.TaskDefinition.Family, results); err != nil {
+		return err
+	}
+	if n := failing(results); n > 0 {
+		return &exitError{code: exitFailure, err: fmt.Errorf("not registered: %d of the checks above failed, so a task of this "+
+			"revision would not start; fix them, or register anyway with --skip-checks", n)}
+	}
+	return nil
 }

@@ -138,6 +138,7 @@ exports and saves the spec but does not register: run "ecswiz register -f FILE" 
 		a.newImportCmd(),
 		a.newRegisterCmd(),
 		a.newDiffCmd(),
+		a.newDoctorCmd(),
 		a.newParamsCmd(),
 		a.newVersionCmd(),
 	)

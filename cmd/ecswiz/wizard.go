@@ -86,7 +86,25 @@ func (a *app) runWizard(ctx context.Context, f wizardFlags) error {
 		return err
 	}
 
+	return a.runWizardScreens(ctx, opts)
+}
+
+// runWizardScreens runs the wizard's screens with opts until the person quits.
+func (a *app) runWizardScreens(ctx context.Context, opts wizard.Options) error {
 	m := wizard.New(opts)
+	err := a.runProgram(ctx, m)
+	a.connections.close()
+	// Stopped by a signal, the wizard could not save its last answers: they are saved
+	// now that the screen is restored.
+	if serr := m.SaveDraft(); serr != nil {
+		a.log.Warn("draft not saved after the wizard stopped", "error", serr)
+	}
+	a.printOutcome(m.Outcome())
+	return programEnd(ctx, "the wizard", err)
+}
+
+// runProgram runs a Bubble Tea program on the command's terminal.
+func (a *app) runProgram(ctx context.Context, m tea.Model) error {
 	progOpts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stdout)}
 	var upgrade func(*tea.Program)
 	if out, ok := a.stdout.(*os.File); ok {
@@ -98,19 +116,17 @@ func (a *app) runWizard(ctx context.Context, f wizardFlags) error {
 	if upgrade != nil {
 		go upgrade(p)
 	}
-	_, err = p.Run()
-	a.connections.close()
-	// Stopped by a signal, the wizard could not save its last answers: they are saved
-	// now that the screen is restored.
-	if serr := m.SaveDraft(); serr != nil {
-		a.log.Warn("draft not saved after the wizard stopped", "error", serr)
-	}
-	a.printOutcome(m.Outcome())
+	_, err := p.Run()
+	return err
+}
+
+// programEnd is the command's error once a program ended with err.
+func programEnd(ctx context.Context, what string, err error) error {
 	switch {
 	case errors.Is(err, tea.ErrProgramKilled), errors.Is(err, tea.ErrInterrupted), ctx.Err() != nil:
 		return silentExit(exitCancelled)
 	case err != nil:
-		return fmt.Errorf("the wizard stopped: %w", err)
+		return fmt.Errorf("%s stopped: %w", what, err)
 	}
 	return nil
 }

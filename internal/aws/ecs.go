@@ -355,47 +355,8 @@ type TaskContainer struct {
 // Equivalent to aws ecs list-tasks --cluster C --service-name S --desired-status STOPPED,
 // then aws ecs describe-tasks --cluster C --tasks ARN... (100 at a time)
 func (e *ECS) StoppedTasks(ctx context.Context, cluster, service string) ([]Task, error) {
-	op := fmt.Sprintf("list stopped tasks in cluster %q", cluster)
-	if service != "" {
-		op = fmt.Sprintf("list stopped tasks of service %q in cluster %q", service, cluster)
-	}
-	in := &ecs.ListTasksInput{
-		Cluster:       sdkaws.String(cluster),
-		DesiredStatus: ecstypes.DesiredStatusStopped,
-		MaxResults:    sdkaws.Int32(100),
-	}
-	if service != "" {
-		in.ServiceName = sdkaws.String(service)
-	}
-	var arns []string
-	for {
-		out, err := e.api.ListTasks(ctx, in)
-		if err != nil {
-			return nil, classify(op, err)
-		}
-		arns = append(arns, out.TaskArns...)
-		if sdkaws.ToString(out.NextToken) == "" {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
-	var (
-		mu    sync.Mutex
-		tasks []Task
-	)
-	err := e.batches(ctx, arns, 100, func(ctx context.Context, batch []string) error {
-		out, err := e.api.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: sdkaws.String(cluster), Tasks: batch})
-		if err != nil {
-			return classify(fmt.Sprintf("describe tasks in cluster %q", cluster), err)
-		}
-		// Failures (MISSING) are tasks ECS has forgotten since listing them.
-		mu.Lock()
-		defer mu.Unlock()
-		for _, t := range out.Tasks {
-			tasks = append(tasks, taskFromSDK(t))
-		}
-		return nil
-	})
+	var tasks []Task
+	err := e.EachStoppedTask(ctx, cluster, service, func(batch []Task) { tasks = append(tasks, batch...) })
 	if err != nil {
 		return nil, err
 	}
@@ -406,6 +367,87 @@ func (e *ECS) StoppedTasks(ctx context.Context, cluster, service string) ([]Task
 		return tasks[i].ID < tasks[j].ID
 	})
 	return tasks, nil
+}
+
+// EachStoppedTask calls fn with the stopped tasks of a service (all of the cluster's when
+// service is "") a page at a time, as they arrive: each page of ListTasks is described
+// while the next is listed, so the first tasks show after two round trips. fn is never
+// called concurrently; batches come in no particular order.
+//
+// Equivalent to aws ecs list-tasks --cluster C --service-name S --desired-status STOPPED,
+// then aws ecs describe-tasks --cluster C --tasks ARN... for each page of 100
+func (e *ECS) EachStoppedTask(ctx context.Context, cluster, service string, fn func([]Task)) error {
+	op := fmt.Sprintf("list stopped tasks in cluster %q", cluster)
+	if service != "" {
+		op = fmt.Sprintf("list stopped tasks of service %q in cluster %q", service, cluster)
+	}
+	in := stoppedTasksInput(cluster, service)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(e.Concurrency, 1) + 1) // the lister holds one slot
+	var mu sync.Mutex
+	g.Go(func() error {
+		for {
+			out, err := e.api.ListTasks(gctx, in)
+			if err != nil {
+				return classify(op, err)
+			}
+			if len(out.TaskArns) > 0 {
+				page := out.TaskArns
+				g.Go(func() error {
+					described, err := e.api.DescribeTasks(gctx, &ecs.DescribeTasksInput{Cluster: sdkaws.String(cluster), Tasks: page})
+					if err != nil {
+						return classify(fmt.Sprintf("describe tasks in cluster %q", cluster), err)
+					}
+					// Failures (MISSING) are tasks ECS has forgotten since listing them.
+					batch := make([]Task, 0, len(described.Tasks))
+					for _, t := range described.Tasks {
+						batch = append(batch, taskFromSDK(t))
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					fn(batch)
+					return nil
+				})
+			}
+			if sdkaws.ToString(out.NextToken) == "" {
+				return nil
+			}
+			in.NextToken = out.NextToken
+		}
+	})
+	return g.Wait()
+}
+
+// CountStoppedTasks counts the stopped tasks ECS still shows in a cluster (those of the
+// last hour or so), without describing them.
+//
+// Equivalent to aws ecs list-tasks --cluster C --desired-status STOPPED
+func (e *ECS) CountStoppedTasks(ctx context.Context, cluster string) (int, error) {
+	in := stoppedTasksInput(cluster, "")
+	n := 0
+	for {
+		out, err := e.api.ListTasks(ctx, in)
+		if err != nil {
+			return 0, classify(fmt.Sprintf("list stopped tasks in cluster %q", cluster), err)
+		}
+		n += len(out.TaskArns)
+		if sdkaws.ToString(out.NextToken) == "" {
+			return n, nil
+		}
+		in.NextToken = out.NextToken
+	}
+}
+
+func stoppedTasksInput(cluster, service string) *ecs.ListTasksInput {
+	in := &ecs.ListTasksInput{
+		Cluster:       sdkaws.String(cluster),
+		DesiredStatus: ecstypes.DesiredStatusStopped,
+		MaxResults:    sdkaws.Int32(100),
+	}
+	if service != "" {
+		in.ServiceName = sdkaws.String(service)
+	}
+	return in
 }
 
 func taskFromSDK(t ecstypes.Task) Task {

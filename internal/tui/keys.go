@@ -26,6 +26,8 @@ type KeyMap struct {
 	PageDown  key.Binding
 	Yes       key.Binding
 	No        key.Binding
+	Follow    key.Binding // the troubleshooter: follow a log stream as it grows
+	Fix       key.Binding // the troubleshooter: open the wizard on the revision to fix it
 }
 
 // Keys is the key map of every screen.
@@ -53,4 +55,6 @@ var Keys = KeyMap{
 	PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
 	Yes:      key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 	No:       key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),
+	Follow:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow logs")),
+	Fix:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "fix in wizard")),
 }

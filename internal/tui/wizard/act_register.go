@@ -26,7 +26,17 @@ type actRegistration struct {
 	services        []deploy.Service
 	servicesLoading bool
 	servicesErr     error
+
+	// The diff from the revision the service the wizard was opened to fix runs
+	// (env.rollout); none without one.
+	rolloutLoading bool
+	rolloutDiff    string
+	rolloutErr     error
 }
+
+// rolloutChanges is the normalised diff from the revision a service runs to the one
+// registered; "" when they are the same.
+type rolloutChanges struct{ diff string }
 
 // startRegister registers the spec's task definition, diff-first, in a command.
 func (s *actStep) startRegister() tea.Cmd {
@@ -67,7 +77,56 @@ func (s *actStep) registered(out deploy.Outcome, err error) tea.Cmd {
 	}
 	s.reg = &actRegistration{outcome: out, td: s.registerTD}
 	s.done = append(s.done, actDone{reg: s.reg})
-	return s.findServices()
+	return tea.Batch(s.findServices(), s.compareRollout())
+}
+
+// compareRollout diffs the registered task definition with the revision the service
+// being fixed runs, so the person sees what rolling it would change.
+func (s *actStep) compareRollout() tea.Cmd {
+	cloud, rollout := s.env.cloud(), s.env.rollout
+	if cloud == nil || s.reg == nil || rollout == nil || rollout.Running == "" {
+		return nil
+	}
+	s.reg.rolloutLoading = true
+	td, ecs, running, ref := s.reg.td, cloud.TaskDefs, rollout.Running, deploy.Ref(s.reg.outcome.Registered)
+	s.rolloutID = tui.NewID()
+	return tui.Call(s.ctx, s.rolloutID, func(ctx context.Context) (rolloutChanges, error) {
+		cmp, err := deploy.Compare(ctx, ecs, td, ref, running)
+		return rolloutChanges{cmp.Diff}, err
+	})
+}
+
+// rolloutLines are the diff from the revision the service being fixed runs, and the
+// line that rolls it; none without such a service.
+func (s *actStep) rolloutLines(ref string) []string {
+	r, rollout := s.reg, s.env.rollout
+	if rollout == nil || rollout.Running == "" {
+		return nil
+	}
+	st := s.env.styles
+	head := fmt.Sprintf("%s (cluster %s) runs %s.", rollout.Name, rollout.Cluster, rollout.Running)
+	switch {
+	case rollout.Running == ref:
+		return []string{st.Muted.Render(s.wrap(head+" It already is this task definition.", 0))}
+	case r.rolloutLoading:
+		return []string{s.wrap(s.env.spin()+" "+head+" Comparing it with "+ref+"…", 2)}
+	case r.rolloutErr != nil:
+		return []string{st.Muted.Render(s.wrap(head+" Could not compare it with "+ref+": "+tui.ErrorLine(r.rolloutErr), 0))}
+	case r.rolloutDiff == "":
+		return []string{s.wrap(head+" "+ref+" is the same task definition.", 0)}
+	}
+	lines := []string{s.wrap(head+" What rolling it to "+ref+" changes:", 0)}
+	for _, l := range strings.Split(strings.TrimRight(r.rolloutDiff, "\n"), "\n") {
+		style := st.Muted
+		switch {
+		case strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++"):
+			style = st.OK
+		case strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "---"):
+			style = st.Error
+		}
+		lines = append(lines, "  "+style.Render(s.wrap(l, 2)))
+	}
+	return append(lines, "")
 }
 
 // findServices looks for the services running a revision of the family registered.
@@ -133,6 +192,7 @@ func (s *actStep) registerView() string {
 		lines = append(lines, s.outputView(l))
 	}
 	lines = append(lines, "")
+	lines = append(lines, s.rolloutLines(ref)...)
 	var roll, current []string
 	for _, svc := range r.services {
 		if svc.Running == ref {

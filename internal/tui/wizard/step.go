@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
@@ -49,6 +50,8 @@ type env struct {
 	// step listed, by image reference (REPO_URI:TAG or REPO_URI@DIGEST), as read from
 	// ECR. A reference not in it is unknown: nothing is said about it.
 	imageArchs map[string][]string
+	// rollout is the service the wizard was opened to fix (Options.Rollout); nil else.
+	rollout *deploy.Service
 
 	// The root's spinner: a step draws spin() while a call runs, and the root keeps it
 	// turning as long as some View asked for it.

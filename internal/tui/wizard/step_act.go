@@ -67,6 +67,7 @@ type actStep struct {
 	reg         *actRegistration       // the last registration
 	regErr      error                  // why the last registration failed
 	servicesID  int64
+	rolloutID   int64
 	panelTop    int // the first line of the outcome shown, when it scrolls
 
 	note    string // the last file written, or why an action is unavailable
@@ -201,6 +202,12 @@ func (s *actStep) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.reg.services, s.reg.servicesErr, s.reg.servicesLoading = msg.Value, msg.Err, false
+		return nil
+	case tui.Result[rolloutChanges]:
+		if msg.ID != s.rolloutID || s.reg == nil {
+			return nil
+		}
+		s.reg.rolloutDiff, s.reg.rolloutErr, s.reg.rolloutLoading = msg.Value.diff, msg.Err, false
 		return nil
 	case paramsCheckResult:
 		s.params.done(msg)

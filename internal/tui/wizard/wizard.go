@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/draft"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -49,6 +50,16 @@ type Options struct {
 	// person answers something, then moves it to draft.previous-TIME.tfvars before saving its
 	// own, and says so. Zero means there is none.
 	PreviousDraft time.Time
+
+	// Field opens the wizard at the step that answers this spec variable ("task_memory"):
+	// the troubleshooter's "fix in wizard". The steps the spec already answers count as
+	// done, so Review is a jump away.
+	Field string
+	// Rollout is the service a fix is for: after registering, Act shows the diff from
+	// the revision the service runs (Rollout.Running) and the line that rolls it.
+	Rollout *deploy.Service
+	// Note is said on the first screen: why the wizard opened where it did.
+	Note string
 
 	// Log receives the wizard's events (steps, session, drafts), never an answer's
 	// value. nil logs nothing.
@@ -100,6 +111,9 @@ type Model struct {
 
 	notice string // a one-key message in the footer ("step 5 opens once…")
 
+	// focusField is the field the first step shown focuses (Options.Field).
+	focusField string
+
 	confirmQuit bool
 	outcome     Outcome
 	quitting    bool
@@ -110,8 +124,8 @@ func New(o Options) *Model {
 	spec := o.Spec
 	st := tui.NewStyles(true)
 	m := &Model{
-		env: &env{spec: &spec, styles: &st, specPath: o.SpecPath,
-			prefilled: o.SpecPath != "" || o.Step > 0 || len(o.Completed) > 0},
+		env: &env{spec: &spec, styles: &st, specPath: o.SpecPath, rollout: o.Rollout,
+			prefilled: o.SpecPath != "" || o.Step > 0 || len(o.Completed) > 0 || o.Field != ""},
 		completed:     map[int]bool{},
 		connect:       o.Connect,
 		demo:          o.Demo,
@@ -151,11 +165,20 @@ func New(o Options) *Model {
 			m.completed[i] = true
 		}
 	}
-	if o.SpecPath != "" && len(o.Completed) == 0 {
+	if (o.SpecPath != "" || o.Field != "") && len(o.Completed) == 0 {
 		m.completeAnswered()
 	}
 	if o.Step > 0 && o.Step < len(m.steps) {
 		m.current = o.Step
+	}
+	if i := wizardSteps(m.steps).owning(o.Field); i >= 0 {
+		m.current, m.focusField = i, variableOf(o.Field)
+		for j := range i {
+			m.completed[j] = true // reachable, so Esc and the jumps work from here
+		}
+	}
+	if o.Note != "" {
+		m.draftNote = strings.TrimSpace(o.Note + " " + m.draftNote)
 	}
 	if o.Connect == nil {
 		m.env.session = &Session{}
@@ -240,7 +263,14 @@ func (m *Model) show(i int) tea.Cmd {
 	m.gen++
 	s := m.steps[i]
 	s.SetSize(m.bodySize())
-	return m.tag(s.Init(ctx))
+	cmd := m.tag(s.Init(ctx))
+	if fs, ok := s.(formStep); ok && m.focusField != "" {
+		if f := fs.Form(); f != nil {
+			f.FocusKey(m.focusField)
+		}
+	}
+	m.focusField = "" // only the first time: the person moves the focus after that
+	return cmd
 }
 
 // stepMsg is a message a step's command produced while the step was shown for the

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/deploy"
+	"github.com/ecswiz/ecswiz/internal/doctor"
+	doctorui "github.com/ecswiz/ecswiz/internal/tui/doctor"
+	"github.com/ecswiz/ecswiz/internal/tui/wizard"
+)
+
+// doctorCmd is "ecswiz doctor".
+type doctorCmd struct {
+	app            *app
+	json           bool
+	cluster        string
+	service        string
+	taskDefinition string
+}
+
+func (a *app) newDoctorCmd() *cobra.Command {
+	c := &doctorCmd{app: a}
+	cmd := &cobra.Command{
+		Use:   "doctor [--cluster C] [--service S] [--json] | --task-definition FAMILY[:REV]",
+		Short: "Find why tasks stopped, what their logs say, and the fix",
+		Long: `Doctor troubleshoots tasks that stopped. In a terminal it opens screens: clusters
+(with the tasks each stopped lately) → services → stopped tasks grouped by cause → a
+task: its stop code and reason, each container's exit code, the cause in plain words
+with the fix, the checks of the revision it ran, and the last 50 lines of that
+container's own log stream (f follows it). From a task, w ("fix in wizard") opens the
+wizard on that revision at the step that owns the fix; after registering, it shows
+what rolling the service would change and the update-service line.
+
+ECS shows a stopped task for about an hour; after that, doctor cannot see it.
+
+--json prints one JSON object a line instead: a "stopped-task" for every task that did
+not stop in the ordinary way (a person, a deployment or scaling), with its cause and
+fix, then a "check" for every check that fails on a revision those tasks ran. It exits
+0 when nothing is wrong and 1 when something is (a Spot interruption is reported with
+"failure": false and does not count).
+
+--task-definition runs only the checks on one revision (a preflight before deploying):
+sizing, image (exists, and runs on the CPU architecture), secrets (exist), execution
+role (may read them: simulated, nothing is read), log group, a writable /tmp under a
+read-only root, port and user, and the spec. It exits 1 when one fails. No check reads
+a secret's value.`,
+		Example: `  ecswiz --demo doctor
+  ecswiz doctor --cluster web --service web-prod
+  ecswiz doctor --json --cluster web
+  ecswiz doctor --task-definition myapp-prod:42`,
+		Args: noArgs,
+		RunE: a.runE(func(cmd *cobra.Command) error { return c.run(cmd.Context()) }),
+	}
+	f := cmd.Flags()
+	f.BoolVar(&c.json, "json", false, "print findings as JSON lines instead of opening the screens")
+	f.StringVar(&c.cluster, "cluster", "", "the cluster to look at (default: every cluster)")
+	f.StringVar(&c.service, "service", "", "only this service's stopped tasks")
+	f.StringVar(&c.taskDefinition, "task-definition", "", "run only the checks on this revision: FAMILY, FAMILY:REV or an ARN")
+	cmd.MarkFlagsMutuallyExclusive("task-definition", "cluster")
+	cmd.MarkFlagsMutuallyExclusive("task-definition", "service")
+	return cmd
+}
+
+func (c *doctorCmd) run(ctx context.Context) error {
+	if c.taskDefinition == "" && !c.json && !c.app.interactive() {
+		return usageErrorf("doctor's screens need a terminal; without one, use `ecswiz doctor --json` or `ecswiz doctor --task-definition FAMILY[:REV]`")
+	}
+	clients, err := c.app.awsClients(ctx, "")
+	if err != nil {
+		return err
+	}
+	checker, err := c.app.checker(ctx, clients)
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.taskDefinition != "":
+		return c.preflight(ctx, clients, checker)
+	case c.json:
+		return c.report(ctx, clients, checker)
+	}
+	return c.app.runDoctorScreens(ctx, clients, checker, c.cluster, c.service)
+}
+
+// checker is the doctor's checks against the session's account and Region.
+func (a *app) checker(ctx context.Context, clients *aws.Clients) (*doctor.Checker, error) {
+	id, err := clients.STS.Caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &doctor.Checker{Parameters: clients.Parameters, Images: clients.ECR, Logs: clients.Logs, Roles: clients.IAM,
+		Region: clients.Region.Name, Account: id.Account}, nil
+}
+
+// report prints the findings as JSON lines.
+func (c *doctorCmd) report(ctx context.Context, clients *aws.Clients, checker *doctor.Checker) error {
+	enc := json.NewEncoder(c.app.stdout)
+	enc.SetEscapeHTML(false)
+	wrong, writeErr := 0, error(nil)
+	err := doctor.Report(ctx, clients.ECS, checker, c.cluster, c.service, func(f doctor.Finding) {
+		if f.Wrong() {
+			wrong++
+		}
+		if writeErr == nil {
+			writeErr = enc.Encode(f)
+		}
+	})
+	switch {
+	case err != nil:
+		return err
+	case writeErr != nil:
+		return writeErr
+	case wrong > 0:
+		return silentExit(exitFailure)
+	}
+	return nil
+}
+
+// preflight runs the checks on one revision and prints them.
+func (c *doctorCmd) preflight(ctx context.Context, clients *aws.Clients, checker *doctor.Checker) error {
+	doc, err := clients.ECS.DescribeTaskDefinition(ctx, c.taskDefinition)
+	if err != nil {
+		return fmt.Errorf("read task definition %s: %w", c.taskDefinition, err)
+	}
+	results := checker.Run(ctx, doc)
+	if c.json {
+		enc := json.NewEncoder(c.app.stdout)
+		enc.SetEscapeHTML(false)
+		for _, r := range results {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+	} else if err := writeChecks(c.app.stdout, c.taskDefinition, results); err != nil {
+		return err
+	}
+	if failing(results) > 0 {
+		return silentExit(exitFailure)
+	}
+	return nil
+}
+
+// failing counts the checks that fail.
+func failing(results []doctor.Result) int {
+	n := 0
+	for _, r := range results {
+		if r.Status == doctor.StatusFail {
+			n++
+		}
+	}
+	return n
+}
+
+// checkMark is how a check's outcome is printed.
+var checkMark = map[doctor.Status]string{doctor.StatusOK: "ok  ", doctor.StatusFail: "FAIL", doctor.StatusSkip: "skip"}
+
+// writeChecks prints checks one a line, with the hint under the ones not ok:
+//
+//	myapp-prod:42: 1 check fails
+//	  ok    sizing          1024 CPU / 2048 MiB is a valid Fargate size
+//	  FAIL  secrets         ... -- hint: ...
+func writeChecks(w io.Writer, what string, results []doctor.Result) error {
+	var b strings.Builder
+	switch n := failing(results); n {
+	case 0:
+		fmt.Fprintf(&b, "%s: every check passes or was skipped\n", what)
+	case 1:
+		fmt.Fprintf(&b, "%s: 1 check fails\n", what)
+	default:
+		fmt.Fprintf(&b, "%s: %d checks fail\n", what, n)
+	}
+	width := 0
+	for _, r := range results {
+		width = max(width, len(r.Name))
+	}
+	for _, r := range results {
+		fmt.Fprintf(&b, "  %s  %-*s  %s", checkMark[r.Status], width, r.Name, printable(r.Message))
+		if r.Status != doctor.StatusOK && r.Hint != "" {
+			fmt.Fprintf(&b, " -- hint: %s", printable(r.Hint))
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// runDoctorScreens opens the troubleshooter's screens; "fix in wizard" then opens the
+// wizard on the revision the task ran, at the step that owns the fix.
+func (a *app) runDoctorScreens(ctx context.Context, clients *aws.Clients, checker *doctor.Checker, cluster, service string) error {
+	m := doctorui.New(doctorui.Options{ECS: clients.ECS, Logs: clients.Logs, Checker: checker,
+		Cluster: cluster, Service: service, Log: a.log})
+	if err := programEnd(ctx, "doctor", a.runProgram(ctx, m)); err != nil {
+		return err
+	}
+	fix := m.Outcome().Fix
+	if fix == nil {
+		return nil
+	}
+	opts, err := a.fixOptions(ctx, clients, fix)
+	if err != nil {
+		return err
+	}
+	return a.runWizardScreens(ctx, opts)
+}
+
+// fixOptions open the wizard on the revision a stopped task ran, at the step that owns
+// the fix, connected to the session doctor used.
+func (a *app) fixOptions(ctx context.Context, clients *aws.Clients, fix *doctorui.Fix) (wizard.Options, error) {
+	store, err := a.drafts()
+	if err != nil {
+		return wizard.Options{}, err
+	}
+	opts := wizard.Options{Spec: fix.Spec, Field: fix.Field, Drafts: &store, Log: a.log,
+		Note: "Opened from doctor on " + fix.Revision + ": " + strings.TrimSuffix(fix.Why, ".") + "."}
+	if saved, err := store.Modified(); err == nil {
+		opts.PreviousDraft = saved
+	}
+	if fix.Service != "" {
+		opts.Rollout = &deploy.Service{Cluster: fix.Cluster, Name: fix.Service, Running: fix.ServiceRevision}
+	}
+	session, err := a.session(ctx, "")
+	if err != nil {
+		return wizard.Options{}, err
+	}
+	opts.Connect = func(context.Context) (*wizard.Session, error) { return session, nil }
+	a.log.Info("doctor: fix in wizard", "revision", fix.Revision, "field", fix.Field, "service", fix.Service)
+	return opts, nil
+}

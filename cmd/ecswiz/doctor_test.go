@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
+	"github.com/ecswiz/ecswiz/internal/doctor"
+	"github.com/ecswiz/ecswiz/internal/model"
+)
+
+// demoCauseWant is the cause doctor must find for each of the demo's stopped tasks,
+// by the demo's name for the row it shows.
+var demoCauseWant = map[string]model.Cause{
+	"image-not-found":           model.CauseImageNotFound,
+	"platform-mismatch":         model.CausePlatformMismatch,
+	"network-timeout":           model.CauseNetwork,
+	"docker-hub-rate-limit":     model.CauseDockerHubRateLimit,
+	"ssm-access-denied":         model.CauseSecretsAccessDenied,
+	"ssm-parameter-not-found":   model.CauseParameterNotFound,
+	"asm-json-key":              model.CauseSecretsManagerJSONKey,
+	"log-group-missing":         model.CauseLogGroupMissing,
+	"out-of-memory":             model.CauseOutOfMemory,
+	"killed-after-stop-timeout": model.CauseStopTimeout,
+	"app-crashed":               model.CauseAppCrashed,
+	"elb-health-checks":         model.CauseHealthChecks,
+	"spot-interruption":         model.CauseSpotInterruption,
+	"termination-notice":        model.CauseSpotInterruption,
+	"cannot-start-container":    model.CauseRuntimeFailure,
+	"container-runtime-timeout": model.CauseRuntimeFailure,
+}
+
+func decodeFindings(t *testing.T, out string) []doctor.Finding {
+	t.Helper()
+	var findings []doctor.Finding
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var f doctor.Finding
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("not a JSON line: %q: %v", line, err)
+		}
+		findings = append(findings, f)
+	}
+	return findings
+}
+
+func TestDemoDoctorJSONReportsEveryDemoFailure(t *testing.T) {
+	got := demo.run(t, "doctor", "--json")
+	if got.code != exitFailure || got.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", got.code, got.stderr)
+	}
+	byTask := map[string]doctor.Finding{}
+	var checks []doctor.Finding
+	for _, f := range decodeFindings(t, got.stdout) {
+		switch f.Kind {
+		case doctor.KindStoppedTask:
+			byTask[f.Task] = f
+		case doctor.KindCheck:
+			checks = append(checks, f)
+		default:
+			t.Errorf("unknown kind %q", f.Kind)
+		}
+	}
+	causes := fakeaws.DemoCauses()
+	if len(byTask) != len(causes) {
+		t.Errorf("%d stopped tasks reported, want the %d demo causes (ordinary stops are not findings)", len(byTask), len(causes))
+	}
+	for _, c := range causes {
+		f, ok := byTask[c.TaskID]
+		switch {
+		case !ok:
+			t.Errorf("%s (%s): not reported", c.Key, c.TaskID)
+		case f.Cause != demoCauseWant[c.Key]:
+			t.Errorf("%s: cause %q, want %q (reason %q)", c.Key, f.Cause, demoCauseWant[c.Key], f.StoppedReason)
+		case f.Fix == "" || f.Title == "" || f.Cluster != fakeaws.DemoCluster || f.Service != c.Service || f.TaskDefinition == "":
+			t.Errorf("%s: incomplete finding %+v", c.Key, f)
+		}
+	}
+	failing := map[string]bool{}
+	for _, f := range checks {
+		if f.Status != doctor.StatusFail || f.Fix == "" {
+			t.Errorf("a check line that is no failure with a fix: %+v", f)
+		}
+		failing[f.TaskDefinition+" "+f.Check] = true
+	}
+	// demo-shop-prod:3 reads parameters that do not exist with a role that may not read any.
+	for _, want := range []string{"demo-shop-prod:3 " + doctor.CheckSecrets, "demo-shop-prod:3 " + doctor.CheckRole} {
+		if !failing[want] {
+			t.Errorf("no failing check %q among %v", want, failing)
+		}
+	}
+}
+
+func TestDoctorJSONOfOneService(t *testing.T) {
+	got := demo.run(t, "doctor", "--json", "--cluster", fakeaws.DemoCluster, "--service", "demo-shop-prod-worker")
+	if got.code != exitFailure {
+		t.Fatalf("exit %d, stderr %q", got.code, got.stderr)
+	}
+	for _, f := range decodeFindings(t, got.stdout) {
+		if f.Kind == doctor.KindStoppedTask && f.Service != "demo-shop-prod-worker" {
+			t.Errorf("a task of %s reported", f.Service)
+		}
+	}
+}
+
+func TestDoctorPreflightOfARevision(t *testing.T) {
+	bad := demo.run(t, "doctor", "--task-definition", "demo-shop-prod:3")
+	if bad.code != exitFailure {
+		t.Fatalf("demo-shop-prod:3: exit %d, stdout %q, stderr %q", bad.code, bad.stdout, bad.stderr)
+	}
+	for _, want := range []string{"demo-shop-prod:3: ", "FAIL  " + doctor.CheckSecrets, "FAIL  " + doctor.CheckRole, "-- hint: "} {
+		if !strings.Contains(bad.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, bad.stdout)
+		}
+	}
+	good := demo.run(t, "doctor", "--task-definition", "demo-shop-dev:4", "--json")
+	if good.code != 0 {
+		t.Fatalf("demo-shop-dev:4: exit %d, stdout %q, stderr %q", good.code, good.stdout, good.stderr)
+	}
+	var names []string
+	for _, line := range strings.Split(strings.TrimSpace(good.stdout), "\n") {
+		var r doctor.Result
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, r.Name)
+	}
+	if len(names) != 8 {
+		t.Errorf("checks %v, want all 8", names)
+	}
+}
+
+func TestDoctorBadUsage(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"screens without a terminal", []string{"doctor"}, exitUsage, "doctor --json"},
+		{"a revision and a cluster", []string{"doctor", "--task-definition", "x:1", "--cluster", "c"}, exitUsage, "task-definition"},
+		{"a revision that does not exist", []string{"doctor", "--task-definition", "nope:1"}, exitFailure, "nope:1"},
+		{"a cluster that does not exist", []string{"doctor", "--json", "--cluster", "nope"}, exitFailure, "nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := demo.run(t, tc.args...)
+			if got.code != tc.code || !strings.Contains(got.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", got.code, got.stderr, tc.code, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,960 @@
+// Package doctor finds why tasks stopped and checks the task definition they ran: the
+// troubleshooter's logic, shared by `ecswiz doctor` (screens and --json) and `ecswiz
+// register`'s preflight.
+package doctor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/model/taskdef"
+)
+
+// Status is a check's outcome.
+type Status string
+
+// Check outcomes.
+const (
+	StatusOK   Status = "ok"
+	StatusFail Status = "fail"
+	StatusSkip Status = "skip" // could not check; Hint says why
+)
+
+// Names of the checks, in the order they run and are shown.
+const (
+	CheckSizing      = "sizing"
+	CheckImage       = "image"
+	CheckSecrets     = "secrets"
+	CheckRole        = "execution-role"
+	CheckLogGroup    = "log-group"
+	CheckWritableTmp = "writable-tmp"
+	CheckPortUser    = "port-user"
+	CheckSpec        = "spec"
+)
+
+// CheckNames lists the checks in the order Run returns them.
+func CheckNames() []string {
+	names := make([]string, len(checks))
+	for i, c := range checks {
+		names[i] = c.name
+	}
+	return names
+}
+
+// CheckTitle says what a check checks ("" for an unknown name).
+func CheckTitle(name string) string {
+	for _, c := range checks {
+		if c.name == name {
+			return c.title
+		}
+	}
+	return ""
+}
+
+// Result is one named check's outcome.
+type Result struct {
+	Name    string `json:"check"`
+	Title   string `json:"title"` // what is checked: "Sizing is a valid Fargate pair"
+	Status  Status `json:"status"`
+	Message string `json:"message"`         // what was found
+	Hint    string `json:"hint,omitempty"`  // the fix (fail) or why it could not be checked (skip)
+	Field   string `json:"field,omitempty"` // the spec variable that owns the fix
+}
+
+// Checker runs the named checks against AWS. A nil client skips the checks that need it.
+type Checker struct {
+	Parameters interface {
+		Exist(ctx context.Context, names []string) (map[string]bool, error)
+	}
+	Images interface {
+		ImageExists(ctx context.Context, imageRef string) (aws.ImageCheck, error)
+		Architectures(ctx context.Context, repo string, imageIDs []string) (map[string][]string, error)
+	}
+	Logs interface {
+		GroupExists(ctx context.Context, name string) (bool, error)
+	}
+	Roles interface {
+		CanReadParameters(ctx context.Context, roleARN string, parameterARNs, kmsKeyARNs []string) (aws.CheckResult, error)
+	}
+	Region, Account string // of the session: where names without an ARN live
+}
+
+// check is one named check: run sees the parsed task definition and the raw document.
+type check struct {
+	name, title string
+	run         func(c *Checker, ctx context.Context, in *input) Result
+}
+
+// checks are the named checks in the order they are shown.
+var checks = []check{
+	{CheckSizing, "Sizing is a valid Fargate pair", (*Checker).sizing},
+	{CheckImage, "The image exists in ECR and runs on the task's CPU architecture", (*Checker).image},
+	{CheckSecrets, "Every secret's parameter exists", (*Checker).secrets},
+	{CheckRole, "The execution role may read the secrets", (*Checker).executionRole},
+	{CheckLogGroup, "The log group exists", (*Checker).logGroup},
+	{CheckWritableTmp, "A read-only root file system has a writable /tmp", (*Checker).writableTmp},
+	{CheckPortUser, "Port and user agree", (*Checker).portUser},
+	{CheckSpec, "The task definition validates as a spec", (*Checker).spec},
+}
+
+// input is what every check reads: the document and its task definition, parsed once.
+type input struct {
+	doc []byte
+	td  taskdef.TaskDefinition
+}
+
+// Run runs every check on a task definition document as DescribeTaskDefinition returns
+// it, concurrently, and returns the results in the order of the names above.
+//
+// The document may also be the bare task definition or a RegisterTaskDefinition request.
+// No check reads a secret's value: parameters are looked up with GetParameters without
+// decryption, and the role's access is simulated.
+func (c *Checker) Run(ctx context.Context, doc []byte) []Result {
+	results := make([]Result, len(checks))
+	td, parseErr := ParseTaskDefinition(doc)
+	in := &input{doc: doc, td: td}
+	var wg sync.WaitGroup
+	for i, ch := range checks {
+		switch {
+		case parseErr != nil && ch.name != CheckSpec:
+			// The spec check fails with why, and where in the document.
+			results[i] = skip("", "see the "+CheckSpec+" check", "could not check: %v", parseErr)
+		default:
+			wg.Go(func() { results[i] = ch.run(c, ctx, in) })
+		}
+	}
+	wg.Wait()
+	for i, ch := range checks {
+		results[i].Name, results[i].Title = ch.name, ch.title
+	}
+	return results
+}
+
+// ParseTaskDefinition reads a task definition from the output of `aws ecs
+// describe-task-definition` ({"taskDefinition": {...}, "tags": [...]}), the bare task
+// definition, or a RegisterTaskDefinition request. A container that does not say whether
+// it is essential is, as ECS reads it; the tags beside a described task definition
+// become its Tags.
+func ParseTaskDefinition(doc []byte) (taskdef.TaskDefinition, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &top); err != nil {
+		return taskdef.TaskDefinition{}, fmt.Errorf("read the task definition: %w", err)
+	}
+	body := doc
+	var tags []taskdef.Tag
+	if raw, ok := top["taskDefinition"]; ok {
+		body = raw
+		if t, ok := top["tags"]; ok {
+			if err := json.Unmarshal(t, &tags); err != nil {
+				return taskdef.TaskDefinition{}, fmt.Errorf("read the task definition's tags: %w", err)
+			}
+		}
+	}
+	var td taskdef.TaskDefinition
+	if err := json.Unmarshal(body, &td); err != nil {
+		return taskdef.TaskDefinition{}, fmt.Errorf("read the task definition: %w", err)
+	}
+	var essential struct {
+		ContainerDefinitions []struct {
+			Essential *bool `json:"essential"`
+		} `json:"containerDefinitions"`
+	}
+	if err := json.Unmarshal(body, &essential); err != nil {
+		return taskdef.TaskDefinition{}, fmt.Errorf("read the task definition: %w", err)
+	}
+	for i, c := range essential.ContainerDefinitions {
+		if c.Essential == nil {
+			td.ContainerDefinitions[i].Essential = true
+		}
+	}
+	if len(tags) > 0 {
+		td.Tags = tags
+	}
+	if len(td.ContainerDefinitions) == 0 {
+		return td, errors.New("read the task definition: it has no containerDefinitions")
+	}
+	return td, nil
+}
+
+// mainContainer is the index of the container the task is about: the first essential
+// one, else the first.
+func mainContainer(td taskdef.TaskDefinition) int {
+	for i, c := range td.ContainerDefinitions {
+		if c.Essential {
+			return i
+		}
+	}
+	return 0
+}
+
+// ok, fail and skip build results; Name and Title are set by Run.
+func ok(field, format string, args ...any) Result {
+	return Result{Status: StatusOK, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+func fail(field, hint, format string, args ...any) Result {
+	return Result{Status: StatusFail, Field: field, Hint: hint, Message: fmt.Sprintf(format, args...)}
+}
+
+func skip(field, hint, format string, args ...any) Result {
+	return Result{Status: StatusSkip, Field: field, Hint: hint, Message: fmt.Sprintf(format, args...)}
+}
+
+// offline is the result of a check whose client is missing.
+func offline(field string) Result {
+	return skip(field, "run with AWS credentials (or --demo) to check it", "not checked (offline)")
+}
+
+// couldNotCheck is a skip for a call that failed: the classified reason in one line
+// ("could not check: access denied (ssm:GetParameters)") and what to do about it, which
+// names the permission when one is missing.
+func couldNotCheck(field string, err error) Result {
+	reason, hint := errorReason(err)
+	return skip(field, hint, "could not check: %s", reason)
+}
+
+func errorReason(err error) (reason, hint string) {
+	var ae *aws.Error
+	switch {
+	case errors.As(err, &ae):
+		// The summary without what was being done: the check's title says that.
+		return strings.TrimPrefix(ae.Summary(), ae.Op+": "), ae.Hint()
+	case errors.Is(err, context.Canceled):
+		return "cancelled", ""
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out", "try again"
+	}
+	return err.Error(), ""
+}
+
+// cancelled is a skip for a check that did not start because ctx is done.
+func cancelled(ctx context.Context, field string) (Result, bool) {
+	if ctx.Err() == nil {
+		return Result{}, false
+	}
+	return couldNotCheck(field, ctx.Err()), true
+}
+
+// isNil is true for a nil interface and for one holding a nil pointer, which a caller
+// gets by assigning a nil *aws.Parameters.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// listed joins up to n items and says how many more there are.
+func listed(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+// ---- sizing ----------------------------------------------------------------------------
+
+func (c *Checker) sizing(_ context.Context, in *input) Result {
+	td := in.td
+	cpus := joinInts(model.FargateCPUs())
+	if strings.TrimSpace(td.CPU) == "" || strings.TrimSpace(td.Memory) == "" {
+		return fail("task_cpu", "set task_cpu and task_memory, e.g. 512 and 1024",
+			"the task has no cpu or memory: Fargate needs both at task level")
+	}
+	cpu, _, err := model.ParseCPU(td.CPU)
+	if err != nil {
+		return fail("task_cpu", "use one of "+cpus, "cpu %q is not a number", td.CPU)
+	}
+	mem, _, err := model.ParseMemory(td.Memory)
+	if err != nil {
+		return fail("task_memory", "give memory in MiB, e.g. 2048", "memory %q is not a number", td.Memory)
+	}
+	valid := model.ValidMemories(cpu)
+	if valid == nil {
+		return fail("task_cpu", "use one of "+cpus+"; nearest: "+strconv.Itoa(model.NearestCPU(cpu)),
+			"%d CPU is not a Fargate size (Invalid 'cpu' setting for task)", cpu)
+	}
+	if !model.IsValidSize(cpu, mem) {
+		return fail("task_memory",
+			fmt.Sprintf("with %d CPU use %s MiB; nearest: %d", cpu, describeMemories(valid), model.NearestMemory(cpu, mem)),
+			"%d MiB is not a Fargate size for %d CPU (No Fargate configuration exists for given values)", mem, cpu)
+	}
+	return ok("task_cpu", "%s is a valid Fargate size", model.Size{CPU: cpu, Memory: mem})
+}
+
+func describeMemories(mems []int) string {
+	if len(mems) <= 4 {
+		return joinInts(mems)
+	}
+	return fmt.Sprintf("%d to %d in steps of %d", mems[0], mems[len(mems)-1], mems[1]-mems[0])
+}
+
+// ---- image -----------------------------------------------------------------------------
+
+// dockerArch is the architecture Docker and image indexes name for a Fargate one.
+func dockerArch(cpuArchitecture string) (fargate, docker string) {
+	arch, known := model.NormalizeArchitecture(cpuArchitecture)
+	if cpuArchitecture == "" {
+		arch, known = model.ArchX86_64, true
+	}
+	switch {
+	case !known:
+		return cpuArchitecture, ""
+	case arch == model.ArchARM64:
+		return arch, "arm64"
+	}
+	return arch, "amd64"
+}
+
+// imageOutcome is what was found about one container's image.
+type imageOutcome struct {
+	container, image string
+	status           Status
+	note             string // what was found, or why it was not checked
+	err              error
+	archMismatch     bool
+}
+
+func (c *Checker) image(ctx context.Context, in *input) Result {
+	const field = "container_image"
+	if isNil(c.Images) {
+		return offline(field)
+	}
+	if r, done := cancelled(ctx, field); done {
+		return r
+	}
+	td := in.td
+	var platform string
+	if td.RuntimePlatform != nil {
+		platform = td.RuntimePlatform.CPUArchitecture
+	}
+	fargateArch, want := dockerArch(platform)
+
+	main := mainContainer(td)
+	outcomes := make([]imageOutcome, len(td.ContainerDefinitions))
+	var wg sync.WaitGroup
+	for i, cd := range td.ContainerDefinitions {
+		wg.Go(func() { outcomes[i] = c.checkImage(ctx, cd.Name, cd.Image, fargateArch, want) })
+	}
+	wg.Wait()
+
+	var failed, errs, unchecked []imageOutcome
+	for i, o := range outcomes {
+		switch {
+		case o.status == StatusFail:
+			failed = append(failed, o)
+		case o.err != nil:
+			errs = append(errs, o)
+		case o.status == StatusSkip && i == main:
+			unchecked = append([]imageOutcome{o}, unchecked...)
+		case o.status == StatusSkip:
+			unchecked = append(unchecked, o)
+		}
+	}
+	if len(failed) > 0 {
+		f := failed[0]
+		r := fail(field, "push the image, or point container_image at a tag that exists", "%s", f.note)
+		if f.archMismatch {
+			r.Field = "cpu_architecture"
+			other := model.ArchARM64
+			if fargateArch == model.ArchARM64 {
+				other = model.ArchX86_64
+			}
+			r.Hint = fmt.Sprintf("push a linux/%s (or multi-platform) image, or set cpu_architecture = %q if the app runs there", want, other)
+		}
+		if len(outcomes) > 1 {
+			r.Message = fmt.Sprintf("container %q: %s", f.container, f.note)
+		}
+		if len(failed) > 1 {
+			r.Message += fmt.Sprintf(" (and %d more containers)", len(failed)-1)
+		}
+		return r
+	}
+	if len(errs) > 0 {
+		return couldNotCheck(field, errs[0].err)
+	}
+	if len(unchecked) > 0 && unchecked[0].container == td.ContainerDefinitions[main].Name {
+		return skip(field, "pull it yourself to check, e.g. docker manifest inspect "+unchecked[0].image,
+			"could not check: %s (%s)", unchecked[0].note, unchecked[0].image)
+	}
+	msg := outcomes[main].note
+	if len(outcomes) > 1 {
+		msg = fmt.Sprintf("%d images checked: %s", len(outcomes)-len(unchecked), msg)
+		for _, u := range unchecked {
+			msg += fmt.Sprintf("; container %q not checked (%s)", u.container, u.note)
+		}
+	}
+	return ok(field, "%s", msg)
+}
+
+// checkImage checks that one image exists and, where its index says, that it runs on want.
+func (c *Checker) checkImage(ctx context.Context, container, ref, fargateArch, want string) imageOutcome {
+	o := imageOutcome{container: container, image: ref}
+	found, err := c.Images.ImageExists(ctx, ref)
+	switch {
+	case err != nil:
+		o.status, o.err = StatusSkip, err
+		return o
+	case !found.Checked:
+		o.status, o.note = StatusSkip, found.Reason
+		return o
+	case !found.Exists:
+		o.status, o.note = StatusFail, fmt.Sprintf("%s does not exist: %s", ref, found.Reason)
+		return o
+	}
+	o.status = StatusOK
+	img, _ := aws.ParseECRImage(ref)
+	if want == "" {
+		o.note = fmt.Sprintf("%s exists; the task's CPU architecture %q is not known", ref, fargateArch)
+		return o
+	}
+	if c.Account != "" && img.Account != c.Account {
+		o.note = fmt.Sprintf("%s exists; its architecture is not known (an image of account %s)", ref, img.Account)
+		return o
+	}
+	id := img.Tag
+	if img.Digest != "" {
+		id = img.Digest
+	}
+	archs, err := c.Images.Architectures(ctx, img.Repository, []string{id})
+	if err != nil {
+		o.status, o.err = StatusSkip, err
+		return o
+	}
+	got, known := archs[id]
+	switch {
+	case !known || len(got) == 0:
+		o.note = fmt.Sprintf("%s exists; architecture not known (a single-platform image names it only in its config)", ref)
+	case slices.Contains(got, want):
+		o.note = fmt.Sprintf("%s exists and runs on linux/%s", ref, want)
+	default:
+		o.status, o.archMismatch = StatusFail, true
+		o.note = fmt.Sprintf("%s is built for %s only; the task runs on %s (linux/%s)", ref, strings.Join(got, ", "), fargateArch, want)
+	}
+	return o
+}
+
+// ---- secrets ---------------------------------------------------------------------------
+
+// secretRef is one container secret.
+type secretRef struct {
+	container, env, from string
+}
+
+func secretsOf(td taskdef.TaskDefinition) []secretRef {
+	var out []secretRef
+	for _, cd := range td.ContainerDefinitions {
+		for _, s := range cd.Secrets {
+			out = append(out, secretRef{container: cd.Name, env: s.Name, from: s.ValueFrom})
+		}
+	}
+	return out
+}
+
+// secretKind sorts a secret's source: an SSM parameter (name or ARN) in the session's
+// Region, an SSM parameter elsewhere, a Secrets Manager secret, or something else.
+type secretKind int
+
+const (
+	parameterHere secretKind = iota
+	parameterElsewhere
+	secretsManager
+	otherSource
+)
+
+// ssmARNRegion is the Region of an SSM parameter ARN; ok is false for anything else.
+func ssmARNRegion(from string) (region string, ok bool) {
+	parts := strings.SplitN(from, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "ssm" || !strings.HasPrefix(parts[5], "parameter/") {
+		return "", false
+	}
+	return parts[3], true
+}
+
+func (c *Checker) kindOf(from string) secretKind {
+	switch {
+	case model.IsSecretsManagerARN(from):
+		return secretsManager
+	case strings.HasPrefix(from, "arn:"):
+		region, isSSM := ssmARNRegion(from)
+		switch {
+		case !isSSM:
+			return otherSource
+		case c.Region != "" && region != c.Region:
+			return parameterElsewhere
+		}
+	}
+	return parameterHere
+}
+
+// requiredSecretNames are the env names of the secrets the module always adds (Twilio's
+// included): a missing one is fixed through parameter_store_prefix.
+var requiredSecretNames = func() map[string]bool {
+	s := model.NewSpec()
+	s.EnableTwilio = true
+	names := map[string]bool{}
+	for _, r := range model.RequiredSecrets(s) {
+		names[r.Name] = true
+	}
+	return names
+}()
+
+func (c *Checker) secrets(ctx context.Context, in *input) Result {
+	const field = "secrets_from_parameter_store"
+	refs := secretsOf(in.td)
+	if len(refs) == 0 {
+		return ok("parameter_store_prefix", "the task has no secrets")
+	}
+	var names, notes []string
+	var asm, elsewhere, other int
+	for _, r := range refs {
+		switch c.kindOf(r.from) {
+		case parameterHere:
+			names = append(names, r.from)
+		case parameterElsewhere:
+			elsewhere++
+		case secretsManager:
+			asm++
+		default:
+			other++
+		}
+	}
+	if asm > 0 {
+		notes = append(notes, fmt.Sprintf("%d Secrets Manager %s not checked here", asm, plural(asm, "secret", "secrets")))
+	}
+	if elsewhere > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s in another Region not checked", elsewhere, plural(elsewhere, "parameter", "parameters")))
+	}
+	if other > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s neither a parameter nor a secret", other, plural(other, "source is", "sources are")))
+	}
+	note := ""
+	if len(notes) > 0 {
+		note = " (" + strings.Join(notes, "; ") + ")"
+	}
+	if len(names) == 0 {
+		return skip(field, "only Parameter Store parameters in this Region can be checked",
+			"no Parameter Store parameter to check%s", note)
+	}
+	if isNil(c.Parameters) {
+		return offline(field)
+	}
+	if r, done := cancelled(ctx, field); done {
+		return r
+	}
+	exist, err := c.Parameters.Exist(ctx, names)
+	if err != nil {
+		r := couldNotCheck(field, err)
+		if errors.Is(err, aws.KindAccessDenied) {
+			r.Hint = "checking needs ssm:GetParameters on the parameters (values are not decrypted): " + r.Hint
+		}
+		return r
+	}
+	var missing []string
+	multi := len(in.td.ContainerDefinitions) > 1
+	fieldFor := "parameter_store_prefix"
+	seen := map[string]bool{}
+	for _, r := range refs {
+		if found, checked := exist[r.from]; !checked || found {
+			continue
+		}
+		if !requiredSecretNames[r.env] {
+			fieldFor = field
+		}
+		label := fmt.Sprintf("%s (%s)", r.env, r.from)
+		if multi {
+			label = fmt.Sprintf("%s/%s (%s)", r.container, r.env, r.from)
+		}
+		if !seen[label] {
+			seen[label] = true
+			missing = append(missing, label)
+		}
+	}
+	checked := len(slices.Compact(slices.Sorted(slices.Values(names))))
+	if len(missing) > 0 {
+		return fail(fieldFor,
+			"create the missing parameters (ecswiz can create them as SecureStrings), or point the secrets at parameters that exist",
+			"%d of %d %s missing: %s%s", len(missing), checked, plural(checked, "parameter", "parameters"), listed(missing, 5), note)
+	}
+	return ok(fieldFor, "%d %s exist%s", checked, plural(checked, "parameter", "parameters"), note)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// ---- execution role --------------------------------------------------------------------
+
+// partition is the ARN partition of a Region.
+func partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+// ParameterARN is the ARN of a parameter named name (with or without its leading /) in
+// region and account, as IAM policies name it.
+func ParameterARN(region, account, name string) string {
+	return fmt.Sprintf("arn:%s:ssm:%s:%s:parameter/%s", partition(region), region, account, strings.TrimPrefix(name, "/"))
+}
+
+func (c *Checker) executionRole(ctx context.Context, in *input) Result {
+	const field = "execution_role_arn"
+	refs := secretsOf(in.td)
+	if len(refs) == 0 {
+		return ok(field, "no secrets to read")
+	}
+	role := in.td.ExecutionRoleArn
+	if role == "" {
+		return fail(field, "set execution_role_arn to a role that ECS tasks may assume, with ssm:GetParameters on the parameters",
+			"the task has %d %s but no execution role: ECS reads secrets with it", len(refs), plural(len(refs), "secret", "secrets"))
+	}
+	if isNil(c.Roles) {
+		return offline(field)
+	}
+	var arns []string
+	var asm int
+	for _, r := range refs {
+		switch {
+		case model.IsSecretsManagerARN(r.from):
+			asm++
+		case strings.HasPrefix(r.from, "arn:"):
+			if _, isSSM := ssmARNRegion(r.from); isSSM {
+				arns = append(arns, r.from)
+			}
+		default:
+			if c.Region == "" || c.Account == "" {
+				return skip(field, "the session's account and Region are needed to name the parameters; check the AWS connection",
+					"could not check: the session's account is not known")
+			}
+			arns = append(arns, ParameterARN(c.Region, c.Account, r.from))
+		}
+	}
+	slices.Sort(arns)
+	arns = slices.Compact(arns)
+	asmNote := ""
+	if asm > 0 {
+		asmNote = fmt.Sprintf("; %d Secrets Manager %s not simulated (needs secretsmanager:GetSecretValue)", asm, plural(asm, "secret", "secrets"))
+	}
+	if len(arns) == 0 {
+		return skip(field, "check that the role's policy allows secretsmanager:GetSecretValue on the secrets",
+			"the task's secrets are all in Secrets Manager, whose access is not simulated")
+	}
+	// Only the key a SecureString is encrypted with says whether kms:Decrypt is needed,
+	// and that is not known here; the AWS managed key needs no grant.
+	note := "; kms:Decrypt not simulated (the parameters' keys are not known here)" + asmNote
+	if r, done := cancelled(ctx, field); done {
+		return r
+	}
+	res, err := c.Roles.CanReadParameters(ctx, role, arns, nil)
+	if err != nil {
+		return couldNotCheck(field, err)
+	}
+	switch res.Status {
+	case aws.CheckOK:
+		return ok(field, "%s may read the %d %s (ssm:GetParameters, simulated)%s",
+			roleName(role), len(arns), plural(len(arns), "parameter", "parameters"), note)
+	case aws.CheckFail:
+		var denied []string
+		explicit := false
+		for _, d := range res.Denied {
+			name := d.Resource
+			if _, after, found := strings.Cut(name, ":parameter/"); found {
+				name = "/" + after
+			}
+			if d.Action != "ssm:GetParameters" {
+				name = d.Action + " on " + name
+			}
+			denied = append(denied, name)
+			explicit = explicit || d.Decision == "explicitDeny"
+		}
+		why := "no policy of the role allows it"
+		if explicit {
+			why = "a policy denies it explicitly"
+		}
+		return fail(field,
+			fmt.Sprintf("allow ssm:GetParameters on %s in %s's policy, or use a role that has it", parameterPattern(arns), roleName(role)),
+			"%s may not read %d of %d %s with ssm:GetParameters (%s): %s%s", roleName(role), len(res.Denied), len(arns),
+			plural(len(arns), "parameter", "parameters"), why, listed(denied, 3), asmNote)
+	}
+	reason := strings.TrimPrefix(res.Reason, fmt.Sprintf("simulate ssm:GetParameters for role %s: ", role))
+	if strings.Contains(reason, aws.KindNotFound.String()+" (") {
+		return fail(field, "create the role, or set execution_role_arn to one that exists",
+			"the execution role %s does not exist", role)
+	}
+	hint := "simulating needs iam:SimulatePrincipalPolicy on the role; without it, check that its policy allows ssm:GetParameters on the parameters"
+	if strings.Contains(reason, aws.KindThrottled.String()) {
+		hint = "AWS is limiting the request rate: wait a few seconds and try again"
+	}
+	return skip(field, hint, "could not check: %s", reason)
+}
+
+// roleName is the name at the end of a role ARN.
+func roleName(arn string) string {
+	if i := strings.LastIndex(arn, "/"); i >= 0 {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+// parameterPattern is the resource a policy statement would name for arns: their
+// common path with /* when they share more than the account, else the ARNs themselves.
+func parameterPattern(arns []string) string {
+	if len(arns) == 1 {
+		return arns[0]
+	}
+	common := arns[0]
+	for _, a := range arns[1:] {
+		for !strings.HasPrefix(a, common) {
+			common = common[:len(common)-1]
+		}
+	}
+	if i := strings.LastIndex(common, "/"); i > strings.Index(common, ":parameter/") && strings.Contains(common, ":parameter/") {
+		return common[:i+1] + "*"
+	}
+	return listed(arns, 3)
+}
+
+// ---- log group -------------------------------------------------------------------------
+
+func (c *Checker) logGroup(ctx context.Context, in *input) Result {
+	const field = "log_group_name"
+	type target struct{ container, group, region string }
+	var targets []target
+	var notes []string
+	createGroup := false
+	for _, cd := range in.td.ContainerDefinitions {
+		lc := cd.LogConfiguration
+		if lc == nil || lc.LogDriver != "awslogs" {
+			continue
+		}
+		group := lc.Options["awslogs-group"]
+		if group == "" {
+			return fail(field, `set log_group_name, e.g. "/ecs/`+in.td.Family+`"`,
+				"container %q logs with awslogs but names no awslogs-group", cd.Name)
+		}
+		if lc.Options["awslogs-create-group"] == "true" {
+			createGroup = true
+			notes = append(notes, fmt.Sprintf("%s is created when the task starts (awslogs-create-group; the execution role needs logs:CreateLogGroup)", group))
+			continue
+		}
+		targets = append(targets, target{cd.Name, group, lc.Options["awslogs-region"]})
+	}
+	if len(targets) == 0 {
+		if createGroup {
+			return ok(field, "%s", strings.Join(notes, "; "))
+		}
+		return ok(field, "no container logs with awslogs: nothing to check")
+	}
+	if isNil(c.Logs) {
+		return offline(field)
+	}
+	if r, done := cancelled(ctx, field); done {
+		return r
+	}
+	var missing, found, elsewhere []string
+	otherRegion := ""
+	var firstErr error
+	seen := map[string]bool{}
+	for _, t := range targets {
+		if seen[t.group+"\x00"+t.region] {
+			continue
+		}
+		seen[t.group+"\x00"+t.region] = true
+		if t.region != "" && c.Region != "" && t.region != c.Region {
+			// The Logs client talks to the session's Region only.
+			elsewhere = append(elsewhere, fmt.Sprintf("%s in %s", t.group, t.region))
+			otherRegion = t.region
+			continue
+		}
+		exists, err := c.Logs.GroupExists(ctx, t.group)
+		switch {
+		case err != nil:
+			if firstErr == nil {
+				firstErr = err
+			}
+		case exists:
+			found = append(found, t.group)
+		default:
+			missing = append(missing, t.group)
+		}
+	}
+	if len(missing) > 0 {
+		return fail(field,
+			fmt.Sprintf("create it (aws logs create-log-group --log-group-name %s), or point log_group_name at a group that exists", missing[0]),
+			"log group %s does not exist: tasks stop with \"failed to validate logger args\"", listed(missing, 3))
+	}
+	if firstErr != nil {
+		return couldNotCheck(field, firstErr)
+	}
+	if len(found) == 0 {
+		return skip(field, "run ecswiz with --region "+otherRegion+" to check it",
+			"could not check: log group %s is in another Region than this session's (%s)", listed(elsewhere, 3), c.Region)
+	}
+	msg := fmt.Sprintf("log group %s exists", listed(found, 3))
+	if len(found) > 1 {
+		msg = fmt.Sprintf("log groups %s exist", listed(found, 3))
+	}
+	if len(elsewhere) > 0 {
+		notes = append(notes, fmt.Sprintf("%s not checked (another Region)", listed(elsewhere, 3)))
+	}
+	if len(notes) > 0 {
+		msg += "; " + strings.Join(notes, "; ")
+	}
+	return ok(field, "%s", msg)
+}
+
+// ---- writable /tmp ---------------------------------------------------------------------
+
+const tmpFix = `add volumes = [{ name = "tmp" }] and mount_points = [{ sourceVolume = "tmp", containerPath = "/tmp" }]`
+
+func (c *Checker) writableTmp(_ context.Context, in *input) Result {
+	const field = "readonly_root_filesystem"
+	volumes := map[string]bool{}
+	for _, v := range in.td.Volumes {
+		volumes[v.Name] = true
+	}
+	var readOnly []string
+	for _, cd := range in.td.ContainerDefinitions {
+		if !cd.ReadonlyRootFilesystem {
+			continue
+		}
+		readOnly = append(readOnly, cd.Name)
+		problem := "no volume is mounted at /tmp"
+		for _, mp := range cd.MountPoints {
+			if path := strings.TrimRight(mp.ContainerPath, "/"); path != "/tmp" {
+				continue
+			}
+			switch {
+			case mp.ReadOnly:
+				problem = fmt.Sprintf("volume %q is mounted at /tmp read-only", mp.SourceVolume)
+				continue
+			case !volumes[mp.SourceVolume]:
+				problem = fmt.Sprintf("/tmp mounts volume %q, which the task does not declare", mp.SourceVolume)
+				continue
+			}
+			problem = ""
+			break
+		}
+		if problem != "" {
+			return fail(field, tmpFix,
+				"container %q has a read-only root file system and %s: Django and gunicorn need a writable /tmp", cd.Name, problem)
+		}
+	}
+	if len(readOnly) == 0 {
+		return ok(field, "the root file system is writable")
+	}
+	return ok(field, "the root file system is read-only and /tmp is a writable volume (%s)", strings.Join(readOnly, ", "))
+}
+
+// ---- port and user ---------------------------------------------------------------------
+
+func (c *Checker) portUser(_ context.Context, in *input) Result {
+	const field = "container_port"
+	var notes []string
+	for _, cd := range in.td.ContainerDefinitions {
+		low := 0
+		for _, pm := range cd.PortMappings {
+			if pm.ContainerPort > 0 && pm.ContainerPort < 1024 && (low == 0 || pm.ContainerPort < low) {
+				low = pm.ContainerPort
+			}
+		}
+		switch {
+		case low == 0:
+		case cd.User != "" && !model.IsRootUser(cd.User):
+			return fail(field, "listen on a port above 1023 (e.g. 8000), or run as root; Fargate cannot add NET_BIND_SERVICE",
+				"container %q listens on port %d as user %q: a non-root user cannot bind a port below 1024 on Fargate", cd.Name, low, cd.User)
+		case cd.User == "":
+			notes = append(notes, fmt.Sprintf("container %q listens on port %d as the image's user: it binds only if that is root", cd.Name, low))
+		}
+	}
+	if len(notes) > 0 {
+		return ok(field, "%s", strings.Join(notes, "; "))
+	}
+	return ok(field, "no non-root user listens on a port below 1024")
+}
+
+// ---- spec ------------------------------------------------------------------------------
+
+func (c *Checker) spec(_ context.Context, in *input) Result {
+	spec, warnings, err := model.ImportTaskDefinition(in.doc)
+	if err != nil {
+		return fail("", "export the task definition again with aws ecs describe-task-definition", "cannot read the task definition: %v", err)
+	}
+	findings := model.Validate(spec)
+	errs, warns := findings.Errors(), findings.Warnings()
+
+	// A revision not made by ecswiz may hold what a spec has no place for: those parts
+	// are not validated, which is not a failure of the revision.
+	var extraContainers []string
+	unrepresented := 0
+	for _, w := range warnings {
+		switch {
+		case strings.Contains(w.Message, "second container"):
+			name := w.Field
+			if _, quoted, found := strings.Cut(w.Message, `"`); found {
+				name, _, _ = strings.Cut(quoted, `"`)
+			}
+			extraContainers = append(extraContainers, name)
+		case strings.Contains(w.Message, "not expressible"):
+			unrepresented++
+		}
+	}
+	var notes []string
+	if len(extraContainers) > 0 {
+		notes = append(notes, fmt.Sprintf("validated container %q only; %s %s not part of a spec", spec.ContainerName,
+			listed(quoteAll(extraContainers), 3), plural(len(extraContainers), "is", "are")))
+	}
+	if unrepresented > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s a spec does not represent, not validated", unrepresented, plural(unrepresented, "setting", "settings")))
+	}
+	note := ""
+	if len(notes) > 0 {
+		note = " (" + strings.Join(notes, "; ") + ")"
+	}
+
+	if len(errs) > 0 {
+		var listedErrs []string
+		for _, f := range errs {
+			listedErrs = append(listedErrs, f.Field+": "+f.Message)
+		}
+		return fail(errs[0].Field, errs[0].Hint, "%d %s: %s%s", len(errs), plural(len(errs), "error", "errors"), listed(listedErrs, 3), note)
+	}
+	if len(warns) > 0 {
+		return ok(warns[0].Field, "valid, with %d %s%s", len(warns), plural(len(warns), "warning", "warnings"), note)
+	}
+	return ok("", "valid%s", note)
+}
+
+func quoteAll(items []string) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = strconv.Quote(s)
+	}
+	return out
+}
