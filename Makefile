@@ -40,8 +40,9 @@ staticcheck:
 test-go:
 	scripts/with-moto $(GO) test -race ./...
 
-# The fuzz targets of internal/model: the spec reader and the task definition importer.
-FUZZ_TARGETS := FuzzParseSpec FuzzImportTaskDefinition
+# The fuzz targets of internal/model: the spec reader, the task definition importer and
+# the stopped-task classifier.
+FUZZ_TARGETS := FuzzParseSpec FuzzImportTaskDefinition FuzzDiagnose
 
 # -fuzz with no matching target passes silently; make sure each target exists.
 fuzz-smoke: fuzz-target-exists
@@ -71,6 +72,7 @@ bench:
 	bench/firstframe.sh
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./bench/
 	$(GO) test -run '^$$' -bench 'SecretsFilter' -benchmem ./internal/tui/wizard/
+	$(GO) test -run '^$$' -bench 'FirstGroupedResults' -benchtime 7x ./internal/tui/doctor/
 
 clean:
 	rm -rf bin dist

@@ -79,3 +79,16 @@ func TestActRolloutDiffFailureIsSaid(t *testing.T) {
 		t.Errorf("the failure is not said:\n%s", view)
 	}
 }
+
+// Quit with Ctrl-C after registering, the summary still says what was registered.
+func TestQuitAfterRegisteringSaysWhatWasDone(t *testing.T) {
+	session, _ := demoSession(t)
+	h := newRoot(t, Options{Spec: demoSpec(), Step: 8, Completed: []int{0, 1, 2, 3, 4, 5, 6, 7},
+		Connect: func(context.Context) (*Session, error) { return session, nil }})
+	h.press("enter", "y")
+	h.press("ctrl+c", "y")
+	got := strings.Join(h.m.Outcome().Lines, "\n")
+	if !strings.Contains(got, "Registered demo-shop-dev:5") {
+		t.Errorf("the summary does not name the registration:\n%s", got)
+	}
+}

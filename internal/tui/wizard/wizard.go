@@ -463,6 +463,17 @@ func (m *Model) connected(s *Session, err error) tea.Cmd {
 	return m.tag(m.steps[m.current].Connected())
 }
 
+// actedLines are what Act did (registrations, files), for the summary of a wizard quit
+// with Ctrl-C rather than from Act's menu; none when it did nothing.
+func (m *Model) actedLines() []string {
+	for _, s := range m.steps {
+		if a, ok := s.(*actStep); ok && (len(a.done) > 0 || a.registering) {
+			return a.summaryLines()
+		}
+	}
+	return nil
+}
+
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	if m.quitting {
 		return nil
@@ -471,7 +482,7 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case key.Matches(k, tui.Keys.Yes), key.Matches(k, tui.Keys.Quit):
 			m.log.Info("quit")
-			m.outcome = Outcome{Lines: m.quitLines()}
+			m.outcome = Outcome{Lines: append(m.actedLines(), m.quitLines()...)}
 			return m.quit()
 		case key.Matches(k, tui.Keys.No), key.Matches(k, tui.Keys.Back):
 			m.confirmQuit = false

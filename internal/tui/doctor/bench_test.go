@@ -1,0 +1,86 @@
+package doctorui
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
+)
+
+// BenchmarkFirstGroupedResults is `ecswiz doctor --cluster bench` on a cluster of 100
+// services and 1,000 stopped tasks, every call answered after 25 ms: the time from the
+// first frame until the services screen shows stopped and failed counts (the first
+// tasks, classified and grouped). Commands run in goroutines, as Bubble Tea runs them.
+func BenchmarkFirstGroupedResults(b *testing.B) {
+	const services, perService = 100, 10
+	srv := fakeaws.New(fakeaws.WithLatency(25 * time.Millisecond))
+	srv.AddCluster("bench")
+	for _, name := range srv.SeedServices("bench", services) {
+		srv.SeedStoppedTasks("bench", name, perService)
+	}
+	if _, err := srv.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = srv.Close() })
+	clients, err := aws.Load(context.Background(), aws.Options{Region: srv.Region(), EndpointURL: srv.URL(),
+		Credentials: &aws.StaticCredentials{AccessKeyID: "x", SecretAccessKey: "x"},
+		Getenv:      func(string) string { return "" }, HomeDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run(fmt.Sprintf("%dservices/%dtasks", services, services*perService), func(b *testing.B) {
+		for b.Loop() {
+			m := New(Options{ECS: clients.ECS, Cluster: "bench"})
+			m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+			runUntil(b, m, m.Init(), func() bool {
+				_ = m.View()
+				s, ok := m.top().screen.(*servicesScreen)
+				return ok && s.counts[""].failed > 0
+			})
+		}
+	})
+}
+
+// runUntil runs the model's commands concurrently and feeds their messages to Update
+// until done holds after a frame.
+func runUntil(b *testing.B, m *Model, first tea.Cmd, done func() bool) {
+	b.Helper()
+	msgs := make(chan tea.Msg, 1024)
+	stop := make(chan struct{})
+	defer close(stop)
+	var run func(tea.Cmd)
+	run = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		go func() {
+			msg := c()
+			if batch, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range batch {
+					run(c)
+				}
+				return
+			}
+			select {
+			case msgs <- msg:
+			case <-stop:
+			}
+		}()
+	}
+	run(first)
+	deadline := time.After(30 * time.Second)
+	for !done() {
+		select {
+		case msg := <-msgs:
+			_, next := m.Update(msg)
+			run(next)
+		case <-deadline:
+			b.Fatalf("no grouped results within 30 s:\n%s", m.View().Content)
+		}
+	}
+}
