@@ -50,7 +50,7 @@ task_definition_revision, container_name and container_port.
 latest revision, and registers nothing.`,
 		Example: `  ecswiz register -f dev.tfvars
   ecswiz register -f dev.tfvars --dry-run
-  ecswiz --demo register -f examples/basic-dev.tfvars`,
+  ecswiz --demo register -f examples/demo-shop-dev.tfvars`,
 		Args: noArgs,
 		RunE: a.runE(func(cmd *cobra.Command) error { return c.run(cmd.Context()) }),
 	}
