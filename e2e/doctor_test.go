@@ -67,13 +67,14 @@ func TestDoctorToAFixInTheWizard(t *testing.T) {
 	term.waitFor("ecs/demo-shop/fbe429f3b74c6cf9ed338678788d5813")
 	term.waitFor("Export progress: 100000/184223 rows buffered")
 
-	// Fix in the wizard: it opens on the revision at Sizing, memory focused.
+	// Fix in the wizard: it opens on the revision at Sizing, memory focused, the next
+	// size chosen.
 	term.send("w")
 	screen = term.waitFor("Opened from doctor on demo-shop-prod:2")
-	if !onStep(screen, "Sizing") || !strings.Contains(screen, "▸ Memory") {
-		t.Fatalf("the wizard did not open at Sizing's memory:\n%s", screen)
+	if !onStep(screen, "Sizing") || !strings.Contains(screen, "▸ Memory") || !strings.Contains(screen, "▸ 3072 MiB") {
+		t.Fatalf("the wizard did not open at Sizing's memory with 3072 MiB chosen:\n%s", screen)
 	}
-	term.send("Down", "Enter") // 3072 MiB
+	term.send("Enter") // take it
 	term.waitFor("Architecture")
 	term.send("M-8")
 	term.waitFor("ECS JSON")

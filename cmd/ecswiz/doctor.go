@@ -44,13 +44,15 @@ ECS shows a stopped task for about an hour; after that, doctor cannot see it.
 not stop in the ordinary way (a person, a deployment or scaling), with its cause and
 fix, then a "check" for every check that fails on a revision those tasks ran. It exits
 0 when nothing is wrong and 1 when something is (a Spot interruption is reported with
-"failure": false and does not count).
+"failure": false and does not count). An out-of-memory task carries the size to move
+to, with the cost change.
 
 --task-definition runs only the checks on one revision (a preflight before deploying):
 sizing, image (exists, and runs on the CPU architecture), secrets (exist), execution
-role (may read them: simulated, nothing is read), log group, a writable /tmp under a
-read-only root, port and user, and the spec. It exits 1 when one fails. No check reads
-a secret's value.`,
+role (may read and decrypt them: simulated, nothing is read), log group, a writable
+/tmp under a read-only root, port and user, and the spec. It exits 1 when one fails;
+with --json every check is a "check" line, ok and skipped ones too. No check reads a
+secret's value.`,
 		Example: `  ecswiz --demo doctor
   ecswiz doctor --cluster web --service web-prod
   ecswiz doctor --json --cluster web
@@ -69,7 +71,11 @@ a secret's value.`,
 }
 
 func (c *doctorCmd) run(ctx context.Context) error {
-	if c.taskDefinition == "" && !c.json && !c.app.interactive() {
+	screens := c.taskDefinition == "" && !c.json
+	switch {
+	case screens && c.service != "" && c.cluster == "":
+		return usageErrorf("--service %s: give its cluster too (--cluster C); the screens open at one service of one cluster", c.service)
+	case screens && !c.app.interactive():
 		return usageErrorf("doctor's screens need a terminal; without one, use `ecswiz doctor --json` or `ecswiz doctor --task-definition FAMILY[:REV]`")
 	}
 	clients, err := c.app.awsClients(ctx, "")
@@ -131,10 +137,14 @@ func (c *doctorCmd) preflight(ctx context.Context, clients *aws.Clients, checker
 	}
 	results := checker.Run(ctx, doc)
 	if c.json {
+		rev, err := deploy.Revision(doc)
+		if err != nil {
+			return err
+		}
 		enc := json.NewEncoder(c.app.stdout)
 		enc.SetEscapeHTML(false)
 		for _, r := range results {
-			if err := enc.Encode(r); err != nil {
+			if err := enc.Encode(doctor.CheckFinding(deploy.Ref(rev), r)); err != nil {
 				return err
 			}
 		}

@@ -17,7 +17,7 @@ var demoCauseWant = map[string]model.Cause{
 	"platform-mismatch":         model.CausePlatformMismatch,
 	"network-timeout":           model.CauseNetwork,
 	"docker-hub-rate-limit":     model.CauseDockerHubRateLimit,
-	"ssm-access-denied":         model.CauseSecretsAccessDenied,
+	"ssm-access-denied":         model.CauseExecutionRoleDenied,
 	"ssm-parameter-not-found":   model.CauseParameterNotFound,
 	"asm-json-key":              model.CauseSecretsManagerJSONKey,
 	"log-group-missing":         model.CauseLogGroupMissing,
@@ -76,6 +76,9 @@ func TestDemoDoctorJSONReportsEveryDemoFailure(t *testing.T) {
 			t.Errorf("%s: incomplete finding %+v", c.Key, f)
 		}
 	}
+	if p := byTask[oomTask(t)].Proposal; p == nil || p.CPU != 1024 || p.Memory != 3072 || p.MonthlyChangeUSD <= 0 || p.PriceNote == "" {
+		t.Errorf("the out-of-memory task's proposal is %+v, want 1024 CPU / 3072 MiB at a cost", p)
+	}
 	failing := map[string]bool{}
 	for _, f := range checks {
 		if f.Status != doctor.StatusFail || f.Fix == "" {
@@ -118,12 +121,11 @@ func TestDoctorPreflightOfARevision(t *testing.T) {
 		t.Fatalf("demo-shop-dev:4: exit %d, stdout %q, stderr %q", good.code, good.stdout, good.stderr)
 	}
 	var names []string
-	for _, line := range strings.Split(strings.TrimSpace(good.stdout), "\n") {
-		var r doctor.Result
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatal(err)
+	for _, f := range decodeFindings(t, good.stdout) {
+		if f.Kind != doctor.KindCheck || f.TaskDefinition != "demo-shop-dev:4" || f.Status == "" {
+			t.Errorf("not a check of demo-shop-dev:4: %+v", f)
 		}
-		names = append(names, r.Name)
+		names = append(names, f.Check)
 	}
 	if len(names) != 8 {
 		t.Errorf("checks %v, want all 8", names)
@@ -138,6 +140,7 @@ func TestDoctorBadUsage(t *testing.T) {
 		want string
 	}{
 		{"screens without a terminal", []string{"doctor"}, exitUsage, "doctor --json"},
+		{"a service without its cluster", []string{"doctor", "--service", "web"}, exitUsage, "--cluster"},
 		{"a revision and a cluster", []string{"doctor", "--task-definition", "x:1", "--cluster", "c"}, exitUsage, "task-definition"},
 		{"a revision that does not exist", []string{"doctor", "--task-definition", "nope:1"}, exitFailure, "nope:1"},
 		{"a cluster that does not exist", []string{"doctor", "--json", "--cluster", "nope"}, exitFailure, "nope"},
@@ -149,4 +152,16 @@ func TestDoctorBadUsage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// oomTask is the id of the demo's task that ran out of memory.
+func oomTask(t *testing.T) string {
+	t.Helper()
+	for _, c := range fakeaws.DemoCauses() {
+		if c.Key == "out-of-memory" {
+			return c.TaskID
+		}
+	}
+	t.Fatal("the demo has no out-of-memory task")
+	return ""
 }

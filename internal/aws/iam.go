@@ -167,6 +167,9 @@ type CheckResult struct {
 	Status CheckStatus
 	Denied []Denial
 	Reason string // why the check could not be made (Status CheckUnknown)
+	// Kind classifies Reason: KindNotFound when the role does not exist, KindAccessDenied
+	// when simulating is not allowed, KindThrottled, ...
+	Kind Kind
 }
 
 // CanReadParameters simulates the role's policies for ssm:GetParameters on the
@@ -192,7 +195,7 @@ func (i *IAM) CanReadParameters(ctx context.Context, roleARN string, parameterAR
 				return CheckResult{}, err
 			}
 			e, _ := err.(*Error)
-			return CheckResult{Status: CheckUnknown, Reason: e.Summary()}, nil
+			return CheckResult{Status: CheckUnknown, Reason: e.Summary(), Kind: e.Kind}, nil
 		}
 		denied = append(denied, d...)
 	}

@@ -389,6 +389,100 @@ func (p *Parameters) Exist(ctx context.Context, names []string) (map[string]bool
 	return result, nil
 }
 
+// Keys returns the KMS key of each SecureString parameter among names, by the name or
+// ARN as given, as DescribeParameters reports it: a key id, a key ARN, or an alias
+// ("alias/aws/ssm" for the AWS managed key). Parameters that do not exist, that are not
+// SecureStrings, and ARNs that are no parameter's are left out. Only metadata is read,
+// never a value. The names go 50 to a call (the filter's limit), calls run concurrently.
+//
+// A parameter ARN is looked up by its name: DescribeParameters filters on names only,
+// and lists the caller's own account, so an ARN of another account finds nothing or its
+// namesake here; callers pass only their own account's ARNs.
+//
+// Equivalent to aws ssm describe-parameters --parameter-filters Key=Name,Option=Equals,Values=NAME...
+func (p *Parameters) Keys(ctx context.Context, names []string) (map[string]string, error) {
+	candidates := map[string][]string{} // as given → the names it may be
+	var query []string
+	for _, n := range names {
+		c := namesOfParameterRef(n)
+		if len(c) == 0 {
+			continue
+		}
+		candidates[n] = c
+		query = append(query, c...)
+	}
+	slices.Sort(query)
+	query = slices.Compact(query)
+
+	keys := map[string]string{} // parameter name → key, for SecureStrings
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(p.Concurrency, 1))
+	for batch := range slices.Chunk(query, maxFilterValues) {
+		g.Go(func() error {
+			in := &ssm.DescribeParametersInput{
+				ParameterFilters: []ssmtypes.ParameterStringFilter{{
+					Key: sdkaws.String("Name"), Option: sdkaws.String("Equals"), Values: batch,
+				}},
+				MaxResults: sdkaws.Int32(describePageSize),
+			}
+			for {
+				out, err := p.api.DescribeParameters(gctx, in)
+				if err != nil {
+					return classify(fmt.Sprintf("read the KMS keys of parameters (%s ...)", batch[0]), err)
+				}
+				mu.Lock()
+				for _, m := range out.Parameters {
+					if m.Type == ssmtypes.ParameterTypeSecureString {
+						keys[sdkaws.ToString(m.Name)] = sdkaws.ToString(m.KeyId)
+					}
+				}
+				mu.Unlock()
+				// A page may be short and still carry a token: only a missing one ends it.
+				if sdkaws.ToString(out.NextToken) == "" {
+					return nil
+				}
+				in.NextToken = out.NextToken
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	result := make(map[string]string, len(candidates))
+	for given, cs := range candidates {
+		for _, c := range cs {
+			if key, ok := keys[c]; ok {
+				result[given] = key
+				break
+			}
+		}
+	}
+	return result, nil
+}
+
+// namesOfParameterRef are the names a parameter reference may stand for: a name is itself; an
+// SSM parameter ARN drops the name's leading "/", so arn:...:parameter/a/b is "/a/b" (a
+// name with a "/" begins with one) and arn:...:parameter/a is "/a" or "a". Any other ARN
+// stands for no parameter.
+func namesOfParameterRef(ref string) []string {
+	if !strings.HasPrefix(ref, "arn:") {
+		return []string{ref}
+	}
+	parts := strings.SplitN(ref, ":", 6)
+	if len(parts) != 6 || parts[2] != "ssm" {
+		return nil
+	}
+	rest, ok := strings.CutPrefix(parts[5], "parameter/")
+	if !ok || rest == "" {
+		return nil
+	}
+	if strings.Contains(rest, "/") {
+		return []string{"/" + rest}
+	}
+	return []string{"/" + rest, rest}
+}
+
 // DefaultParameterKey is the AWS managed key SSM encrypts SecureStrings with.
 const DefaultParameterKey = "alias/aws/ssm"
 

@@ -48,10 +48,15 @@ func ServicesOf(ctx context.Context, ecs ServiceLister, family string) ([]Servic
 	return out, nil
 }
 
+// RevisionOf is FAMILY:REV of a task definition ARN (FAMILY:REV stays as it is).
+func RevisionOf(taskDefinitionARN string) string {
+	return taskDefinitionARN[strings.LastIndex(taskDefinitionARN, "/")+1:]
+}
+
 // revisionOf is FAMILY:REV of a task definition ARN (or FAMILY:REV) when it is a
 // revision of family.
 func revisionOf(taskDefinition, family string) (string, bool) {
-	ref := taskDefinition[strings.LastIndex(taskDefinition, "/")+1:]
+	ref := RevisionOf(taskDefinition)
 	f, rev, ok := strings.Cut(ref, ":")
 	if !ok || f != family || rev == "" {
 		return "", false

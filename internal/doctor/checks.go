@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -41,25 +43,6 @@ const (
 	CheckSpec        = "spec"
 )
 
-// CheckNames lists the checks in the order Run returns them.
-func CheckNames() []string {
-	names := make([]string, len(checks))
-	for i, c := range checks {
-		names[i] = c.name
-	}
-	return names
-}
-
-// CheckTitle says what a check checks ("" for an unknown name).
-func CheckTitle(name string) string {
-	for _, c := range checks {
-		if c.name == name {
-			return c.title
-		}
-	}
-	return ""
-}
-
 // Result is one named check's outcome.
 type Result struct {
 	Name    string `json:"check"`
@@ -74,6 +57,7 @@ type Result struct {
 type Checker struct {
 	Parameters interface {
 		Exist(ctx context.Context, names []string) (map[string]bool, error)
+		Keys(ctx context.Context, names []string) (map[string]string, error)
 	}
 	Images interface {
 		ImageExists(ctx context.Context, imageRef string) (aws.ImageCheck, error)
@@ -99,7 +83,7 @@ var checks = []check{
 	{CheckSizing, "Sizing is a valid Fargate pair", (*Checker).sizing},
 	{CheckImage, "The image exists in ECR and runs on the task's CPU architecture", (*Checker).image},
 	{CheckSecrets, "Every secret's parameter exists", (*Checker).secrets},
-	{CheckRole, "The execution role may read the secrets", (*Checker).executionRole},
+	{CheckRole, "The execution role may read and decrypt the secrets", (*Checker).executionRole},
 	{CheckLogGroup, "The log group exists", (*Checker).logGroup},
 	{CheckWritableTmp, "A read-only root file system has a writable /tmp", (*Checker).writableTmp},
 	{CheckPortUser, "Port and user agree", (*Checker).portUser},
@@ -127,7 +111,7 @@ func (c *Checker) Run(ctx context.Context, doc []byte) []Result {
 		switch {
 		case parseErr != nil && ch.name != CheckSpec:
 			// The spec check fails with why, and where in the document.
-			results[i] = skip("", "see the "+CheckSpec+" check", "could not check: %v", parseErr)
+			results[i] = skip("", "See the "+CheckSpec+" check.", "could not check: %v", parseErr)
 		default:
 			wg.Go(func() { results[i] = ch.run(c, ctx, in) })
 		}
@@ -196,22 +180,37 @@ func mainContainer(td taskdef.TaskDefinition) int {
 	return 0
 }
 
-// ok, fail and skip build results; Name and Title are set by Run.
+// ok, fail and skip build results; Name and Title are set by Run. A hint reads as a
+// sentence wherever its words come from (an AWS error's hint, a validation finding).
 func ok(field, format string, args ...any) Result {
 	return Result{Status: StatusOK, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
 func fail(field, hint, format string, args ...any) Result {
-	return Result{Status: StatusFail, Field: field, Hint: hint, Message: fmt.Sprintf(format, args...)}
+	return Result{Status: StatusFail, Field: field, Hint: sentence(hint), Message: fmt.Sprintf(format, args...)}
 }
 
 func skip(field, hint, format string, args ...any) Result {
-	return Result{Status: StatusSkip, Field: field, Hint: hint, Message: fmt.Sprintf(format, args...)}
+	return Result{Status: StatusSkip, Field: field, Hint: sentence(hint), Message: fmt.Sprintf(format, args...)}
+}
+
+// sentence begins s with a capital letter and ends it with a period.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[size:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 // offline is the result of a check whose client is missing.
 func offline(field string) Result {
-	return skip(field, "run with AWS credentials (or --demo) to check it", "not checked (offline)")
+	return skip(field, "Run with AWS credentials (or --demo) to check it.", "not checked (offline)")
 }
 
 // couldNotCheck is a skip for a call that failed: the classified reason in one line
@@ -222,18 +221,28 @@ func couldNotCheck(field string, err error) Result {
 	return skip(field, hint, "could not check: %s", reason)
 }
 
+// errorReason is why a call failed, in one line, and what to do about it (never "").
 func errorReason(err error) (reason, hint string) {
+	const again = "The check was cancelled before it ended: run it again."
 	var ae *aws.Error
 	switch {
 	case errors.As(err, &ae):
 		// The summary without what was being done: the check's title says that.
-		return strings.TrimPrefix(ae.Summary(), ae.Op+": "), ae.Hint()
+		reason, hint = strings.TrimPrefix(ae.Summary(), ae.Op+": "), ae.Hint()
+		if ae.Kind == aws.KindCancelled {
+			hint = again
+		}
 	case errors.Is(err, context.Canceled):
-		return "cancelled", ""
+		return "cancelled", again
 	case errors.Is(err, context.DeadlineExceeded):
-		return "timed out", "try again"
+		return "timed out", "AWS did not answer in time: try again."
+	default:
+		reason = err.Error()
 	}
-	return err.Error(), ""
+	if hint == "" {
+		hint = "Try again; if it fails again, check the AWS connection and the Region."
+	}
+	return reason, hint
 }
 
 // cancelled is a skip for a check that did not start because ctx is done.
@@ -276,25 +285,25 @@ func (c *Checker) sizing(_ context.Context, in *input) Result {
 	td := in.td
 	cpus := joinInts(model.FargateCPUs())
 	if strings.TrimSpace(td.CPU) == "" || strings.TrimSpace(td.Memory) == "" {
-		return fail("task_cpu", "set task_cpu and task_memory, e.g. 512 and 1024",
+		return fail("task_cpu", "Set task_cpu and task_memory, e.g. 512 and 1024.",
 			"the task has no cpu or memory: Fargate needs both at task level")
 	}
 	cpu, _, err := model.ParseCPU(td.CPU)
 	if err != nil {
-		return fail("task_cpu", "use one of "+cpus, "cpu %q is not a number", td.CPU)
+		return fail("task_cpu", "Use one of "+cpus+".", "cpu %q is not a number", td.CPU)
 	}
 	mem, _, err := model.ParseMemory(td.Memory)
 	if err != nil {
-		return fail("task_memory", "give memory in MiB, e.g. 2048", "memory %q is not a number", td.Memory)
+		return fail("task_memory", "Give memory in MiB, e.g. 2048.", "memory %q is not a number", td.Memory)
 	}
 	valid := model.ValidMemories(cpu)
 	if valid == nil {
-		return fail("task_cpu", "use one of "+cpus+"; nearest: "+strconv.Itoa(model.NearestCPU(cpu)),
+		return fail("task_cpu", "Use one of "+cpus+"; the nearest is "+strconv.Itoa(model.NearestCPU(cpu))+".",
 			"%d CPU is not a Fargate size (Invalid 'cpu' setting for task)", cpu)
 	}
 	if !model.IsValidSize(cpu, mem) {
 		return fail("task_memory",
-			fmt.Sprintf("with %d CPU use %s MiB; nearest: %d", cpu, describeMemories(valid), model.NearestMemory(cpu, mem)),
+			fmt.Sprintf("With %d CPU use %s MiB; the nearest is %d.", cpu, describeMemories(valid), model.NearestMemory(cpu, mem)),
 			"%d MiB is not a Fargate size for %d CPU (No Fargate configuration exists for given values)", mem, cpu)
 	}
 	return ok("task_cpu", "%s is a valid Fargate size", model.Size{CPU: cpu, Memory: mem})
@@ -371,14 +380,14 @@ func (c *Checker) image(ctx context.Context, in *input) Result {
 	}
 	if len(failed) > 0 {
 		f := failed[0]
-		r := fail(field, "push the image, or point container_image at a tag that exists", "%s", f.note)
+		r := fail(field, "Push the image, or point container_image at a tag that exists.", "%s", f.note)
 		if f.archMismatch {
 			r.Field = "cpu_architecture"
 			other := model.ArchARM64
 			if fargateArch == model.ArchARM64 {
 				other = model.ArchX86_64
 			}
-			r.Hint = fmt.Sprintf("push a linux/%s (or multi-platform) image, or set cpu_architecture = %q if the app runs there", want, other)
+			r.Hint = fmt.Sprintf("Push a linux/%s (or multi-platform) image, or set cpu_architecture = %q if the app runs there.", want, other)
 		}
 		if len(outcomes) > 1 {
 			r.Message = fmt.Sprintf("container %q: %s", f.container, f.note)
@@ -392,7 +401,7 @@ func (c *Checker) image(ctx context.Context, in *input) Result {
 		return couldNotCheck(field, errs[0].err)
 	}
 	if len(unchecked) > 0 && unchecked[0].container == td.ContainerDefinitions[main].Name {
-		return skip(field, "pull it yourself to check, e.g. docker manifest inspect "+unchecked[0].image,
+		return skip(field, "Check it yourself, e.g. with docker manifest inspect "+unchecked[0].image+".",
 			"could not check: %s (%s)", unchecked[0].note, unchecked[0].image)
 	}
 	msg := outcomes[main].note
@@ -505,18 +514,6 @@ func (c *Checker) kindOf(from string) secretKind {
 	return parameterHere
 }
 
-// requiredSecretNames are the env names of the secrets the module always adds (Twilio's
-// included): a missing one is fixed through parameter_store_prefix.
-var requiredSecretNames = func() map[string]bool {
-	s := model.NewSpec()
-	s.EnableTwilio = true
-	names := map[string]bool{}
-	for _, r := range model.RequiredSecrets(s) {
-		names[r.Name] = true
-	}
-	return names
-}()
-
 func (c *Checker) secrets(ctx context.Context, in *input) Result {
 	const field = "secrets_from_parameter_store"
 	refs := secretsOf(in.td)
@@ -551,7 +548,7 @@ func (c *Checker) secrets(ctx context.Context, in *input) Result {
 		note = " (" + strings.Join(notes, "; ") + ")"
 	}
 	if len(names) == 0 {
-		return skip(field, "only Parameter Store parameters in this Region can be checked",
+		return skip(field, "Only Parameter Store parameters in this Region can be checked.",
 			"no Parameter Store parameter to check%s", note)
 	}
 	if isNil(c.Parameters) {
@@ -562,23 +559,20 @@ func (c *Checker) secrets(ctx context.Context, in *input) Result {
 	}
 	exist, err := c.Parameters.Exist(ctx, names)
 	if err != nil {
-		r := couldNotCheck(field, err)
+		reason, hint := errorReason(err)
 		if errors.Is(err, aws.KindAccessDenied) {
-			r.Hint = "checking needs ssm:GetParameters on the parameters (values are not decrypted): " + r.Hint
+			hint = "Checking needs ssm:GetParameters on the parameters (values are not decrypted): " + hint
 		}
-		return r
+		return skip(field, hint, "could not check: %s", reason)
 	}
-	var missing []string
+	var missing, missingEnvs []string
 	multi := len(in.td.ContainerDefinitions) > 1
-	fieldFor := "parameter_store_prefix"
 	seen := map[string]bool{}
 	for _, r := range refs {
 		if found, checked := exist[r.from]; !checked || found {
 			continue
 		}
-		if !requiredSecretNames[r.env] {
-			fieldFor = field
-		}
+		missingEnvs = append(missingEnvs, r.env)
 		label := fmt.Sprintf("%s (%s)", r.env, r.from)
 		if multi {
 			label = fmt.Sprintf("%s/%s (%s)", r.container, r.env, r.from)
@@ -590,11 +584,11 @@ func (c *Checker) secrets(ctx context.Context, in *input) Result {
 	}
 	checked := len(slices.Compact(slices.Sorted(slices.Values(names))))
 	if len(missing) > 0 {
-		return fail(fieldFor,
-			"create the missing parameters (ecswiz can create them as SecureStrings), or point the secrets at parameters that exist",
+		return fail(model.MissingSecretsField(missingEnvs),
+			"Create the missing parameters (ecswiz can create them as SecureStrings), or point the secrets at parameters that exist.",
 			"%d of %d %s missing: %s%s", len(missing), checked, plural(checked, "parameter", "parameters"), listed(missing, 5), note)
 	}
-	return ok(fieldFor, "%d %s exist%s", checked, plural(checked, "parameter", "parameters"), note)
+	return ok("parameter_store_prefix", "%d %s exist%s", checked, plural(checked, "parameter", "parameters"), note)
 }
 
 func plural(n int, one, many string) string {
@@ -631,87 +625,201 @@ func (c *Checker) executionRole(ctx context.Context, in *input) Result {
 	}
 	role := in.td.ExecutionRoleArn
 	if role == "" {
-		return fail(field, "set execution_role_arn to a role that ECS tasks may assume, with ssm:GetParameters on the parameters",
+		return fail(field, "Set execution_role_arn to a role that ECS tasks may assume, with ssm:GetParameters on the parameters.",
 			"the task has %d %s but no execution role: ECS reads secrets with it", len(refs), plural(len(refs), "secret", "secrets"))
+	}
+	if account := arnAccount(role); account != "" && c.Account != "" && account != c.Account {
+		return fail(field,
+			fmt.Sprintf("Set execution_role_arn to a role of account %s, unless the cross-account setup is intended and known to work.", c.Account),
+			"the execution role %s is in account %s, not this one (%s): ECS tasks assume roles of their own account, "+
+				"so unless cross-account is intended it will not work", role, account, c.Account)
 	}
 	if isNil(c.Roles) {
 		return offline(field)
 	}
-	var arns []string
-	var asm int
+	var arns, keyRefs []string
+	var asm, keysElsewhere int
 	for _, r := range refs {
 		switch {
 		case model.IsSecretsManagerARN(r.from):
 			asm++
 		case strings.HasPrefix(r.from, "arn:"):
-			if _, isSSM := ssmARNRegion(r.from); isSSM {
-				arns = append(arns, r.from)
+			region, isSSM := ssmARNRegion(r.from)
+			if !isSSM {
+				continue
+			}
+			arns = append(arns, r.from)
+			// Parameter Store describes the parameters of the session's account and Region only.
+			if region == c.Region && arnAccount(r.from) == c.Account && c.Account != "" {
+				keyRefs = append(keyRefs, r.from)
+			} else {
+				keysElsewhere++
 			}
 		default:
 			if c.Region == "" || c.Account == "" {
-				return skip(field, "the session's account and Region are needed to name the parameters; check the AWS connection",
+				return skip(field, "The session's account and Region are needed to name the parameters: check the AWS connection.",
 					"could not check: the session's account is not known")
 			}
 			arns = append(arns, ParameterARN(c.Region, c.Account, r.from))
+			keyRefs = append(keyRefs, r.from)
 		}
 	}
 	slices.Sort(arns)
 	arns = slices.Compact(arns)
+	slices.Sort(keyRefs)
+	keyRefs = slices.Compact(keyRefs)
 	asmNote := ""
 	if asm > 0 {
 		asmNote = fmt.Sprintf("; %d Secrets Manager %s not simulated (needs secretsmanager:GetSecretValue)", asm, plural(asm, "secret", "secrets"))
 	}
 	if len(arns) == 0 {
-		return skip(field, "check that the role's policy allows secretsmanager:GetSecretValue on the secrets",
+		return skip(field, "Check that the role's policy allows secretsmanager:GetSecretValue on the secrets.",
 			"the task's secrets are all in Secrets Manager, whose access is not simulated")
 	}
-	// Only the key a SecureString is encrypted with says whether kms:Decrypt is needed,
-	// and that is not known here; the AWS managed key needs no grant.
-	note := "; kms:Decrypt not simulated (the parameters' keys are not known here)" + asmNote
 	if r, done := cancelled(ctx, field); done {
 		return r
 	}
-	res, err := c.Roles.CanReadParameters(ctx, role, arns, nil)
+	keys := c.parameterKeys(ctx, keyRefs)
+	if r, done := cancelled(ctx, field); done {
+		return r
+	}
+	if keysElsewhere > 0 {
+		keys.notSimulated += fmt.Sprintf("; kms:Decrypt not simulated for %d %s of another account or Region", keysElsewhere,
+			plural(keysElsewhere, "parameter", "parameters"))
+	}
+	res, err := c.Roles.CanReadParameters(ctx, role, arns, keys.arns)
 	if err != nil {
 		return couldNotCheck(field, err)
 	}
 	switch res.Status {
 	case aws.CheckOK:
-		return ok(field, "%s may read the %d %s (ssm:GetParameters, simulated)%s",
-			roleName(role), len(arns), plural(len(arns), "parameter", "parameters"), note)
+		return ok(field, "%s may read the %d %s (ssm:GetParameters, simulated)%s%s%s",
+			roleName(role), len(arns), plural(len(arns), "parameter", "parameters"), keys.note, keys.notSimulated, asmNote)
 	case aws.CheckFail:
-		var denied []string
-		explicit := false
-		for _, d := range res.Denied {
-			name := d.Resource
-			if _, after, found := strings.Cut(name, ":parameter/"); found {
-				name = "/" + after
-			}
-			if d.Action != "ssm:GetParameters" {
-				name = d.Action + " on " + name
-			}
-			denied = append(denied, name)
-			explicit = explicit || d.Decision == "explicitDeny"
-		}
-		why := "no policy of the role allows it"
-		if explicit {
-			why = "a policy denies it explicitly"
-		}
-		return fail(field,
-			fmt.Sprintf("allow ssm:GetParameters on %s in %s's policy, or use a role that has it", parameterPattern(arns), roleName(role)),
-			"%s may not read %d of %d %s with ssm:GetParameters (%s): %s%s", roleName(role), len(res.Denied), len(arns),
-			plural(len(arns), "parameter", "parameters"), why, listed(denied, 3), asmNote)
+		return roleDenied(field, role, arns, keys, res.Denied, asmNote)
 	}
-	reason := strings.TrimPrefix(res.Reason, fmt.Sprintf("simulate ssm:GetParameters for role %s: ", role))
-	if strings.Contains(reason, aws.KindNotFound.String()+" (") {
-		return fail(field, "create the role, or set execution_role_arn to one that exists",
+	reason := res.Reason
+	if _, after, found := strings.Cut(reason, " for role "+role+": "); found {
+		reason = after // the check's title says what was being done
+	}
+	switch res.Kind {
+	case aws.KindNotFound:
+		return fail(field, "Create the role, or set execution_role_arn to one that exists.",
 			"the execution role %s does not exist", role)
+	case aws.KindThrottled:
+		return skip(field, "AWS is limiting the request rate: wait a few seconds and try again.", "could not check: %s", reason)
 	}
-	hint := "simulating needs iam:SimulatePrincipalPolicy on the role; without it, check that its policy allows ssm:GetParameters on the parameters"
-	if strings.Contains(reason, aws.KindThrottled.String()) {
-		hint = "AWS is limiting the request rate: wait a few seconds and try again"
+	return skip(field, "Simulating needs iam:SimulatePrincipalPolicy on the role; without it, check that its policy allows "+
+		"ssm:GetParameters on the parameters (and kms:Decrypt on their customer keys).", "could not check: %s", reason)
+}
+
+// keysFound is what is known of the KMS keys that encrypt a task's parameters: the
+// customer keys' ARNs, whose kms:Decrypt the role needs, and a note on the rest.
+type keysFound struct {
+	arns         []string
+	note         string // what decrypting needs, to follow a message: " and decrypt them (...)", "; ..."
+	notSimulated string // why kms:Decrypt was not simulated for some or all, "; ..." to follow a message
+}
+
+// parameterKeys reads the KMS keys of the parameters refs (names or ARNs of the session's
+// account and Region). The AWS managed key needs no grant: the role may decrypt with it
+// by way of ssm:GetParameters.
+func (c *Checker) parameterKeys(ctx context.Context, refs []string) keysFound {
+	if len(refs) == 0 {
+		return keysFound{}
 	}
-	return skip(field, hint, "could not check: %s", reason)
+	if isNil(c.Parameters) {
+		return keysFound{notSimulated: "; kms:Decrypt not simulated: the parameters' keys could not be read (offline)"}
+	}
+	byRef, err := c.Parameters.Keys(ctx, refs)
+	if err != nil {
+		reason, _ := errorReason(err)
+		return keysFound{notSimulated: "; kms:Decrypt not simulated: could not read the parameters' keys (" + reason + ")"}
+	}
+	managed := 0
+	var arns []string
+	for _, ref := range refs {
+		key, secure := byRef[ref]
+		switch {
+		case !secure:
+		case key == aws.DefaultParameterKey || strings.HasSuffix(key, ":"+aws.DefaultParameterKey):
+			managed++
+		default:
+			arns = append(arns, kmsKeyARN(c.Region, c.Account, key))
+		}
+	}
+	slices.Sort(arns)
+	arns = slices.Compact(arns)
+	switch {
+	case len(arns) > 0:
+		return keysFound{arns: arns, note: fmt.Sprintf(" and decrypt them (kms:Decrypt on %d customer %s, simulated; the %s own %s not)",
+			len(arns), plural(len(arns), "key", "keys"), plural(len(arns), "key's", "keys'"), plural(len(arns), "policy is", "policies are"))}
+	case managed > 0:
+		return keysFound{note: "; the SecureStrings use the AWS managed key (" + aws.DefaultParameterKey + "), which needs no kms:Decrypt grant"}
+	}
+	return keysFound{note: "; no SecureString with a customer key: no kms:Decrypt needed"}
+}
+
+// kmsKeyARN is the ARN IAM policies name a KMS key by, from the key id Parameter Store
+// reports (a key id, an alias, or already an ARN) in region and account.
+func kmsKeyARN(region, account, keyID string) string {
+	switch {
+	case strings.HasPrefix(keyID, "arn:"):
+		return keyID
+	case strings.HasPrefix(keyID, "alias/"):
+		return fmt.Sprintf("arn:%s:kms:%s:%s:%s", partition(region), region, account, keyID)
+	}
+	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", partition(region), region, account, keyID)
+}
+
+// roleDenied is the failure of a role that may not read or decrypt some parameters.
+func roleDenied(field, role string, arns []string, keys keysFound, denials []aws.Denial, asmNote string) Result {
+	var params, keyARNs []string
+	var explicitParams, explicitKeys bool
+	for _, d := range denials {
+		explicit := d.Decision == "explicitDeny"
+		if d.Action == "kms:Decrypt" {
+			keyARNs = append(keyARNs, d.Resource)
+			explicitKeys = explicitKeys || explicit
+			continue
+		}
+		name := d.Resource
+		if _, after, found := strings.Cut(name, ":parameter/"); found {
+			name = "/" + after
+		}
+		if d.Action != "ssm:GetParameters" {
+			name = d.Action + " on " + name
+		}
+		params = append(params, name)
+		explicitParams = explicitParams || explicit
+	}
+	why := func(explicit bool) string {
+		if explicit {
+			return "a policy denies it explicitly"
+		}
+		return "no policy of the role allows it"
+	}
+	var problems, hints []string
+	if len(params) > 0 {
+		problems = append(problems, fmt.Sprintf("%s may not read %d of %d %s with ssm:GetParameters (%s): %s", roleName(role),
+			len(params), len(arns), plural(len(arns), "parameter", "parameters"), why(explicitParams), listed(params, 3)))
+		hints = append(hints, fmt.Sprintf("allow ssm:GetParameters on %s in %s's policy, or use a role that has it", parameterPattern(arns), roleName(role)))
+	}
+	if len(keyARNs) > 0 {
+		problems = append(problems, fmt.Sprintf("%s may not decrypt with kms:Decrypt on %d of %d customer %s (%s): %s", roleName(role),
+			len(keyARNs), len(keys.arns), plural(len(keys.arns), "key", "keys"), why(explicitKeys), listed(keyARNs, 3)))
+		hints = append(hints, fmt.Sprintf("allow kms:Decrypt on %s in %s's policy (and let the key's policy allow the role)", listed(keyARNs, 3), roleName(role)))
+	}
+	return fail(field, strings.Join(hints, "; "), "%s%s%s", strings.Join(problems, "; "), keys.notSimulated, asmNote)
+}
+
+// arnAccount is the account of an ARN ("" when it names none).
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[4]
 }
 
 // roleName is the name at the end of a role ARN.
@@ -755,7 +863,7 @@ func (c *Checker) logGroup(ctx context.Context, in *input) Result {
 		}
 		group := lc.Options["awslogs-group"]
 		if group == "" {
-			return fail(field, `set log_group_name, e.g. "/ecs/`+in.td.Family+`"`,
+			return fail(field, `Set log_group_name, e.g. "/ecs/`+in.td.Family+`".`,
 				"container %q logs with awslogs but names no awslogs-group", cd.Name)
 		}
 		if lc.Options["awslogs-create-group"] == "true" {
@@ -778,7 +886,7 @@ func (c *Checker) logGroup(ctx context.Context, in *input) Result {
 		return r
 	}
 	var missing, found, elsewhere []string
-	otherRegion := ""
+	otherRegion, missingRegion := "", c.Region
 	var firstErr error
 	seen := map[string]bool{}
 	for _, t := range targets {
@@ -802,18 +910,25 @@ func (c *Checker) logGroup(ctx context.Context, in *input) Result {
 			found = append(found, t.group)
 		default:
 			missing = append(missing, t.group)
+			if missingRegion == "" {
+				missingRegion = t.region
+			}
 		}
 	}
 	if len(missing) > 0 {
+		create := "aws logs create-log-group --log-group-name " + missing[0]
+		if missingRegion != "" {
+			create += " --region " + missingRegion
+		}
 		return fail(field,
-			fmt.Sprintf("create it (aws logs create-log-group --log-group-name %s), or point log_group_name at a group that exists", missing[0]),
+			fmt.Sprintf("Create it (%s), or point log_group_name at a group that exists.", create),
 			"log group %s does not exist: tasks stop with \"failed to validate logger args\"", listed(missing, 3))
 	}
 	if firstErr != nil {
 		return couldNotCheck(field, firstErr)
 	}
 	if len(found) == 0 {
-		return skip(field, "run ecswiz with --region "+otherRegion+" to check it",
+		return skip(field, "Run ecswiz with --region "+otherRegion+" to check it.",
 			"could not check: log group %s is in another Region than this session's (%s)", listed(elsewhere, 3), c.Region)
 	}
 	msg := fmt.Sprintf("log group %s exists", listed(found, 3))
@@ -831,7 +946,7 @@ func (c *Checker) logGroup(ctx context.Context, in *input) Result {
 
 // ---- writable /tmp ---------------------------------------------------------------------
 
-const tmpFix = `add volumes = [{ name = "tmp" }] and mount_points = [{ sourceVolume = "tmp", containerPath = "/tmp" }]`
+const tmpFix = `Add volumes = [{ name = "tmp" }] and mount_points = [{ sourceVolume = "tmp", containerPath = "/tmp" }].`
 
 func (c *Checker) writableTmp(_ context.Context, in *input) Result {
 	const field = "readonly_root_filesystem"
@@ -887,7 +1002,7 @@ func (c *Checker) portUser(_ context.Context, in *input) Result {
 		switch {
 		case low == 0:
 		case cd.User != "" && !model.IsRootUser(cd.User):
-			return fail(field, "listen on a port above 1023 (e.g. 8000), or run as root; Fargate cannot add NET_BIND_SERVICE",
+			return fail(field, "Listen on a port above 1023 (e.g. 8000), or run as root: Fargate cannot add NET_BIND_SERVICE.",
 				"container %q listens on port %d as user %q: a non-root user cannot bind a port below 1024 on Fargate", cd.Name, low, cd.User)
 		case cd.User == "":
 			notes = append(notes, fmt.Sprintf("container %q listens on port %d as the image's user: it binds only if that is root", cd.Name, low))
@@ -904,7 +1019,7 @@ func (c *Checker) portUser(_ context.Context, in *input) Result {
 func (c *Checker) spec(_ context.Context, in *input) Result {
 	spec, warnings, err := model.ImportTaskDefinition(in.doc)
 	if err != nil {
-		return fail("", "export the task definition again with aws ecs describe-task-definition", "cannot read the task definition: %v", err)
+		return fail("", "Export the task definition again with aws ecs describe-task-definition.", "cannot read the task definition: %v", err)
 	}
 	findings := model.Validate(spec)
 	errs, warns := findings.Errors(), findings.Warnings()
@@ -943,7 +1058,11 @@ func (c *Checker) spec(_ context.Context, in *input) Result {
 		for _, f := range errs {
 			listedErrs = append(listedErrs, f.Field+": "+f.Message)
 		}
-		return fail(errs[0].Field, errs[0].Hint, "%d %s: %s%s", len(errs), plural(len(errs), "error", "errors"), listed(listedErrs, 3), note)
+		hint := errs[0].Hint
+		if hint == "" {
+			hint = fmt.Sprintf("Correct %s in the spec (fix in wizard) and register a new revision.", errs[0].Field)
+		}
+		return fail(errs[0].Field, hint, "%d %s: %s%s", len(errs), plural(len(errs), "error", "errors"), listed(listedErrs, 3), note)
 	}
 	if len(warns) > 0 {
 		return ok(warns[0].Field, "valid, with %d %s%s", len(warns), plural(len(warns), "warning", "warnings"), note)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -126,10 +128,16 @@ func statuses(results []doctor.Result) map[string]doctor.Status {
 	return out
 }
 
+// checkNames are the checks in the order Run returns them.
+var checkNames = []string{
+	doctor.CheckSizing, doctor.CheckImage, doctor.CheckSecrets, doctor.CheckRole,
+	doctor.CheckLogGroup, doctor.CheckWritableTmp, doctor.CheckPortUser, doctor.CheckSpec,
+}
+
 // allOK is every check passing, with the exceptions given.
 func allOK(except map[string]doctor.Status) map[string]doctor.Status {
 	out := map[string]doctor.Status{}
-	for _, n := range doctor.CheckNames() {
+	for _, n := range checkNames {
 		out[n] = doctor.StatusOK
 	}
 	for n, s := range except {
@@ -140,19 +148,13 @@ func allOK(except map[string]doctor.Status) map[string]doctor.Status {
 
 func TestRunReturnsEveryCheckInOrder(t *testing.T) {
 	_, clients, checker := demo(t)
-	want := []string{
-		doctor.CheckSizing, doctor.CheckImage, doctor.CheckSecrets, doctor.CheckRole,
-		doctor.CheckLogGroup, doctor.CheckWritableTmp, doctor.CheckPortUser, doctor.CheckSpec,
-	}
-	if diff := cmp.Diff(want, doctor.CheckNames()); diff != "" {
-		t.Errorf("CheckNames (-want +got):\n%s", diff)
-	}
+	want := checkNames
 	for _, doc := range [][]byte{described(t, clients, "demo-shop-dev:4"), []byte(`{"not": "a task definition"}`), []byte("{")} {
 		results := checker.Run(context.Background(), doc)
 		var got []string
 		for _, r := range results {
 			got = append(got, r.Name)
-			if r.Title == "" || r.Title != doctor.CheckTitle(r.Name) {
+			if r.Title == "" {
 				t.Errorf("check %s has title %q", r.Name, r.Title)
 			}
 			if r.Message == "" {
@@ -351,6 +353,21 @@ func TestChecksPassAndFail(t *testing.T) {
 		{name: "secrets without an execution role fail",
 			editTD: func(td *taskdef.TaskDefinition) { td.ExecutionRoleArn = "" }, check: doctor.CheckRole,
 			want: outcome{doctor.StatusFail, "execution_role_arn"}, message: "no execution role"},
+		{name: "a role of another account fails, naming both accounts",
+			editSpec: func(s *model.Spec) {
+				s.ExecutionRoleARN = "arn:aws:iam::999999999999:role/demo-shop-dev-ecs-task-execution"
+			},
+			check: doctor.CheckRole,
+			want:  outcome{doctor.StatusFail, "execution_role_arn"}, message: "is in account 999999999999, not this one (123456789012)"},
+		{name: "a required and an extra secret missing are fixed through the prefix",
+			editSpec: func(s *model.Spec) {
+				s.ParameterStorePrefix = "/demo-shop/prod"
+				s.SecretsFromParameterStore = map[string]string{"SENTRY_DSN": "/demo-shop/prod/sentry/nope"}
+			}, check: doctor.CheckSecrets,
+			want: outcome{doctor.StatusFail, "parameter_store_prefix"}, message: "3 of 7 parameters missing"},
+		{name: "the dev role needs no kms:Decrypt for the AWS managed key",
+			check: doctor.CheckRole,
+			want:  outcome{doctor.StatusOK, "execution_role_arn"}, message: "use the AWS managed key (alias/aws/ssm), which needs no kms:Decrypt grant"},
 		{name: "a role that does not exist fails",
 			editSpec: func(s *model.Spec) { s.ExecutionRoleARN = "arn:aws:iam::123456789012:role/gone" }, check: doctor.CheckRole,
 			want: outcome{doctor.StatusFail, "execution_role_arn"}, message: "does not exist"},
@@ -430,6 +447,148 @@ func TestChecksPassAndFail(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			results := checker.Run(context.Background(), document(t, tt.editSpec, tt.editTD))
 			expect(t, resultOf(t, results, tt.check), tt.want, tt.message)
+		})
+	}
+}
+
+func TestTheRoleCheckSimulatesDecryptWithCustomerKeys(t *testing.T) {
+	const (
+		keyID    = "1234abcd-12ab-34cd-56ef-1234567890ab"
+		keyARN   = "arn:aws:kms:eu-west-2:123456789012:key/" + keyID
+		aliasARN = "arn:aws:kms:eu-west-2:123456789012:alias/payments"
+	)
+	devParameters := fakeaws.Permission{Action: "ssm:GetParameters", Resource: "arn:aws:ssm:eu-west-2:123456789012:parameter/demo-shop/dev/*"}
+	tests := []struct {
+		name    string
+		keyID   string // of the extra parameter
+		allow   []fakeaws.Permission
+		want    doctor.Status
+		message string
+		hint    string
+	}{
+		{"a role without kms:Decrypt on the customer key fails", keyID, []fakeaws.Permission{devParameters}, doctor.StatusFail,
+			"may not decrypt with kms:Decrypt on 1 of 1 customer key (no policy of the role allows it): " + keyARN, "Allow kms:Decrypt on " + keyARN},
+		{"a role with kms:Decrypt on the key passes", keyID, []fakeaws.Permission{devParameters, {Action: "kms:Decrypt", Resource: keyARN}},
+			doctor.StatusOK, "may read the 7 parameters (ssm:GetParameters, simulated) and decrypt them (kms:Decrypt on 1 customer key, simulated", ""},
+		{"a key given by its alias is simulated on the alias", "alias/payments", []fakeaws.Permission{devParameters, {Action: "kms:Decrypt", Resource: aliasARN}},
+			doctor.StatusOK, "kms:Decrypt on 1 customer key", ""},
+		{"a key given by its ARN is simulated as is", keyARN, []fakeaws.Permission{devParameters}, doctor.StatusFail,
+			"kms:Decrypt on 1 of 1 customer key (no policy of the role allows it): " + keyARN, "kms:Decrypt"},
+		{"a role without either fails on both", keyID, nil, doctor.StatusFail,
+			"may not read 7 of 7 parameters with ssm:GetParameters (no policy of the role allows it): /demo-shop/dev/app/django-secret-key, " +
+				"/demo-shop/dev/database/host, /demo-shop/dev/database/name and 4 more; no-kms may not decrypt with kms:Decrypt", "Allow ssm:GetParameters on"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _, checker := demo(t)
+			srv.PutParameter(fakeaws.Parameter{Name: "/demo-shop/dev/payments/key", Type: "SecureString", Value: "fake", KeyID: tt.keyID})
+			srv.AddRole(fakeaws.Role{Name: "no-kms", TrustedServices: []string{"ecs-tasks.amazonaws.com"}, Allow: tt.allow})
+			doc := document(t, func(s *model.Spec) {
+				s.ExecutionRoleARN = "arn:aws:iam::123456789012:role/no-kms"
+				s.SecretsFromParameterStore = map[string]string{"PAYMENTS_KEY": "/demo-shop/dev/payments/key"}
+			}, nil)
+			got := resultOf(t, checker.Run(context.Background(), doc), doctor.CheckRole)
+			expect(t, got, outcome{tt.want, "execution_role_arn"}, tt.message)
+			if !strings.Contains(got.Hint, tt.hint) {
+				t.Errorf("hint %q does not say %q", got.Hint, tt.hint)
+			}
+			if strings.Contains(got.Message, "not simulated") {
+				t.Errorf("message %q says decrypt was not simulated", got.Message)
+			}
+		})
+	}
+}
+
+func TestTheRoleCheckSaysWhyDecryptWasNotSimulated(t *testing.T) {
+	for _, tt := range []struct{ code, message, reason string }{
+		{"AccessDeniedException", "User: arn:aws:iam::123456789012:user/demo is not authorized to perform: ssm:DescribeParameters",
+			"kms:Decrypt not simulated: could not read the parameters' keys (access denied (ssm:DescribeParameters))"},
+		{"ThrottlingException", "Rate exceeded", "kms:Decrypt not simulated: could not read the parameters' keys (throttled by AWS (ssm:DescribeParameters))"},
+	} {
+		t.Run(tt.code, func(t *testing.T) {
+			srv, clients, checker := demo(t)
+			srv.Fail("DescribeParameters", tt.code, tt.message)
+			dev := resultOf(t, checker.Run(context.Background(), described(t, clients, "demo-shop-dev:4")), doctor.CheckRole)
+			expect(t, dev, outcome{doctor.StatusOK, "execution_role_arn"}, "may read the 9 parameters (ssm:GetParameters, simulated); "+tt.reason)
+			prod := resultOf(t, checker.Run(context.Background(), described(t, clients, "demo-shop-prod:3")), doctor.CheckRole)
+			expect(t, prod, outcome{doctor.StatusFail, "execution_role_arn"}, "may not read 6 of 6 parameters with ssm:GetParameters")
+			if !strings.Contains(prod.Message, tt.reason) {
+				t.Errorf("message %q does not say %q", prod.Message, tt.reason)
+			}
+		})
+	}
+}
+
+func TestTheLogGroupHintNamesTheRegion(t *testing.T) {
+	_, _, checker := demo(t)
+	got := resultOf(t, checker.Run(context.Background(), document(t, func(s *model.Spec) { s.LogGroupName = "/ecs/nowhere" }, nil)), doctor.CheckLogGroup)
+	if want := "aws logs create-log-group --log-group-name /ecs/nowhere --region eu-west-2"; !strings.Contains(got.Hint, want) {
+		t.Errorf("hint %q does not say %q", got.Hint, want)
+	}
+}
+
+// TestEveryHintIsASentence runs the checks on every demo revision, on documents that
+// fail each check, and with AWS failing or gone, and holds every hint to the house
+// style: a fail or skip always has one, and each begins with a capital and ends with a period.
+func TestEveryHintIsASentence(t *testing.T) {
+	srv, clients, checker := demo(t)
+	var docs [][]byte
+	for _, ref := range []string{
+		"demo-shop-dev:1", "demo-shop-dev:2", "demo-shop-dev:3", "demo-shop-dev:4",
+		"demo-shop-prod:1", "demo-shop-prod:2", "demo-shop-prod:3",
+		"demo-shop-prod-worker:1", "demo-shop-prod-worker:2",
+	} {
+		docs = append(docs, described(t, clients, ref))
+	}
+	docs = append(docs,
+		[]byte(`{"taskDefinition": {"family": "x"}}`),
+		document(t, func(s *model.Spec) { s.TaskCPU, s.TaskMemory = "384", "1000" }, nil),
+		document(t, func(s *model.Spec) { s.ContainerUser, s.ContainerPort = "app", 80 }, nil),
+		document(t, func(s *model.Spec) { s.ReadonlyRootFilesystem = true }, nil),
+		document(t, func(s *model.Spec) { s.ExecutionRoleARN = "arn:aws:iam::999999999999:role/x" }, nil),
+		document(t, func(s *model.Spec) { s.ExecutionRoleARN = "arn:aws:iam::123456789012:role/gone" }, nil),
+		document(t, nil, func(td *taskdef.TaskDefinition) { td.ExecutionRoleArn = "" }),
+		document(t, nil, func(td *taskdef.TaskDefinition) { td.Family = "" }),
+		document(t, nil, func(td *taskdef.TaskDefinition) { td.CPU = "lots" }),
+		document(t, nil, func(td *taskdef.TaskDefinition) {
+			td.ContainerDefinitions[0].Secrets = []taskdef.Secret{{Name: "STRIPE", ValueFrom: demoSecrets}}
+		}),
+	)
+	cancelledCtx, cancel := context.WithCancel(context.Background())
+	cancel()
+	runs := []struct {
+		name    string
+		checker *doctor.Checker
+		ctx     context.Context
+	}{
+		{"against the demo", checker, context.Background()},
+		{"offline", &doctor.Checker{}, context.Background()},
+		{"cancelled", checker, cancelledCtx},
+	}
+	check := func(t *testing.T, results []doctor.Result) {
+		t.Helper()
+		for _, r := range results {
+			if r.Status == doctor.StatusOK && r.Hint == "" {
+				continue
+			}
+			first, _ := utf8.DecodeRuneInString(r.Hint)
+			if !unicode.IsUpper(first) || !strings.HasSuffix(r.Hint, ".") {
+				t.Errorf("%s %s (%s): hint %q is not a sentence", r.Name, r.Status, r.Message, r.Hint)
+			}
+		}
+	}
+	for _, run := range runs {
+		t.Run(run.name, func(t *testing.T) {
+			for _, doc := range docs {
+				check(t, run.checker.Run(run.ctx, doc))
+			}
+		})
+	}
+	for _, op := range []string{"GetParameters", "DescribeImages", "DescribeLogGroups", "SimulatePrincipalPolicy", "DescribeParameters"} {
+		t.Run("with "+op+" failing", func(t *testing.T) {
+			srv.Fail(op, "InternalFailure", "We encountered an internal error.", fakeaws.WithStatus(500))
+			defer srv.ClearFaults()
+			check(t, checker.Run(context.Background(), docs[3]))
 		})
 	}
 }
@@ -530,7 +689,7 @@ func TestChecksWithoutAWS(t *testing.T) {
 	t.Run("a document that is not a task definition fails the spec check and skips the rest", func(t *testing.T) {
 		results := (&doctor.Checker{}).Run(context.Background(), []byte(`{"taskDefinition": {"family": "x"}}`))
 		want := map[string]doctor.Status{}
-		for _, n := range doctor.CheckNames() {
+		for _, n := range checkNames {
 			want[n] = doctor.StatusSkip
 		}
 		want[doctor.CheckSpec] = doctor.StatusFail

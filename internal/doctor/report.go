@@ -3,12 +3,15 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/model/taskdef"
 )
 
 // Finding is one line of `ecswiz doctor --json`: a stopped task and why (Kind
@@ -36,8 +39,9 @@ type Finding struct {
 	Status  Status `json:"status,omitempty"`
 	Message string `json:"message,omitempty"`
 
-	Fix   string `json:"fix,omitempty"` // a task's fix, or a check's hint
-	Field string `json:"field,omitempty"`
+	Fix      string    `json:"fix,omitempty"` // a task's fix, or a check's hint
+	Field    string    `json:"field,omitempty"`
+	Proposal *Proposal `json:"proposal,omitempty"` // out of memory: the size to move to
 }
 
 // Wrong reports whether the finding is something to fix: a task that failed, or a
@@ -56,10 +60,11 @@ const (
 )
 
 // Report scans clusters (every one when cluster is "") for stopped tasks (only
-// service's when service is not ""), emits a finding for each that is no ordinary stop,
-// then runs the checks on each revision those tasks ran and emits the failing ones.
-// Findings come cluster by cluster, the most recent stop first, then the checks by
-// revision. A cluster that cannot be read ends the report with its error.
+// service's when service is not ""), describes and checks each revision the failed tasks
+// ran, then emits a finding for each task that is no ordinary stop (the most recent
+// first, cluster by cluster; an out-of-memory one with the size to move to) and one for
+// each check that fails, by revision. A revision that cannot be read is a skipped check;
+// a cluster that cannot be read ends the report with its error.
 func Report(ctx context.Context, ecs ECS, checker *Checker, cluster, service string, emit func(Finding)) error {
 	clusters := []string{cluster}
 	if cluster == "" {
@@ -72,62 +77,71 @@ func Report(ctx context.Context, ecs ECS, checker *Checker, cluster, service str
 			clusters = append(clusters, c.Name)
 		}
 	}
-	var revisions []string // of failed tasks, first seen first
+	var (
+		findings  []Finding
+		tasks     []StoppedTask
+		revisions []string // of failed tasks, first seen first
+	)
 	for _, c := range clusters {
-		tasks, err := stoppedTasks(ctx, ecs, c, service)
+		var batches []StoppedTask
+		err := ecs.EachStoppedTask(ctx, c, service, func(batch []aws.Task) { batches = append(batches, Classify(batch)...) })
 		if err != nil {
 			return err
 		}
-		for _, t := range tasks {
+		slices.SortFunc(batches, newestFirst)
+		for _, t := range batches {
 			if t.Diagnosis.Cause == model.CauseNotAFailure {
 				continue
 			}
-			emit(taskFinding(c, t))
-			if rev := RevisionOf(t.TaskDefinitionARN); t.Diagnosis.Failure && !slices.Contains(revisions, rev) {
+			findings, tasks = append(findings, taskFinding(c, t)), append(tasks, t)
+			if rev := deploy.RevisionOf(t.TaskDefinitionARN); t.Diagnosis.Failure && !slices.Contains(revisions, rev) {
 				revisions = append(revisions, rev)
 			}
 		}
 	}
-	for _, rc := range CheckRevisions(ctx, ecs, checker, revisions) {
-		if rc.Err != nil {
-			return rc.Err
+	checked := checkRevisions(ctx, ecs, checker, revisions)
+	for i, t := range tasks {
+		if t.Diagnosis.Cause != model.CauseOutOfMemory {
+			continue
 		}
-		for _, r := range rc.Results {
+		if rc, ok := checked[deploy.RevisionOf(t.TaskDefinitionARN)]; ok && rc.err == nil {
+			if p, ok, err := ProposeSize(rc.td); ok && err == nil {
+				findings[i].Proposal = &Proposal{CPU: p.To.CPU, Memory: p.To.Memory,
+					MonthlyChangeUSD: math.Round(p.MonthlyChangeUSD()*100) / 100, PriceNote: model.PriceNote}
+			}
+		}
+	}
+	for _, f := range findings {
+		emit(f)
+	}
+	for _, rev := range revisions {
+		rc := checked[rev]
+		if rc.err != nil {
+			emit(Finding{Kind: KindCheck, TaskDefinition: rev, Check: "task-definition", Status: StatusSkip,
+				Title: "The task definition can be read", Message: "could not check: " + rc.err.Error(),
+				Fix: "Check that you may call ecs:DescribeTaskDefinition on it, then run doctor again."})
+			continue
+		}
+		for _, r := range rc.results {
 			if r.Status == StatusFail {
-				emit(Finding{Kind: KindCheck, TaskDefinition: rc.Revision, Check: r.Name, Status: r.Status,
-					Title: r.Title, Message: r.Message, Fix: r.Hint, Field: r.Field})
+				emit(CheckFinding(rev, r))
 			}
 		}
 	}
 	return nil
 }
 
-// stoppedTasks scans a cluster and returns its stopped tasks, the most recent first;
-// the first part that fails is the error.
-func stoppedTasks(ctx context.Context, ecs ECS, cluster, service string) ([]StoppedTask, error) {
-	var tasks []StoppedTask
-	var first error
-	err := Scan(ctx, ecs, cluster, service, func(ev Event) {
-		tasks = append(tasks, ev.Tasks...)
-		if ev.Err != nil && first == nil {
-			first = ev.Err
-		}
-	})
-	if first != nil {
-		return nil, first
-	}
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(tasks, newestFirst)
-	return tasks, nil
+// CheckFinding is a check's result as a finding of revision rev (FAMILY:REV).
+func CheckFinding(rev string, r Result) Finding {
+	return Finding{Kind: KindCheck, TaskDefinition: rev, Check: r.Name, Status: r.Status,
+		Title: r.Title, Message: r.Message, Fix: r.Hint, Field: r.Field}
 }
 
 func taskFinding(cluster string, t StoppedTask) Finding {
 	d := t.Diagnosis
 	failure := d.Failure
 	f := Finding{
-		Kind: KindStoppedTask, Cluster: cluster, Service: t.Service, TaskDefinition: RevisionOf(t.TaskDefinitionARN),
+		Kind: KindStoppedTask, Cluster: cluster, Service: t.Service, TaskDefinition: deploy.RevisionOf(t.TaskDefinitionARN),
 		Task: t.ID, StopCode: t.StopCode, StoppedReason: t.StoppedReason, Container: d.Container,
 		Cause: d.Cause, Title: d.Title, Failure: &failure, Where: d.Where, Fix: d.Fix, Field: d.Field,
 	}
@@ -143,37 +157,37 @@ func taskFinding(cluster string, t StoppedTask) Finding {
 	return f
 }
 
-// RevisionCheck is the checks of one revision.
-type RevisionCheck struct {
-	Revision string // FAMILY:REV
-	Results  []Result
-	Err      error // the revision could not be read
+// revisionCheck is a revision, read, and its checks.
+type revisionCheck struct {
+	td      taskdef.TaskDefinition
+	results []Result
+	err     error // the revision could not be read
 }
 
-// CheckRevisions describes each revision and runs the checks on it, a few at once;
-// the answers keep the order of revisions.
-func CheckRevisions(ctx context.Context, ecs ECS, checker *Checker, revisions []string) []RevisionCheck {
-	out := make([]RevisionCheck, len(revisions))
+// checkRevisions describes each revision and runs the checks on it, a few at once.
+func checkRevisions(ctx context.Context, ecs ECS, checker *Checker, revisions []string) map[string]revisionCheck {
+	out := make([]revisionCheck, len(revisions))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
+	slots := make(chan struct{}, 4)
 	for i, rev := range revisions {
 		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out[i].Revision = rev
+			slots <- struct{}{}
+			defer func() { <-slots }()
 			doc, err := ecs.DescribeTaskDefinition(ctx, rev)
+			if err == nil {
+				out[i].td, err = ParseTaskDefinition(doc)
+			}
 			if err != nil {
-				out[i].Err = fmt.Errorf("read task definition %s: %w", rev, err)
+				out[i].err = fmt.Errorf("read task definition %s: %w", rev, err)
 				return
 			}
-			out[i].Results = checker.Run(ctx, doc)
+			out[i].results = checker.Run(ctx, doc)
 		})
 	}
 	wg.Wait()
-	return out
-}
-
-// RevisionOf is FAMILY:REV of a task definition ARN.
-func RevisionOf(taskDefinitionARN string) string {
-	return taskDefinitionARN[strings.LastIndex(taskDefinitionARN, "/")+1:]
+	byRevision := make(map[string]revisionCheck, len(revisions))
+	for i, rev := range revisions {
+		byRevision[rev] = out[i]
+	}
+	return byRevision
 }

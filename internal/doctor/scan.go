@@ -27,9 +27,12 @@ type StoppedTask struct {
 	Diagnosis model.Diagnosis
 }
 
-// Group is the stopped tasks of one cause, most recently stopped first.
+// Group is the stopped tasks of one cause and diagnosis title (a cause's variants, such
+// as which permission the execution role lacks, have fixes of their own), most recently
+// stopped first.
 type Group struct {
 	Cause model.Cause
+	Title string
 	Tasks []StoppedTask
 }
 
@@ -95,17 +98,23 @@ func Classify(tasks []aws.Task) []StoppedTask {
 	return out
 }
 
-// GroupByCause groups tasks by cause: failures first, then the causes with more tasks,
-// then the one that stopped a task last; within a group the most recent stop first.
+// GroupByCause groups tasks by cause and title: failures first, then the groups with
+// more tasks, then the one that stopped a task last; within a group the most recent stop
+// first.
 func GroupByCause(tasks []StoppedTask) []Group {
-	index := map[model.Cause]int{}
+	type key struct {
+		cause model.Cause
+		title string
+	}
+	index := map[key]int{}
 	var groups []Group
 	for _, t := range tasks {
-		i, ok := index[t.Diagnosis.Cause]
+		k := key{t.Diagnosis.Cause, t.Diagnosis.Title}
+		i, ok := index[k]
 		if !ok {
 			i = len(groups)
-			index[t.Diagnosis.Cause] = i
-			groups = append(groups, Group{Cause: t.Diagnosis.Cause})
+			index[k] = i
+			groups = append(groups, Group{Cause: k.cause, Title: k.title})
 		}
 		groups[i].Tasks = append(groups[i].Tasks, t)
 	}
@@ -125,7 +134,10 @@ func GroupByCause(tasks []StoppedTask) []Group {
 		if c := newestFirst(a.Tasks[0], b.Tasks[0]); c != 0 {
 			return c
 		}
-		return strings.Compare(string(a.Cause), string(b.Cause))
+		if c := strings.Compare(string(a.Cause), string(b.Cause)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Title, b.Title)
 	})
 	return groups
 }

@@ -178,15 +178,3 @@ func TestReportOfTheDemo(t *testing.T) {
 		t.Error("a task is reported after the checks")
 	}
 }
-
-func TestRevisionOf(t *testing.T) {
-	for in, want := range map[string]string{
-		"arn:aws:ecs:eu-west-2:123456789012:task-definition/web:7": "web:7",
-		"web:7": "web:7",
-		"":      "",
-	} {
-		if got := doctor.RevisionOf(in); got != want {
-			t.Errorf("RevisionOf(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -19,7 +20,7 @@ const (
 	CausePlatformMismatch      Cause = "platform-mismatch"
 	CauseNetwork               Cause = "no-route-to-registry"
 	CauseDockerHubRateLimit    Cause = "docker-hub-rate-limit"
-	CauseSecretsAccessDenied   Cause = "secrets-access-denied"
+	CauseExecutionRoleDenied   Cause = "execution-role-denied"
 	CauseParameterNotFound     Cause = "parameter-not-found"
 	CauseSecretsManagerJSONKey Cause = "secrets-manager-json-key"
 	CauseLogGroupMissing       Cause = "log-group-missing"
@@ -91,7 +92,7 @@ var causeTemplates = []Diagnosis{
 	{Cause: CauseDockerHubRateLimit, Failure: true, Where: "image", Field: "container_image",
 		Title: "Docker Hub refused the pull: its rate limit for anonymous pulls was reached",
 		Fix:   "Copy the image to ECR (or an ECR pull-through cache) and point container_image there, or pull with Docker Hub credentials (repositoryCredentials)."},
-	{Cause: CauseSecretsAccessDenied, Failure: true, Where: "roles", Field: "execution_role_arn",
+	{Cause: CauseExecutionRoleDenied, Failure: true, Where: "roles", Field: "execution_role_arn",
 		Title: "The execution role may not read the task's secrets",
 		Fix:   "Give the execution role ssm:GetParameters on the parameters (and kms:Decrypt for a customer key); AmazonECSTaskExecutionRolePolicy has neither."},
 	{Cause: CauseParameterNotFound, Failure: true, Where: "secrets", Field: "secrets_from_parameter_store",
@@ -118,9 +119,9 @@ var causeTemplates = []Diagnosis{
 	{Cause: CauseSpotInterruption, Failure: false, Where: "none",
 		Title: "Fargate Spot took the capacity back",
 		Fix:   "Nothing to fix in the task: the service starts a replacement. Run part of the service on FARGATE (the capacity provider strategy) if interruptions hurt."},
-	{Cause: CauseRuntimeFailure, Failure: true, Where: "retry", Field: "container_command",
-		Title: "The container runtime could not start the container",
-		Fix:   "When the reason names an executable or entrypoint that is not found, fix container_command or the image; otherwise the failure is usually transient: run the task again."},
+	{Cause: CauseRuntimeFailure, Failure: true, Where: "retry",
+		Title: "The container runtime failed to start the container, usually a transient failure",
+		Fix:   "Run the task again: this failure is usually transient. If it repeats, look at the image's size and how long the container takes to start, and at the reason's details."},
 	{Cause: CauseNotAFailure, Failure: false, Where: "none",
 		Title: "Stopped on purpose: by a person, a deployment or scaling",
 		Fix:   "Nothing to fix: the containers exited cleanly."},
@@ -128,10 +129,6 @@ var causeTemplates = []Diagnosis{
 		Title: "Not a known cause: ecswiz does not recognise this stop",
 		Fix:   "Read the stopped reason and the container's logs; ecswiz does not guess a cause it does not know."},
 }
-
-// Causes lists one template Diagnosis per Cause, in the table's order (help screens and
-// docs). Container and Evidence are empty.
-func Causes() []Diagnosis { return append([]Diagnosis(nil), causeTemplates...) }
 
 func template(c Cause) Diagnosis {
 	for _, d := range causeTemplates {
@@ -168,7 +165,7 @@ var textRules = []textRule{
 		return strings.Contains(l, "toomanyrequests") ||
 			isPull(l) && containsAny(l, "429 too many requests", "pull rate limit")
 	}},
-	{cause: CauseSecretsAccessDenied, match: func(l string) bool {
+	{cause: CauseExecutionRoleDenied, match: func(l string) bool {
 		return isStartup(l) && containsAny(l, "accessdenied", "not authorized to perform",
 			"access to kms is not allowed", "you are not allowed to access", "no basic auth credentials",
 			"403 forbidden", "401 unauthorized")
@@ -180,8 +177,8 @@ var textRules = []textRule{
 		return isSecrets(l) && (containsAny(l, "invalid parameters", "parameternotfound") ||
 			containsAny(l, "from asm", "secrets manager") && containsAny(l, "resourcenotfoundexception", "can't find the specified secret"))
 	}, diagnose: func(d Diagnosis, text, _ string) Diagnosis {
-		if names := ParseMissingParameters(text); len(names) > 0 && anyRequiredSecret(names) {
-			d.Field = "parameter_store_prefix"
+		if names := ParseMissingParameters(text); len(names) > 0 {
+			d.Field = MissingSecretsField(names)
 		}
 		return d
 	}},
@@ -200,8 +197,8 @@ var textRules = []textRule{
 	{cause: CauseRuntimeFailure, match: func(l string) bool {
 		return containsAny(l, "cannotstartcontainererror", "containerruntimetimeouterror", "dockertimeouterror")
 	}, diagnose: func(d Diagnosis, _, l string) Diagnosis {
-		if containsAny(l, "executable file not found", `exec: "`) {
-			d.Where = "command"
+		if isExecFailure(l) {
+			d.Where, d.Field = "command", "container_command"
 			d.Title = "The container's command or entrypoint could not be run"
 			d.Fix = "Fix container_command (or the image's entrypoint) so it names an executable that exists in the image and may be run; the reason names it."
 		}
@@ -210,6 +207,17 @@ var textRules = []textRule{
 	{cause: CauseOutOfMemory, match: func(l string) bool {
 		return containsAny(l, "outofmemoryerror", "killed due to memory usage")
 	}},
+}
+
+// isExecFailure reports a runtime failure to run the container's command or entrypoint
+// (runc's `exec: "gunicorn": executable file not found in $PATH`, or the file missing or
+// not executable): a fault of the task definition or the image that retrying will not fix.
+func isExecFailure(l string) bool {
+	if strings.Contains(l, "executable file not found") {
+		return true
+	}
+	_, after, found := strings.Cut(l, `exec: "`)
+	return found && containsAny(after, "no such file or directory", "permission denied", "not a directory")
 }
 
 // isPull reports an image pull failure.
@@ -253,17 +261,25 @@ func sharpenAccessDenied(d Diagnosis, _, l string) Diagnosis {
 	return d
 }
 
-// anyRequiredSecret reports whether a missing parameter is one the module always adds,
-// so the prefix (not a name of secrets_from_parameter_store) is the likelier fix.
-func anyRequiredSecret(names []string) bool {
-	for _, n := range names {
-		for _, r := range append(append([]SecretRef(nil), requiredSecretPaths...), twilioSecretPaths...) {
-			if strings.HasSuffix(n, r.ValueFrom) {
-				return true
+// MissingSecretsField is the spec variable that owns the fix for missing secrets, given
+// each missing one by its environment name (DATABASE_USER) or by its parameter's name or
+// ARN (/shop/prod/database/username): parameter_store_prefix when any of them is one of
+// the secrets the module always adds (Twilio's included), since those are named from the
+// prefix; else secrets_from_parameter_store, which names the others.
+func MissingSecretsField(missing []string) string {
+	for _, m := range missing {
+		for _, r := range requiredSecretPaths {
+			if m == r.Name || strings.HasSuffix(m, r.ValueFrom) {
+				return "parameter_store_prefix"
+			}
+		}
+		for _, r := range twilioSecretPaths {
+			if m == r.Name || strings.HasSuffix(m, r.ValueFrom) {
+				return "parameter_store_prefix"
 			}
 		}
 	}
-	return false
+	return "secrets_from_parameter_store"
 }
 
 // ParseMissingParameters returns the parameter names a "ResourceInitializationError:
@@ -271,13 +287,14 @@ func anyRequiredSecret(names []string) bool {
 // in order. ECS words them "invalid parameters: /a, /b" (or "/a,/b"); nil when the reason
 // lists none.
 func ParseMissingParameters(reason string) []string {
-	const marker = "invalid parameters:"
-	i := strings.Index(strings.ToLower(reason), marker)
-	if i < 0 {
+	// Matched on the reason itself: an index into its lowercase form may not be one into
+	// the reason, as lowercasing changes the byte length of some characters ("Ⱥ").
+	loc := invalidParameters.FindStringIndex(reason)
+	if loc == nil {
 		return nil
 	}
 	var names []string
-	for part := range strings.SplitSeq(reason[i+len(marker):], ",") {
+	for part := range strings.SplitSeq(reason[loc[1]:], ",") {
 		fields := strings.Fields(part)
 		if len(fields) == 0 {
 			continue
@@ -289,6 +306,8 @@ func ParseMissingParameters(reason string) []string {
 	}
 	return names
 }
+
+var invalidParameters = regexp.MustCompile(`(?i)invalid parameters:`)
 
 // Diagnose classifies a stopped task.
 func Diagnose(t StoppedTask) Diagnosis {
@@ -453,12 +472,6 @@ type SizeProposal struct {
 
 // MonthlyChangeUSD is how much more a task costs a month at To than at From.
 func (p SizeProposal) MonthlyChangeUSD() float64 { return p.ToCost.MonthlyUSD - p.FromCost.MonthlyUSD }
-
-// String reads "512 CPU / 1024 MiB → 512 CPU / 2048 MiB: +$3.25 a month per task (list
-// price, us-east-1)".
-func (p SizeProposal) String() string {
-	return fmt.Sprintf("%s → %s: %+.2f USD a month per task (%s)", p.From, p.To, p.MonthlyChangeUSD(), PriceNote)
-}
 
 // ProposeMoreMemory proposes the size for a task of cpu/memory that ran out of memory:
 // the next valid memory for the CPU, or the next CPU row when the memory is the row's

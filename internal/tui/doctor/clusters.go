@@ -42,6 +42,9 @@ type clusterCount struct {
 
 func newClustersScreen(m *Model) *clustersScreen { return &clustersScreen{m: m} }
 
+// countsInFlight is how many clusters' stopped tasks are counted at once.
+const countsInFlight = 8
+
 func (s *clustersScreen) crumb() string { return "" }
 
 func (s *clustersScreen) busy() bool {
@@ -86,10 +89,19 @@ func (s *clustersScreen) update(msg tea.Msg) tea.Cmd {
 		s.counts = make(map[string]stopCount, len(s.clusters))
 		cmds := make([]tea.Cmd, 0, len(s.clusters))
 		ecs := s.m.o.ECS
+		// A few clusters are counted at once, so an account with many does not meet
+		// ListTasks' throttle (20 a second sustained).
+		slots := make(chan struct{}, countsInFlight)
 		for _, c := range s.clusters {
 			name := c.Name
 			s.counts[name] = stopCount{}
 			cmds = append(cmds, tui.Call(s.ctx, s.loadID, func(ctx context.Context) (clusterCount, error) {
+				select {
+				case slots <- struct{}{}:
+					defer func() { <-slots }()
+				case <-ctx.Done():
+					return clusterCount{cluster: name}, ctx.Err()
+				}
 				n, err := ecs.CountStoppedTasks(ctx, name)
 				return clusterCount{cluster: name, n: n}, err
 			}))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/doctor"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -42,6 +44,11 @@ type detailScreen struct {
 	checksID int64
 	checking bool
 	checks   []doctor.Result
+
+	// proposal is the size an out-of-memory task should move to, read from the revision
+	// once it is described; "" for another cause or a size that cannot be read.
+	proposal string
+	resize   *model.SizeProposal // nil at Fargate's largest size
 
 	logsID      int64
 	logsLoading bool
@@ -115,10 +122,11 @@ func (s *detailScreen) update(msg tea.Msg) tea.Cmd {
 		s.describing = false
 		if msg.Err != nil {
 			s.describeErr = msg.Err
-			s.m.o.Log.Warn("doctor: describe task definition", "revision", doctor.RevisionOf(s.task.TaskDefinitionARN), "error", msg.Err)
+			s.m.o.Log.Warn("doctor: describe task definition", "revision", deploy.RevisionOf(s.task.TaskDefinitionARN), "error", msg.Err)
 			return nil
 		}
 		s.doc = msg.Value
+		s.proposeSize()
 		return tea.Batch(s.runChecks(), s.loadLogs())
 	case tui.Result[[]doctor.Result]:
 		if msg.ID != s.checksID {
@@ -164,7 +172,7 @@ func (s *detailScreen) runChecks() tea.Cmd {
 func (s *detailScreen) loadLogs() tea.Cmd {
 	s.stopFollowing()
 	s.logLines, s.logToken, s.logNote, s.logErr, s.logGroup, s.logStream = nil, "", "", nil, "", ""
-	s.logsID = 0
+	s.logsID, s.logsLoading = 0, false // a read of another container still running is dropped
 	if s.m.o.Logs == nil || s.doc == nil {
 		return nil
 	}
@@ -277,17 +285,22 @@ func (s *detailScreen) canFix() bool {
 // fix imports the revision the task ran and ends the program with it, for the wizard.
 func (s *detailScreen) fix() tea.Cmd {
 	spec, warnings, err := model.ImportTaskDefinition(s.doc)
-	revision := doctor.RevisionOf(s.task.TaskDefinitionARN)
+	revision := deploy.RevisionOf(s.task.TaskDefinitionARN)
 	if err != nil {
 		s.fixErr = fmt.Sprintf("Cannot open %s in the wizard: %v", revision, err)
 		s.m.o.Log.Warn("doctor: import for the wizard", "revision", revision, "error", err)
 		return nil
 	}
 	field, why := s.fixField()
+	if r := s.resize; r != nil && field == "task_memory" {
+		// The wizard opens with the proposed size chosen; the person can pick another.
+		spec.TaskCPU, spec.TaskMemory = strconv.Itoa(r.To.CPU), strconv.Itoa(r.To.Memory)
+		why += fmt.Sprintf(": %s → %s, the next valid size, is chosen", r.From, r.To)
+	}
 	fix := &Fix{Spec: spec, Revision: revision, Field: field, Why: why, Cluster: s.cluster, Service: s.task.Service,
 		ImportWarnings: warnings}
 	if svc, ok := s.scan.lookup(s.task.Service); ok && s.task.Service != "" {
-		fix.ServiceRevision = doctor.RevisionOf(svc.TaskDefinitionARN)
+		fix.ServiceRevision = deploy.RevisionOf(svc.TaskDefinitionARN)
 	}
 	s.m.outcome.Fix = fix
 	return s.m.quit()
@@ -411,7 +424,7 @@ func (s *detailScreen) document(w int) []string {
 	field := func(label, value string) { add(labeled(label, labelWidth, value, w)) }
 
 	add(st.Title.Render(cut("Task "+t.ID, w)))
-	summary := "Ran " + doctor.RevisionOf(t.TaskDefinitionARN)
+	summary := "Ran " + deploy.RevisionOf(t.TaskDefinitionARN)
 	if t.Service != "" {
 		summary += " · service " + t.Service
 	}
@@ -423,7 +436,7 @@ func (s *detailScreen) document(w int) []string {
 	}
 	add(st.Subtitle.Render(tui.Wrap(summary, w, 0)))
 	if svc, ok := s.scan.lookup(t.Service); ok && t.Service != "" {
-		if now := doctor.RevisionOf(svc.TaskDefinitionARN); now != "" && now != doctor.RevisionOf(t.TaskDefinitionARN) {
+		if now := deploy.RevisionOf(svc.TaskDefinitionARN); now != "" && now != deploy.RevisionOf(t.TaskDefinitionARN) {
 			add(st.Muted.Render(tui.Wrap("The service runs "+now+" now.", w, 0)))
 		}
 	}
@@ -504,10 +517,8 @@ func (s *detailScreen) diagnosis(field func(label, value string)) {
 	if where != "" {
 		field("Where", where)
 	}
-	if d.Cause == model.CauseOutOfMemory {
-		if p, ok := s.memoryProposal(); ok {
-			field("Proposal", st.Value.Render(p))
-		}
+	if s.proposal != "" {
+		field("Proposal", st.Value.Render(s.proposal))
 	}
 	switch {
 	case s.canFix():
@@ -520,41 +531,37 @@ func (s *detailScreen) diagnosis(field func(label, value string)) {
 // fixHint says where "fix in wizard" opens.
 func (s *detailScreen) fixHint() string {
 	field, _ := s.fixField()
-	hint := tui.Keys.Fix.Help().Key + " opens the wizard on " + doctor.RevisionOf(s.task.TaskDefinitionARN) + " at " + field
+	hint := tui.Keys.Fix.Help().Key + " opens the wizard on " + deploy.RevisionOf(s.task.TaskDefinitionARN) + " at " + field
 	if s.task.Diagnosis.Field == "" {
 		return hint + ", which a check below finds wrong."
 	}
 	return hint + "."
 }
 
-// memoryProposal is the next valid memory for the task's CPU (or the next CPU row at the
-// top), with what it costs more.
-func (s *detailScreen) memoryProposal() (string, bool) {
-	if s.doc == nil {
-		return "", false
+// proposeSize reads the size an out-of-memory task should move to from its revision.
+func (s *detailScreen) proposeSize() {
+	if s.task.Diagnosis.Cause != model.CauseOutOfMemory {
+		return
 	}
 	td, err := doctor.ParseTaskDefinition(s.doc)
 	if err != nil {
-		return "", false
+		return
 	}
-	cpu, _, errCPU := model.ParseCPU(td.CPU)
-	mem, _, errMem := model.ParseMemory(td.Memory)
-	if errCPU != nil || errMem != nil {
-		return "", false
+	p, ok, err := doctor.ProposeSize(td)
+	switch {
+	case err != nil:
+		return
+	case !ok:
+		s.proposal = fmt.Sprintf("%s is Fargate's largest size: the app must use less memory.", p.From)
+		return
 	}
-	arch := ""
-	if td.RuntimePlatform != nil {
-		arch = td.RuntimePlatform.CPUArchitecture
-	}
-	p, ok := model.ProposeMoreMemory(cpu, mem, arch)
-	if !ok {
-		return fmt.Sprintf("%d CPU / %d MiB is Fargate's largest size: the app must use less memory.", cpu, mem), true
-	}
+	s.resize = &p
 	cost := fmt.Sprintf("%s a month per task (%s)", money(p.MonthlyChangeUSD()), model.PriceNote)
 	if p.To.CPU == p.From.CPU {
-		return fmt.Sprintf("task_memory %d → %d MiB with %d CPU: %s", mem, p.To.Memory, cpu, cost), true
+		s.proposal = fmt.Sprintf("task_memory %d → %d MiB with %d CPU: %s", p.From.Memory, p.To.Memory, p.From.CPU, cost)
+		return
 	}
-	return fmt.Sprintf("task_cpu %d → %d, task_memory %d → %d MiB: %s", cpu, p.To.CPU, mem, p.To.Memory, cost), true
+	s.proposal = fmt.Sprintf("task_cpu %d → %d, task_memory %d → %d MiB: %s", p.From.CPU, p.To.CPU, p.From.Memory, p.To.Memory, cost)
 }
 
 // money is a change of cost: "+$3.24", "-$1.10".
@@ -568,7 +575,7 @@ func money(usd float64) string {
 // checksSection is the named checks of the revision the task ran.
 func (s *detailScreen) checksSection(w int, add func(string)) {
 	st := s.m.styles
-	add(st.Label.Bold(true).Render(cut("Checks of "+doctor.RevisionOf(s.task.TaskDefinitionARN), w)))
+	add(st.Label.Bold(true).Render(cut("Checks of "+deploy.RevisionOf(s.task.TaskDefinitionARN), w)))
 	switch {
 	case s.describing:
 		add("  " + s.m.spin() + " reading the task definition…")

@@ -209,9 +209,12 @@ func TestFixInWizard(t *testing.T) {
 		revision  string
 		field     string
 		serviceTD string
+		memory    string // the task_memory the wizard opens with; "" is the revision's
+		resized   string // what the reason adds about it
 	}{
-		{name: "an out-of-memory task opens its revision at task_memory", service: "demo-shop-prod-web",
-			task: oomTask, revision: "demo-shop-prod:2", field: "task_memory", serviceTD: "demo-shop-prod:3"},
+		{name: "an out-of-memory task opens its revision at task_memory, the next size chosen", service: "demo-shop-prod-web",
+			task: oomTask, revision: "demo-shop-prod:2", field: "task_memory", serviceTD: "demo-shop-prod:3",
+			memory: "3072", resized: ": 1024 CPU / 2048 MiB → 1024 CPU / 3072 MiB, the next valid size, is chosen"},
 		{name: "an unrecognised stop opens at the field of the first failing check", service: "", setup: addStrangeTask,
 			task: strangeTask, revision: "demo-shop-prod:2", field: "", serviceTD: ""},
 	}
@@ -252,6 +255,10 @@ func TestFixInWizard(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tt.memory != "" {
+				spec.TaskMemory = tt.memory
+			}
+			why += tt.resized
 			want := &Fix{Spec: spec, Revision: tt.revision, Field: field, Why: why, Cluster: fakeaws.DemoCluster,
 				Service: serviceOf(t, srv, tt.task), ServiceRevision: tt.serviceTD, ImportWarnings: warnings}
 			if diff := cmp.Diff(want, d.m.Outcome().Fix); diff != "" {

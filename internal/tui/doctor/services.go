@@ -8,7 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ecswiz/ecswiz/internal/doctor"
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
@@ -163,7 +163,7 @@ func (s *servicesScreen) view(w, h int) string {
 		if i == s.list.cursor {
 			name = st.Selected.Render(cut(name, nameW))
 		}
-		lines = append(lines, row(cursor, name, tasks, stopped, failed, doctor.RevisionOf(svc.TaskDefinitionARN)))
+		lines = append(lines, row(cursor, name, tasks, stopped, failed, deploy.RevisionOf(svc.TaskDefinitionARN)))
 	}
 	if !s.scan.servicesKnown && s.scan.running {
 		lines = append(lines, "  "+st.Muted.Render("listing services…"))

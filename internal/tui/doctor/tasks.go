@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/doctor"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -327,7 +328,7 @@ func groupLines(g doctor.Group, now time.Time, w int, split bool) (lines [2]stri
 // taskLine is a task under its cause: short id, revision, its service when the screen
 // shows all, and when it stopped.
 func (s *tasksScreen) taskLine(t doctor.StoppedTask, now time.Time) string {
-	parts := []string{shortID(t.ID), doctor.RevisionOf(t.TaskDefinitionARN)}
+	parts := []string{shortID(t.ID), deploy.RevisionOf(t.TaskDefinitionARN)}
 	if s.service == "" {
 		svc := t.Service
 		if svc == "" {

@@ -108,12 +108,15 @@ func (s *actStep) rolloutLines(ref string) []string {
 	switch {
 	case rollout.Running == ref:
 		return []string{st.Muted.Render(s.wrap(head+" It already is this task definition.", 0))}
+	}
+	roll := []string{"Roll " + rollout.Name + " to it:", s.commandView(rollout.UpdateCommand(ref)), ""}
+	switch {
 	case r.rolloutLoading:
-		return []string{s.wrap(s.env.spin()+" "+head+" Comparing it with "+ref+"…", 2)}
+		return append([]string{s.wrap(s.env.spin()+" "+head+" Comparing it with "+ref+"…", 2)}, roll...)
 	case r.rolloutErr != nil:
-		return []string{st.Muted.Render(s.wrap(head+" Could not compare it with "+ref+": "+tui.ErrorLine(r.rolloutErr), 0))}
+		return append([]string{st.Muted.Render(s.wrap(head+" Could not compare it with "+ref+": "+tui.ErrorLine(r.rolloutErr), 0))}, roll...)
 	case r.rolloutDiff == "":
-		return []string{s.wrap(head+" "+ref+" is the same task definition.", 0)}
+		return append([]string{s.wrap(head+" "+ref+" is the same task definition.", 0)}, roll...)
 	}
 	lines := []string{s.wrap(head+" What rolling it to "+ref+" changes:", 0)}
 	for _, l := range strings.Split(strings.TrimRight(r.rolloutDiff, "\n"), "\n") {
@@ -126,7 +129,14 @@ func (s *actStep) rolloutLines(ref string) []string {
 		}
 		lines = append(lines, "  "+style.Render(s.wrap(l, 2)))
 	}
-	return append(lines, "")
+	return append(append(lines, ""), roll...)
+}
+
+// rollsOut reports whether svc is the service the wizard was opened to fix, whose line
+// rolloutLines draws.
+func (s *actStep) rollsOut(svc deploy.Service) bool {
+	r := s.env.rollout
+	return r != nil && r.Running != "" && r.Cluster == svc.Cluster && r.Name == svc.Name
 }
 
 // findServices looks for the services running a revision of the family registered.
@@ -195,7 +205,10 @@ func (s *actStep) registerView() string {
 	lines = append(lines, s.rolloutLines(ref)...)
 	var roll, current []string
 	for _, svc := range r.services {
-		if svc.Running == ref {
+		switch {
+		case s.rollsOut(svc):
+			continue // its line is above, with the diff
+		case svc.Running == ref:
 			current = append(current, svc.Name+" (cluster "+svc.Cluster+") already runs "+ref+".")
 			continue
 		}
@@ -207,11 +220,15 @@ func (s *actStep) registerView() string {
 		lines = append(lines, s.wrap(s.env.spin()+" Looking for services running "+family+"…", 2))
 	case r.servicesErr != nil:
 		lines = append(lines, st.Muted.Render(s.wrap("Could not list the services to roll: "+tui.ErrorLine(r.servicesErr), 0)))
-	case len(r.services) == 0:
+	case len(r.services) == 0 && s.env.rollout == nil:
 		lines = append(lines, st.Muted.Render(s.wrap(noServiceLine(family), 0)))
 	}
 	if len(roll) > 0 {
-		lines = append(lines, "Roll a service to it:")
+		label := "Roll a service to it:"
+		if s.env.rollout != nil {
+			label = "Roll another service to it:"
+		}
+		lines = append(lines, label)
 		lines = append(lines, roll...)
 	}
 	for _, c := range current {

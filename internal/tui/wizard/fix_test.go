@@ -58,11 +58,14 @@ func TestActShowsTheDiffFromTheRevisionTheServiceRuns(t *testing.T) {
 		"+++ demo-shop-dev:5",
 		`-  "memory": "1024",`,
 		`+  "memory": "2048",`,
-		"--service demo-shop-dev-web",
+		"Roll demo-shop-dev-web to it:",
 	} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the outcome lacks %q:\n%s", want, view)
 		}
+	}
+	if n := strings.Count(view, "--service demo-shop-dev-web"); n != 1 {
+		t.Errorf("the service's update-service line shows %d times, want once:\n%s", n, view)
 	}
 }
 
@@ -75,7 +78,8 @@ func TestActRolloutDiffFailureIsSaid(t *testing.T) {
 		fakeaws.When(func(c fakeaws.Call) bool { return c.String("taskDefinition") == "demo-shop-dev:4" }))
 	s, up := startActIn(t, e, "")
 	keys(t, up, "enter", "y")
-	if view := flat(plain(s.View())); !strings.Contains(view, "Could not compare it with demo-shop-dev:5: describe task definition \"demo-shop-dev:4\": access denied") {
+	if view := flat(plain(s.View())); !strings.Contains(view, "Could not compare it with demo-shop-dev:5: describe task definition \"demo-shop-dev:4\": access denied") ||
+		!strings.Contains(view, "aws ecs update-service --cluster demo-shop --service demo-shop-dev-web") {
 		t.Errorf("the failure is not said:\n%s", view)
 	}
 }
