@@ -30,7 +30,7 @@ func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clien
 	if err != nil {
 		home = ""
 	}
-	opts := aws.Options{Profile: a.profile, Region: a.region, Getenv: a.getenv, HomeDir: home}
+	opts := aws.Options{Profile: a.profile, Region: a.region, Getenv: a.getenv, HomeDir: home, Log: a.log}
 	if a.demoMode() {
 		newDemo := a.newDemo
 		if newDemo == nil {
@@ -47,6 +47,7 @@ func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clien
 			EndpointURL: url,
 			// Fixed keys at one endpoint: Load reads none of the user's AWS settings.
 			Credentials: &aws.StaticCredentials{AccessKeyID: "demo", SecretAccessKey: "demo"},
+			Log:         a.log,
 		}
 		a.log.Info("demo mode: fake AWS started", "endpoint", url, "account", srv.Account(), "region", srv.Region())
 	}

@@ -133,7 +133,7 @@ func (c *doctorCmd) report(ctx context.Context, clients *aws.Clients, checker *d
 func (c *doctorCmd) preflight(ctx context.Context, clients *aws.Clients, checker *doctor.Checker) error {
 	doc, err := clients.ECS.DescribeTaskDefinition(ctx, c.taskDefinition)
 	if err != nil {
-		return fmt.Errorf("read task definition %s: %w", c.taskDefinition, err)
+		return err
 	}
 	results := checker.Run(ctx, doc)
 	if c.json {

@@ -95,7 +95,7 @@ func TestDemoDoctorJSONReportsEveryDemoFailure(t *testing.T) {
 }
 
 func TestDoctorJSONOfOneService(t *testing.T) {
-	got := demo.run(t, "doctor", "--json", "--cluster", fakeaws.DemoCluster, "--service", "demo-shop-prod-worker")
+	got := demo.run(t, "doctor", "--json", "--service", "demo-shop-prod-worker")
 	if got.code != exitFailure {
 		t.Fatalf("exit %d, stderr %q", got.code, got.stderr)
 	}
@@ -144,6 +144,7 @@ func TestDoctorBadUsage(t *testing.T) {
 		{"a revision and a cluster", []string{"doctor", "--task-definition", "x:1", "--cluster", "c"}, exitUsage, "task-definition"},
 		{"a revision that does not exist", []string{"doctor", "--task-definition", "nope:1"}, exitFailure, "nope:1"},
 		{"a cluster that does not exist", []string{"doctor", "--json", "--cluster", "nope"}, exitFailure, "nope"},
+		{"a service no cluster has", []string{"doctor", "--json", "--service", "nope"}, exitFailure, `no cluster has a service "nope"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := demo.run(t, tc.args...)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -24,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -54,6 +56,9 @@ type Options struct {
 	// Getenv and HomeDir feed the Region fallback; nil/"" = the process's own.
 	Getenv  func(string) string
 	HomeDir string
+	// Log receives the SDK's own warnings (an IMDS fallback, a deprecated setting).
+	// They never go to the terminal, which a TUI draws on; nil drops them.
+	Log *slog.Logger
 }
 
 // StaticCredentials are fixed keys, used instead of the default credential chain.
@@ -138,6 +143,7 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 			Retryer:     retryer,
 			APIOptions:  apiOptions,
 			HTTPClient:  httpClient,
+			Logger:      sdkLogger(o.Log),
 		}
 	} else {
 		loads := []func(*config.LoadOptions) error{
@@ -145,6 +151,7 @@ func Load(ctx context.Context, o Options) (*Clients, error) {
 			config.WithRetryer(retryer),
 			config.WithAPIOptions(apiOptions),
 			config.WithHTTPClient(httpClient),
+			config.WithLogger(sdkLogger(o.Log)),
 		}
 		if o.Profile != "" {
 			loads = append(loads, config.WithSharedConfigProfile(o.Profile))
@@ -225,4 +232,19 @@ func retryOnlyThrottling(r sdkaws.Retryer) sdkaws.Retryer {
 		return onlyThrottlingRetried{v2}
 	}
 	return retry.AddWithMaxAttempts(r, 1)
+}
+
+// sdkLogger sends the SDK's log lines to log (the SDK's default logger writes to
+// stderr); nil drops them.
+func sdkLogger(log *slog.Logger) logging.Logger {
+	if log == nil {
+		return logging.Nop{}
+	}
+	return logging.LoggerFunc(func(classification logging.Classification, format string, v ...any) {
+		level := slog.LevelDebug
+		if classification == logging.Warn {
+			level = slog.LevelWarn
+		}
+		log.Log(context.Background(), level, "aws sdk: "+fmt.Sprintf(format, v...))
+	})
 }

@@ -3,11 +3,15 @@ package aws
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aws/smithy-go/logging"
 )
 
 var testCredentials = &StaticCredentials{AccessKeyID: "testing", SecretAccessKey: "testing"}
@@ -113,4 +117,17 @@ func TestPerServiceEndpointVariablesAreHonoured(t *testing.T) {
 			t.Errorf("explicit endpoint saw %d calls, env endpoint %d; want 1 and still 1", own.Load(), hits.Load())
 		}
 	})
+}
+
+// The SDK's own warnings go to ecswiz's log, never to the terminal the TUI draws on.
+func TestSDKWarningsGoToTheLog(t *testing.T) {
+	var buf strings.Builder
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	sdkLogger(log).Logf(logging.Warn, "falling back to IMDSv1: %s", "403")
+	if got := buf.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "aws sdk: falling back to IMDSv1: 403") {
+		t.Errorf("logged %q", got)
+	}
+	if _, ok := sdkLogger(nil).(logging.Nop); !ok {
+		t.Error("without a log the SDK's lines are not dropped")
+	}
 }

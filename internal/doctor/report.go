@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -82,12 +83,17 @@ func Report(ctx context.Context, ecs ECS, checker *Checker, cluster, service str
 		tasks     []StoppedTask
 		revisions []string // of failed tasks, first seen first
 	)
+	found := false // service, in some cluster
 	for _, c := range clusters {
 		var batches []StoppedTask
 		err := ecs.EachStoppedTask(ctx, c, service, func(batch []aws.Task) { batches = append(batches, Classify(batch)...) })
-		if err != nil {
+		switch {
+		case err != nil && cluster == "" && service != "" && errors.Is(err, aws.KindNotFound):
+			continue // the service is in another cluster
+		case err != nil:
 			return err
 		}
+		found = true
 		slices.SortFunc(batches, newestFirst)
 		for _, t := range batches {
 			if t.Diagnosis.Cause == model.CauseNotAFailure {
@@ -98,6 +104,9 @@ func Report(ctx context.Context, ecs ECS, checker *Checker, cluster, service str
 				revisions = append(revisions, rev)
 			}
 		}
+	}
+	if !found && service != "" {
+		return fmt.Errorf("no cluster has a service %q; check the name and the Region (--region)", service)
 	}
 	checked := checkRevisions(ctx, ecs, checker, revisions)
 	for i, t := range tasks {
