@@ -694,7 +694,7 @@ func (c *Checker) executionRole(ctx context.Context, in *input) Result {
 	switch res.Status {
 	case aws.CheckOK:
 		return ok(field, "%s may read the %d %s (ssm:GetParameters, simulated)%s%s%s",
-			roleName(role), len(arns), plural(len(arns), "parameter", "parameters"), keys.note, keys.notSimulated, asmNote)
+			model.RoleName(role), len(arns), plural(len(arns), "parameter", "parameters"), keys.note, keys.notSimulated, asmNote)
 	case aws.CheckFail:
 		return roleDenied(field, role, arns, keys, res.Denied, asmNote)
 	}
@@ -736,20 +736,7 @@ func (c *Checker) parameterKeys(ctx context.Context, refs []string) keysFound {
 		reason, _ := errorReason(err)
 		return keysFound{notSimulated: "; kms:Decrypt not simulated: could not read the parameters' keys (" + reason + ")"}
 	}
-	managed := 0
-	var arns []string
-	for _, ref := range refs {
-		key, secure := byRef[ref]
-		switch {
-		case !secure:
-		case key == aws.DefaultParameterKey || strings.HasSuffix(key, ":"+aws.DefaultParameterKey):
-			managed++
-		default:
-			arns = append(arns, kmsKeyARN(c.Region, c.Account, key))
-		}
-	}
-	slices.Sort(arns)
-	arns = slices.Compact(arns)
+	arns, managed := CustomerKeyARNs(byRef, c.Region, c.Account)
 	switch {
 	case len(arns) > 0:
 		return keysFound{arns: arns, note: fmt.Sprintf(" and decrypt them (kms:Decrypt on %d customer %s, simulated; the %s own %s not)",
@@ -758,6 +745,22 @@ func (c *Checker) parameterKeys(ctx context.Context, refs []string) keysFound {
 		return keysFound{note: "; the SecureStrings use the AWS managed key (" + aws.DefaultParameterKey + "), which needs no kms:Decrypt grant"}
 	}
 	return keysFound{note: "; no SecureString with a customer key: no kms:Decrypt needed"}
+}
+
+// CustomerKeyARNs are the ARNs of the customer KMS keys among keys (parameter → key id,
+// as Parameters.Keys reads them), sorted, each once: those the execution role needs
+// kms:Decrypt on. managed counts the parameters on the AWS managed key, which needs no
+// grant (the role decrypts with it by way of ssm:GetParameters).
+func CustomerKeyARNs(keys map[string]string, region, account string) (arns []string, managed int) {
+	for _, key := range keys {
+		if key == aws.DefaultParameterKey || strings.HasSuffix(key, ":"+aws.DefaultParameterKey) {
+			managed++
+			continue
+		}
+		arns = append(arns, kmsKeyARN(region, account, key))
+	}
+	slices.Sort(arns)
+	return slices.Compact(arns), managed
 }
 
 // kmsKeyARN is the ARN IAM policies name a KMS key by, from the key id Parameter Store
@@ -801,14 +804,14 @@ func roleDenied(field, role string, arns []string, keys keysFound, denials []aws
 	}
 	var problems, hints []string
 	if len(params) > 0 {
-		problems = append(problems, fmt.Sprintf("%s may not read %d of %d %s with ssm:GetParameters (%s): %s", roleName(role),
+		problems = append(problems, fmt.Sprintf("%s may not read %d of %d %s with ssm:GetParameters (%s): %s", model.RoleName(role),
 			len(params), len(arns), plural(len(arns), "parameter", "parameters"), why(explicitParams), listed(params, 3)))
-		hints = append(hints, fmt.Sprintf("allow ssm:GetParameters on %s in %s's policy, or use a role that has it", parameterPattern(arns), roleName(role)))
+		hints = append(hints, fmt.Sprintf("allow ssm:GetParameters on %s in %s's policy, or use a role that has it", parameterPattern(arns), model.RoleName(role)))
 	}
 	if len(keyARNs) > 0 {
-		problems = append(problems, fmt.Sprintf("%s may not decrypt with kms:Decrypt on %d of %d customer %s (%s): %s", roleName(role),
+		problems = append(problems, fmt.Sprintf("%s may not decrypt with kms:Decrypt on %d of %d customer %s (%s): %s", model.RoleName(role),
 			len(keyARNs), len(keys.arns), plural(len(keys.arns), "key", "keys"), why(explicitKeys), listed(keyARNs, 3)))
-		hints = append(hints, fmt.Sprintf("allow kms:Decrypt on %s in %s's policy (and let the key's policy allow the role)", listed(keyARNs, 3), roleName(role)))
+		hints = append(hints, fmt.Sprintf("allow kms:Decrypt on %s in %s's policy (and let the key's policy allow the role)", listed(keyARNs, 3), model.RoleName(role)))
 	}
 	return fail(field, strings.Join(hints, "; "), "%s%s%s", strings.Join(problems, "; "), keys.notSimulated, asmNote)
 }
@@ -820,14 +823,6 @@ func arnAccount(arn string) string {
 		return ""
 	}
 	return parts[4]
-}
-
-// roleName is the name at the end of a role ARN.
-func roleName(arn string) string {
-	if i := strings.LastIndex(arn, "/"); i >= 0 {
-		return arn[i+1:]
-	}
-	return arn
 }
 
 // parameterPattern is the resource a policy statement would name for arns: their

@@ -61,3 +61,7 @@ func TaskRoleNeed(s Spec) string {
 	return fmt.Sprintf("s3_bucket_name is %s, but without a task role the app has no AWS credentials to use it: "+
 		"pick a role that may read and write the bucket", s.S3BucketName)
 }
+
+// RoleName is the name of a role ARN (arn:aws:iam::ACCOUNT:role/PATH/NAME): its last
+// segment; a value without "/" is taken as a name already.
+func RoleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }

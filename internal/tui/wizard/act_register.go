@@ -322,7 +322,7 @@ func (s *actStep) confirmView() string {
 func (s *actStep) roleConfirmLines(width int) []string {
 	st := s.env.styles
 	c := &s.role
-	name := roleName(c.role)
+	name := model.RoleName(c.role)
 	switch {
 	case c.role == "":
 		return nil

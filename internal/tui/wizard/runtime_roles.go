@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/doctor"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
 )
@@ -83,7 +84,7 @@ func (s *runtimeStep) roleOptions(current, suggested string) []tui.Option {
 		known = known || r.ARN == current
 	}
 	if current != "" && !known {
-		opts = append(opts, tui.Option{Value: current, Label: roleName(current),
+		opts = append(opts, tui.Option{Value: current, Label: model.RoleName(current),
 			Note: "current · not among the roles ECS tasks may assume here"})
 	}
 	for _, r := range s.roles.list {
@@ -117,9 +118,6 @@ func (s *runtimeStep) maybeCheckRole() tea.Cmd {
 	}
 	return s.roleCheck.start(s.ctx, s.env, role)
 }
-
-// roleName is the last segment of a role ARN.
-func roleName(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 
 // suggestRole is the ARN of the role named after the family for an execution role
 // (…-execution) or a task role (the other). Without one, an execution role falls back
@@ -187,7 +185,7 @@ func (s *runtimeStep) refreshRoleStatus() {
 	// A bucket the app uses needs credentials only a task role gives it.
 	if need := model.TaskRoleNeed(*s.env.spec); need != "" {
 		if suggested := suggestRole(s.roles.list, s.env.spec.Family(), false); suggested != "" {
-			need += ", e.g. " + roleName(suggested)
+			need += ", e.g. " + model.RoleName(suggested)
 		}
 		task.Status, task.StatusIsWarn = "⚠ "+need+".", true
 	}
@@ -269,7 +267,6 @@ func planRoleCheck(e *env, role string) roleCheckPlan {
 		p.foreign = true
 		return p
 	}
-	partition := strings.Split(role, ":")[1]
 	secrets := model.ContainerSecrets(*e.spec)
 	seen := map[string]bool{}
 	for _, name := range slices.Sorted(maps.Keys(secrets)) {
@@ -280,11 +277,7 @@ func planRoleCheck(e *env, role string) roleCheckPlan {
 		}
 		arn := from
 		if !strings.HasPrefix(from, "arn:") {
-			name := from
-			if !strings.HasPrefix(name, "/") {
-				name = "/" + name
-			}
-			arn = "arn:" + partition + ":ssm:" + region + ":" + account + ":parameter" + name
+			arn = doctor.ParameterARN(region, account, from)
 		}
 		if seen[arn] {
 			continue
@@ -343,14 +336,21 @@ func (c *roleCheck) start(ctx context.Context, e *env, role string) tea.Cmd {
 	if p.role == "" || p.note != "" {
 		return nil
 	}
-	roles := e.cloud().Roles
+	roles, params := e.cloud().Roles, e.cloud().Parameters
+	region, account := e.session.Region, e.session.Account
 	callCtx, cancel := context.WithCancel(ctx)
 	c.id, c.loading, c.cancel = tui.NewID(), true, cancel
 	arns := p.arns
-	// The keys of the parameters are not known here: kms:Decrypt is not simulated (the
-	// default aws/ssm key needs no grant; the fix names it for a key of your own).
 	return tui.Call(callCtx, c.id, func(ctx context.Context) (aws.CheckResult, error) {
-		return roles.CanReadParameters(ctx, role, arns, nil)
+		// kms:Decrypt is simulated on the parameters' customer keys, as the troubleshooter
+		// does. Keys that cannot be read leave it out: ssm:GetParameters is still checked.
+		var keyARNs []string
+		if params != nil {
+			if keys, err := params.Keys(ctx, arns); err == nil {
+				keyARNs, _ = doctor.CustomerKeyARNs(keys, region, account)
+			}
+		}
+		return roles.CanReadParameters(ctx, role, arns, keyARNs)
 	})
 }
 
@@ -364,7 +364,7 @@ func (c *roleCheck) done(e *env, msg roleCheckResult) bool {
 		c.cancel()
 		c.cancel = nil
 	}
-	log := stepLog(e).With("role", roleName(c.role), "parameters", len(c.names))
+	log := stepLog(e).With("role", model.RoleName(c.role), "parameters", len(c.names))
 	switch {
 	case c.err != nil:
 		log.Warn("execution role check failed", "error", tui.ErrorLine(c.err))
@@ -456,45 +456,50 @@ func (c *roleCheck) skippedNote() string {
 // denial says what the role may not read and why: "may not read any of the 6
 // parameters (denied by default: no policy allows ssm:GetParameters)".
 func (c *roleCheck) denial() string {
-	var params []string
-	var other []string
-	explicit := false
+	var params, keys []string
+	explicit := map[string]bool{}
 	for _, d := range c.result.Denied {
-		explicit = explicit || d.Decision == "explicitDeny"
+		explicit[d.Action] = explicit[d.Action] || d.Decision == "explicitDeny"
 		if d.Action == "ssm:GetParameters" {
 			params = append(params, parameterName(d.Resource))
 		} else {
-			other = append(other, d.Action+" on "+d.Resource)
+			keys = append(keys, d.Resource)
 		}
 	}
-	var what []string
+	why := func(action string) string {
+		if explicit[action] {
+			return "denied by an explicit Deny of " + action
+		}
+		return "denied by default: no policy allows " + action
+	}
+	var parts []string
 	switch n := len(params); {
 	case n == 0:
 	case n == len(c.names) && n > 1:
-		what = append(what, fmt.Sprintf("any of the %d parameters", n))
+		parts = append(parts, fmt.Sprintf("may not read any of the %d parameters (%s)", n, why("ssm:GetParameters")))
 	case n == 1:
-		what = append(what, params[0])
+		parts = append(parts, fmt.Sprintf("may not read %s (%s)", params[0], why("ssm:GetParameters")))
 	default:
-		what = append(what, fmt.Sprintf("%s and %d more of the %d parameters", params[0], n-1, len(c.names)))
+		parts = append(parts, fmt.Sprintf("may not read %s and %d more of the %d parameters (%s)", params[0], n-1, len(c.names), why("ssm:GetParameters")))
 	}
-	what = append(what, other...)
-	action := "ssm:GetParameters"
-	if len(params) == 0 && len(other) > 0 {
-		action = "kms:Decrypt"
+	if len(keys) > 0 {
+		parts = append(parts, fmt.Sprintf("may not decrypt them with the customer key %s (%s)", joinAnd(keys), why("kms:Decrypt")))
 	}
-	why := "denied by default: no policy allows " + action
-	if explicit {
-		why = "denied by an explicit Deny of " + action
-	}
-	return fmt.Sprintf("may not read %s (%s)", joinAnd(what), why)
+	return strings.Join(parts, "; ")
 }
 
 // fix says what to change: a policy allowing ssm:GetParameters on the parameters
-// denied (the prefix's /* for those under it) and kms:Decrypt.
+// denied (the prefix's /* for those under it) and kms:Decrypt on the customer keys
+// denied.
 func (c *roleCheck) fix() string {
-	var scopes []string
+	var scopes, keys []string
+	explicit := false
 	for _, d := range c.result.Denied {
+		explicit = explicit || d.Decision == "explicitDeny"
 		if d.Action != "ssm:GetParameters" {
+			if !slices.Contains(keys, d.Resource) {
+				keys = append(keys, d.Resource)
+			}
 			continue
 		}
 		scope := parameterName(d.Resource)
@@ -508,14 +513,21 @@ func (c *roleCheck) fix() string {
 	if len(scopes) > 3 {
 		scopes = append(scopes[:2], fmt.Sprintf("%d other parameters", len(scopes)-2))
 	}
-	on := ""
+	var grants []string
 	if len(scopes) > 0 {
-		on = " on " + joinAnd(scopes)
+		grants = append(grants, "ssm:GetParameters on "+joinAnd(scopes))
 	}
-	if slices.ContainsFunc(c.result.Denied, func(d aws.Denial) bool { return d.Decision == "explicitDeny" }) {
-		return "remove the Deny of ssm:GetParameters" + on + " from the role's policies"
+	if len(keys) > 0 {
+		grants = append(grants, "kms:Decrypt on "+joinAnd(keys))
 	}
-	return "attach a policy allowing ssm:GetParameters" + on + " and kms:Decrypt"
+	if explicit {
+		return "remove the Deny of " + joinAnd(grants) + " from the role's policies"
+	}
+	if len(keys) == 0 {
+		// A customer key the parameters may use later needs the grant too.
+		return "attach a policy allowing " + joinAnd(grants) + " and kms:Decrypt"
+	}
+	return "attach a policy allowing " + joinAnd(grants)
 }
 
 // findings is the denial as a warning on execution_role_arn: the task would not start.
@@ -524,8 +536,8 @@ func (c *roleCheck) findings(spec model.Spec) model.Findings {
 		return nil
 	}
 	return model.Findings{{Severity: model.SeverityWarning, Field: fieldExecutionRole,
-		Message: roleName(c.role) + " " + c.denial(),
-		Hint:    taskStartFailure + " (AccessDenied); fix: " + c.fix() + " to " + roleName(c.role) + ", or choose another execution role"}}
+		Message: model.RoleName(c.role) + " " + c.denial(),
+		Hint:    taskStartFailure + " (AccessDenied); fix: " + c.fix() + " to " + model.RoleName(c.role) + ", or choose another execution role"}}
 }
 
 // status is the check in a line for Review and Act when it has no finding to show:
@@ -540,9 +552,9 @@ func (c *roleCheck) status(e *env) string {
 		return ""
 	}
 	if c.loading {
-		return e.spin() + " Checking that " + roleName(c.role) + ", the execution role, may read " + c.parameters() + " the task reads…"
+		return e.spin() + " Checking that " + model.RoleName(c.role) + ", the execution role, may read " + c.parameters() + " the task reads…"
 	}
-	return "Execution role " + roleName(c.role) + ": " + text
+	return "Execution role " + model.RoleName(c.role) + ": " + text
 }
 
 // ok reports a check that found the role may read every parameter.
@@ -567,7 +579,7 @@ func reviewRoleAccountFindings(e *env) model.Findings {
 			continue
 		}
 		out = append(out, model.Finding{Severity: model.SeverityWarning, Field: r.field,
-			Message: fmt.Sprintf("%s is in account %s, not in the session's account %s", roleName(r.arn), a, account),
+			Message: fmt.Sprintf("%s is in account %s, not in the session's account %s", model.RoleName(r.arn), a, account),
 			Hint: fmt.Sprintf("ECS tasks assume roles of their own account (%s): %s; choose a role of account %s",
 				r.use, taskFailsToStart, account)})
 	}

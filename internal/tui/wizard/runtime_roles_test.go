@@ -235,3 +235,26 @@ func TestRuntimeStepCancelsTheRoleCheckWhenLeft(t *testing.T) {
 		t.Errorf("the check was not cancelled: loading %v, error %v", s.roleCheck.loading, s.roleCheck.err)
 	}
 }
+
+// A parameter encrypted with a customer key needs kms:Decrypt too: the check reads the
+// key from the parameter's metadata (never its value) and simulates it, as doctor does.
+func TestRuntimeStepSimulatesDecryptOnACustomerKey(t *testing.T) {
+	const keyARN = "arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	session, srv := demoSession(t)
+	srv.PutParameter(fakeaws.Parameter{Name: "/demo-shop/dev/payments/key", Type: "SecureString", Value: "fake",
+		KeyID: "1234abcd-12ab-34cd-56ef-1234567890ab"})
+	srv.AddRole(fakeaws.Role{Name: "no-kms", TrustedServices: []string{"ecs-tasks.amazonaws.com"},
+		Allow: []fakeaws.Permission{{Action: "ssm:GetParameters", Resource: "arn:aws:ssm:eu-west-2:123456789012:parameter/demo-shop/dev/*"}}})
+	spec := runtimeSpec()
+	spec.ExecutionRoleARN = demoRole("no-kms")
+	spec.SecretsFromParameterStore = map[string]string{"PAYMENTS_KEY": "/demo-shop/dev/payments/key"}
+	r := newRuntimeRig(t, spec, session)
+	exec := r.field(fieldExecutionRole)
+	if got := strings.Join(strings.Fields(exec.Status), " "); !strings.Contains(got, "kms:Decrypt on "+keyARN) || !exec.StatusIsWarn {
+		t.Errorf("execution role status = %q (warning %v); want a warning naming kms:Decrypt on the key", got, exec.StatusIsWarn)
+	}
+	if len(srv.CallsTo("DescribeParameters")) == 0 {
+		t.Error("the parameters' keys were not read")
+	}
+	noSecretRead(t, srv)
+}

@@ -22,6 +22,7 @@ import (
 type parameterStore interface {
 	List(ctx context.Context, prefix string, progress func(n int)) ([]aws.Parameter, []aws.Warning, error)
 	Exist(ctx context.Context, names []string) (map[string]bool, error)
+	Keys(ctx context.Context, names []string) (map[string]string, error)
 	CreateSecureString(ctx context.Context, name, value, kmsKeyID string, overwrite bool) (int64, error)
 }
 
