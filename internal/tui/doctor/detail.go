@@ -532,8 +532,11 @@ func (s *detailScreen) diagnosis(field func(label, value string)) {
 func (s *detailScreen) fixHint() string {
 	field, _ := s.fixField()
 	hint := tui.Keys.Fix.Help().Key + " opens the wizard on " + deploy.RevisionOf(s.task.TaskDefinitionARN) + " at " + field
-	if s.task.Diagnosis.Field == "" {
+	switch {
+	case s.task.Diagnosis.Field == "":
 		return hint + ", which a check below finds wrong."
+	case s.resize != nil && field == "task_memory":
+		return hint + fmt.Sprintf(", with %s chosen.", s.resize.To)
 	}
 	return hint + "."
 }
