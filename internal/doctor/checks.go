@@ -1025,13 +1025,9 @@ func (c *Checker) spec(_ context.Context, in *input) Result {
 	unrepresented := 0
 	for _, w := range warnings {
 		switch {
-		case strings.Contains(w.Message, "second container"):
-			name := w.Field
-			if _, quoted, found := strings.Cut(w.Message, `"`); found {
-				name, _, _ = strings.Cut(quoted, `"`)
-			}
-			extraContainers = append(extraContainers, name)
-		case strings.Contains(w.Message, "not expressible"):
+		case w.Container != "":
+			extraContainers = append(extraContainers, w.Container)
+		case w.Dropped:
 			unrepresented++
 		}
 	}

@@ -22,6 +22,10 @@ type ImportWarning struct {
 	// wrapper ("taskDefinition.") is left out, so both input forms name parts alike.
 	Field   string
 	Message string
+	// Dropped is set for a part the spec has no place for (it is left out, not changed).
+	Dropped bool
+	// Container names a container other than the one the spec describes, left out whole.
+	Container string
 }
 
 func (w ImportWarning) String() string { return w.Field + ": " + w.Message }
@@ -138,7 +142,8 @@ type importer struct {
 }
 
 func (im *importer) warn(field, format string, args ...any) {
-	im.warnings = append(im.warnings, ImportWarning{Field: field, Message: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	im.warnings = append(im.warnings, ImportWarning{Field: field, Message: msg, Dropped: strings.Contains(msg, notExpressible)})
 }
 
 func (im *importer) fail(field, format string, args ...any) {
@@ -374,7 +379,8 @@ func (im *importer) taskDefinition(td *jsonObject, describedTags any) Spec {
 	for i, c := range containers {
 		if i != main {
 			name, _ := c.m["name"].(string)
-			im.warn(c.path, "second container %q: a spec describes one container, dropped", name)
+			im.warnings = append(im.warnings, ImportWarning{Field: c.path, Container: name, Dropped: true,
+				Message: fmt.Sprintf("second container %q: a spec describes one container, dropped", name)})
 		}
 	}
 	im.container(&s, containers[main], family)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -169,14 +170,17 @@ func TestImportWarnsAboutWhatASpecCannotHold(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []ImportWarning{
-		{"containerDefinitions[0]", `second container "log-router": a spec describes one container, dropped`},
-		{"containerDefinitions[1].dependsOn", notExpressible},
-		{"containerDefinitions[1].healthCheck", notExpressible},
-		{"containerDefinitions[1].ulimits", notExpressible},
-		{"ephemeralStorage", notExpressible},
+		{Field: "containerDefinitions[0]", Message: `second container "log-router": a spec describes one container, dropped`},
+		{Field: "containerDefinitions[1].dependsOn", Message: notExpressible},
+		{Field: "containerDefinitions[1].healthCheck", Message: notExpressible},
+		{Field: "containerDefinitions[1].ulimits", Message: notExpressible},
+		{Field: "ephemeralStorage", Message: notExpressible},
 	}
-	if diff := cmp.Diff(want, warnings); diff != "" {
+	if diff := cmp.Diff(want, warnings, ignoreWarningKind); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	if w := warnings[0]; w.Container != "log-router" || !w.Dropped || !warnings[1].Dropped {
+		t.Errorf("the dropped container and parts are not marked: %+v", warnings[:2])
 	}
 	// What the spec can hold is still read: the basic example, whose tags the
 	// describe call was not asked for.
@@ -238,9 +242,9 @@ func TestImportWarnings(t *testing.T) {
 				c["entryPoint"] = []any{"sh"}
 			},
 			want: []ImportWarning{
-				{"containerDefinitions[0].entryPoint", notExpressible},
-				{"containerDefinitions[0].healthCheck", notExpressible},
-				{"containerDefinitions[0].ulimits", notExpressible},
+				{Field: "containerDefinitions[0].entryPoint", Message: notExpressible},
+				{Field: "containerDefinitions[0].healthCheck", Message: notExpressible},
+				{Field: "containerDefinitions[0].ulimits", Message: notExpressible},
 			},
 		},
 		{
@@ -278,13 +282,13 @@ func TestImportWarnings(t *testing.T) {
 				td["requiresCompatibilities"] = []any{"EC2"}
 			},
 			want: []ImportWarning{
-				{"networkMode", `"bridge" not expressible in a spec, dropped (the spec always uses "awsvpc")`},
-				{"requiresCompatibilities", `["EC2"] not expressible in a spec, dropped (the spec always requires ["FARGATE"])`},
-				{"inferenceAccelerators", notExpressible},
-				{"ipcMode", notExpressible},
-				{"pidMode", notExpressible},
-				{"placementConstraints", notExpressible},
-				{"proxyConfiguration", notExpressible},
+				{Field: "networkMode", Message: `"bridge" not expressible in a spec, dropped (the spec always uses "awsvpc")`},
+				{Field: "requiresCompatibilities", Message: `["EC2"] not expressible in a spec, dropped (the spec always requires ["FARGATE"])`},
+				{Field: "inferenceAccelerators", Message: notExpressible},
+				{Field: "ipcMode", Message: notExpressible},
+				{Field: "pidMode", Message: notExpressible},
+				{Field: "placementConstraints", Message: notExpressible},
+				{Field: "proxyConfiguration", Message: notExpressible},
 			},
 		},
 		{
@@ -296,10 +300,10 @@ func TestImportWarnings(t *testing.T) {
 				}
 			},
 			want: []ImportWarning{
-				{"containerDefinitions[0].portMappings[0].hostPort", "8001 is not expressible in a spec, dropped (the spec maps hostPort = containerPort)"},
-				{"containerDefinitions[0].portMappings[0].protocol", `"udp" is not expressible in a spec, dropped (the spec maps tcp)`},
-				{"containerDefinitions[0].portMappings[0].name", notExpressible},
-				{"containerDefinitions[0].portMappings[1]", "a second port mapping is not expressible in a spec, dropped"},
+				{Field: "containerDefinitions[0].portMappings[0].hostPort", Message: "8001 is not expressible in a spec, dropped (the spec maps hostPort = containerPort)"},
+				{Field: "containerDefinitions[0].portMappings[0].protocol", Message: `"udp" is not expressible in a spec, dropped (the spec maps tcp)`},
+				{Field: "containerDefinitions[0].portMappings[0].name", Message: notExpressible},
+				{Field: "containerDefinitions[0].portMappings[1]", Message: "a second port mapping is not expressible in a spec, dropped"},
 			},
 		},
 		{
@@ -312,11 +316,11 @@ func TestImportWarnings(t *testing.T) {
 				c["dockerLabels"] = map[string]any{"team": "web"}
 			},
 			want: []ImportWarning{
-				{"containerDefinitions[0].essential", "false is not expressible in a spec, dropped (the container is always essential)"},
-				{"containerDefinitions[0].cpu", notExpressible},
-				{"containerDefinitions[0].dockerLabels", notExpressible},
-				{"containerDefinitions[0].memory", notExpressible},
-				{"containerDefinitions[0].memoryReservation", notExpressible},
+				{Field: "containerDefinitions[0].essential", Message: "false is not expressible in a spec, dropped (the container is always essential)"},
+				{Field: "containerDefinitions[0].cpu", Message: notExpressible},
+				{Field: "containerDefinitions[0].dockerLabels", Message: notExpressible},
+				{Field: "containerDefinitions[0].memory", Message: notExpressible},
+				{Field: "containerDefinitions[0].memoryReservation", Message: notExpressible},
 			},
 		},
 		{
@@ -325,7 +329,7 @@ func TestImportWarnings(t *testing.T) {
 				c["logConfiguration"] = map[string]any{"logDriver": "splunk", "options": map[string]any{"splunk-url": "https://x"}}
 			},
 			want: []ImportWarning{
-				{"containerDefinitions[0].logConfiguration", `log driver "splunk" is not expressible in a spec, dropped (the spec always uses awslogs)`},
+				{Field: "containerDefinitions[0].logConfiguration", Message: `log driver "splunk" is not expressible in a spec, dropped (the spec always uses awslogs)`},
 			},
 		},
 		{
@@ -336,8 +340,8 @@ func TestImportWarnings(t *testing.T) {
 				opts["mode"] = "non-blocking"
 			},
 			want: []ImportWarning{
-				{"containerDefinitions[0].logConfiguration.options.awslogs-create-group", notExpressible},
-				{"containerDefinitions[0].logConfiguration.options.mode", notExpressible},
+				{Field: "containerDefinitions[0].logConfiguration.options.awslogs-create-group", Message: notExpressible},
+				{Field: "containerDefinitions[0].logConfiguration.options.mode", Message: notExpressible},
 			},
 		},
 		{
@@ -345,7 +349,7 @@ func TestImportWarnings(t *testing.T) {
 			change: func(_, c map[string]any) {
 				c["linuxParameters"] = map[string]any{"initProcessEnabled": true}
 			},
-			want: []ImportWarning{{"containerDefinitions[0].linuxParameters.initProcessEnabled", notExpressible}},
+			want: []ImportWarning{{Field: "containerDefinitions[0].linuxParameters.initProcessEnabled", Message: notExpressible}},
 		},
 		{
 			name: "a bind volume from a host path and a docker volume are named",
@@ -356,8 +360,8 @@ func TestImportWarnings(t *testing.T) {
 				}
 			},
 			want: []ImportWarning{
-				{"volumes[0].host.sourcePath", notExpressible},
-				{"volumes[1].dockerVolumeConfiguration", notExpressible},
+				{Field: "volumes[0].host.sourcePath", Message: notExpressible},
+				{Field: "volumes[1].dockerVolumeConfiguration", Message: notExpressible},
 			},
 		},
 		{
@@ -369,10 +373,10 @@ func TestImportWarnings(t *testing.T) {
 				delete(c, "portMappings")
 			},
 			want: []ImportWarning{
-				{"containerDefinitions[0].portMappings", "none; the spec maps container_port 8000"},
-				{"containerDefinitions[0].logConfiguration.options.awslogs-stream-prefix", `not set; the spec uses "ecs"`},
-				{"containerDefinitions[0].environment", "the spec adds ALLOWED_HOSTS, DATABASE_ENGINE, DEBUG, DJANGO_SETTINGS_MODULE, PORT, PYTHONUNBUFFERED, which the task definition does not set"},
-				{"containerDefinitions[0].secrets", "the spec adds DATABASE_HOST, DATABASE_NAME, DATABASE_PASSWORD, DATABASE_USER, DJANGO_SECRET_KEY, REDIS_HOST, which the task definition does not set"},
+				{Field: "containerDefinitions[0].portMappings", Message: "none; the spec maps container_port 8000"},
+				{Field: "containerDefinitions[0].logConfiguration.options.awslogs-stream-prefix", Message: `not set; the spec uses "ecs"`},
+				{Field: "containerDefinitions[0].environment", Message: "the spec adds ALLOWED_HOSTS, DATABASE_ENGINE, DEBUG, DJANGO_SETTINGS_MODULE, PORT, PYTHONUNBUFFERED, which the task definition does not set"},
+				{Field: "containerDefinitions[0].secrets", Message: "the spec adds DATABASE_HOST, DATABASE_NAME, DATABASE_PASSWORD, DATABASE_USER, DJANGO_SECRET_KEY, REDIS_HOST, which the task definition does not set"},
 			},
 		},
 		{
@@ -380,15 +384,15 @@ func TestImportWarnings(t *testing.T) {
 			change: func(_, c map[string]any) {
 				c["environment"] = append(c["environment"].([]any), map[string]any{"name": "DEBUG", "value": "true"})
 			},
-			want: []ImportWarning{{"containerDefinitions[0].environment[7]", "a second DEBUG is not expressible in a spec, dropped"}},
+			want: []ImportWarning{{Field: "containerDefinitions[0].environment[7]", Message: "a second DEBUG is not expressible in a spec, dropped"}},
 		},
 		{
 			name: "awslogs without options is named",
 			change: func(_, c map[string]any) {
 				c["logConfiguration"] = map[string]any{"logDriver": "awslogs"}
 			},
-			want: []ImportWarning{{"containerDefinitions[0].logConfiguration.options",
-				"none; the spec always sets awslogs-group, awslogs-region and awslogs-stream-prefix"}},
+			want: []ImportWarning{{Field: "containerDefinitions[0].logConfiguration.options",
+				Message: "none; the spec always sets awslogs-group, awslogs-region and awslogs-stream-prefix"}},
 		},
 		{
 			name: "awslogs without a group or a Region is named",
@@ -398,8 +402,8 @@ func TestImportWarnings(t *testing.T) {
 				delete(opts, "awslogs-region")
 			},
 			want: []ImportWarning{
-				{"containerDefinitions[0].logConfiguration.options.awslogs-group", "not set; the spec needs log_group_name"},
-				{"containerDefinitions[0].logConfiguration.options.awslogs-region", "not set; the spec writes the Region it is rendered for"},
+				{Field: "containerDefinitions[0].logConfiguration.options.awslogs-group", Message: "not set; the spec needs log_group_name"},
+				{Field: "containerDefinitions[0].logConfiguration.options.awslogs-region", Message: "not set; the spec writes the Region it is rendered for"},
 			},
 		},
 		{
@@ -409,8 +413,8 @@ func TestImportWarnings(t *testing.T) {
 				delete(td, "memory")
 			},
 			want: []ImportWarning{
-				{"cpu", `not set; the spec uses "512"`},
-				{"memory", `not set; the spec uses "1024"`},
+				{Field: "cpu", Message: `not set; the spec uses "512"`},
+				{Field: "memory", Message: `not set; the spec uses "1024"`},
 			},
 		},
 	}
@@ -422,7 +426,7 @@ func TestImportWarnings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, warnings, equateEmpty); diff != "" {
+			if diff := cmp.Diff(tt.want, warnings, equateEmpty, ignoreWarningKind); diff != "" {
 				t.Errorf("warnings (-want +got):\n%s", diff)
 			}
 		})
@@ -492,8 +496,8 @@ func TestImportPicksTheDjangoContainer(t *testing.T) {
 	if s.ContainerName != "backend-booking" {
 		t.Errorf("imported container %q", s.ContainerName)
 	}
-	want := []ImportWarning{{"containerDefinitions[0]", `second container "envoy": a spec describes one container, dropped`}}
-	if diff := cmp.Diff(want, warnings); diff != "" {
+	want := []ImportWarning{{Field: "containerDefinitions[0]", Message: `second container "envoy": a spec describes one container, dropped`}}
+	if diff := cmp.Diff(want, warnings, ignoreWarningKind); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
@@ -652,8 +656,12 @@ func TestADescribeOutputWithoutTagsSaysHowToGetThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []ImportWarning{{"tags", "not in the document: describe it with --include TAGS to import its tags"}}
-	if diff := cmp.Diff(want, warnings); diff != "" {
+	want := []ImportWarning{{Field: "tags", Message: "not in the document: describe it with --include TAGS to import its tags"}}
+	if diff := cmp.Diff(want, warnings, ignoreWarningKind); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+// ignoreWarningKind compares import warnings by field and message; the test of the
+// dropped container checks Dropped and Container.
+var ignoreWarningKind = cmpopts.IgnoreFields(ImportWarning{}, "Dropped", "Container")
