@@ -15,10 +15,7 @@ import (
 func doctorEndpoint(b *testing.B, services, perService int) *fakeaws.Server {
 	b.Helper()
 	srv := fakeaws.New(fakeaws.WithLatency(callLatency))
-	srv.AddCluster("bench")
-	for _, name := range srv.SeedServices("bench", services) {
-		srv.SeedStoppedTasks("bench", name, perService)
-	}
+	srv.SeedCluster("bench", services, perService)
 	if _, err := srv.Start(); err != nil {
 		b.Fatal(err)
 	}

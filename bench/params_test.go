@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/awstest"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 )
 
@@ -39,19 +40,10 @@ func paramsEndpoint(b *testing.B, n int, chain bool) *fakeaws.Server {
 	return srv
 }
 
+// clientsFor are ecswiz's adapters on srv, started, with the SDK's retries.
 func clientsFor(b *testing.B, srv *fakeaws.Server) *aws.Clients {
 	b.Helper()
-	clients, err := aws.Load(context.Background(), aws.Options{
-		Region:      srv.Region(),
-		EndpointURL: srv.URL(),
-		Credentials: &aws.StaticCredentials{AccessKeyID: "fake", SecretAccessKey: "fake"},
-		Getenv:      func(string) string { return "" },
-		HomeDir:     b.TempDir(),
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return clients
+	return awstest.Clients(b, srv, awstest.WithRetries)
 }
 
 // BenchmarkParams is ecswiz's parameter discovery, as `ecswiz params /bench` and the

@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/awstest"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 	"github.com/ecswiz/ecswiz/internal/deploy"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -26,22 +26,7 @@ import (
 func demoECS(t *testing.T) (*aws.ECS, *fakeaws.Server) {
 	t.Helper()
 	srv := fakeaws.NewDemo()
-	if _, err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	clients, err := aws.Load(context.Background(), aws.Options{
-		Region:      srv.Region(),
-		EndpointURL: srv.URL(),
-		Credentials: &aws.StaticCredentials{AccessKeyID: "demo", SecretAccessKey: "demo"},
-		Getenv:      func(string) string { return "" },
-		HomeDir:     t.TempDir(),
-		MaxAttempts: 1,
-		CallTimeout: 5 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	clients := awstest.Start(t, srv)
 	return clients.ECS, srv
 }
 

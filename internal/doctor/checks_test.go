@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/awstest"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 	"github.com/ecswiz/ecswiz/internal/doctor"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -27,22 +27,7 @@ import (
 func demo(t *testing.T) (*fakeaws.Server, *aws.Clients, *doctor.Checker) {
 	t.Helper()
 	srv := fakeaws.NewDemo()
-	if _, err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	clients, err := aws.Load(context.Background(), aws.Options{
-		Region:      srv.Region(),
-		EndpointURL: srv.URL(),
-		Credentials: &aws.StaticCredentials{AccessKeyID: "demo", SecretAccessKey: "demo"},
-		Getenv:      func(string) string { return "" },
-		HomeDir:     t.TempDir(),
-		MaxAttempts: 1, // a throttled call fails at once instead of backing off
-		CallTimeout: 10 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	clients := awstest.Start(t, srv)
 	return srv, clients, checkerOn(clients, srv)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/awstest"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 	"github.com/ecswiz/ecswiz/internal/doctor"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -87,21 +88,10 @@ func TestScanGoesOnWhenAPartFails(t *testing.T) {
 // each page is described.
 func TestScanEmitsTasksAsEachPageArrives(t *testing.T) {
 	srv := fakeaws.New()
-	srv.AddCluster("big")
-	for _, name := range srv.SeedServices("big", 5) {
-		srv.SeedStoppedTasks("big", name, 100)
-	}
-	if _, err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	clients, err := aws.Load(context.Background(), aws.Options{Region: srv.Region(), EndpointURL: srv.URL(),
-		Credentials: &aws.StaticCredentials{AccessKeyID: "x", SecretAccessKey: "x"}, Getenv: func(string) string { return "" }, HomeDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv.SeedCluster("big", 5, 100)
+	clients := awstest.Start(t, srv)
 	var batches []int
-	err = doctor.Scan(context.Background(), clients.ECS, "big", "", func(ev doctor.Event) {
+	err := doctor.Scan(context.Background(), clients.ECS, "big", "", func(ev doctor.Event) {
 		if len(ev.Tasks) > 0 {
 			batches = append(batches, len(ev.Tasks))
 		}

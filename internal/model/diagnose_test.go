@@ -621,26 +621,6 @@ func TestDiagnoseTellsACommandThatCannotRunFromATransientRuntimeFailure(t *testi
 	}
 }
 
-// demoCauses maps each demo stopped task (fakeaws.DemoCause.Key) to the cause it shows.
-var demoCauses = map[string]model.Cause{
-	"image-not-found":           model.CauseImageNotFound,
-	"platform-mismatch":         model.CausePlatformMismatch,
-	"network-timeout":           model.CauseNetwork,
-	"docker-hub-rate-limit":     model.CauseDockerHubRateLimit,
-	"ssm-access-denied":         model.CauseExecutionRoleDenied,
-	"ssm-parameter-not-found":   model.CauseParameterNotFound,
-	"asm-json-key":              model.CauseSecretsManagerJSONKey,
-	"log-group-missing":         model.CauseLogGroupMissing,
-	"out-of-memory":             model.CauseOutOfMemory,
-	"killed-after-stop-timeout": model.CauseStopTimeout,
-	"app-crashed":               model.CauseAppCrashed,
-	"elb-health-checks":         model.CauseHealthChecks,
-	"spot-interruption":         model.CauseSpotInterruption,
-	"termination-notice":        model.CauseSpotInterruption,
-	"cannot-start-container":    model.CauseRuntimeFailure,
-	"container-runtime-timeout": model.CauseRuntimeFailure,
-}
-
 // TestDiagnoseNamesTheCauseOfEveryDemoTask reads the demo account's stopped tasks as ECS
 // describes them and checks each shows the row it was seeded for; the demo's other stops
 // are ordinary ones.
@@ -655,10 +635,7 @@ func TestDiagnoseNamesTheCauseOfEveryDemoTask(t *testing.T) {
 	seen := map[string]bool{}
 	for _, dc := range fakeaws.DemoCauses() {
 		t.Run(dc.Key, func(t *testing.T) {
-			want, ok := demoCauses[dc.Key]
-			if !ok {
-				t.Fatalf("demo cause %q (%s) has no expected Cause here", dc.Key, dc.Row)
-			}
+			want := model.Cause(dc.Cause)
 			task, ok := tasks[dc.TaskID]
 			if !ok {
 				t.Fatalf("task %s is not among the demo's stopped tasks", dc.TaskID)

@@ -3,38 +3,16 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
-func keyPress(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "ctrl+t":
-		return tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl}
-	}
-	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
-}
-
 func send(f *Form, ks ...string) (done bool) {
 	for _, k := range ks {
-		if cmd := f.Update(keyPress(k)); cmd != nil {
+		if cmd := f.Update(tuitest.Press(k)); cmd != nil {
 			if _, ok := cmd().(FormDoneMsg); ok {
 				done = true
 			}
@@ -45,7 +23,7 @@ func send(f *Form, ks ...string) (done bool) {
 
 func typeInto(f *Form, text string) {
 	for _, r := range text {
-		f.Update(keyPress(string(r)))
+		f.Update(tuitest.Press(string(r)))
 	}
 }
 

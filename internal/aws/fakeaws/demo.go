@@ -37,6 +37,7 @@ const (
 type DemoCause struct {
 	Key       string // short name, e.g. "image-not-found"
 	Row       string // the "what you see" column of aws-rules.md
+	Cause     string // the cause the troubleshooter must find (model.Cause), e.g. "no-route-to-registry"
 	Service   string // the service it belonged to
 	TaskID    string
 	LogGroup  string
@@ -49,7 +50,7 @@ func DemoCauses() []DemoCause {
 	var out []DemoCause
 	for _, t := range demoStoppedTasks {
 		c := demoCauseByKey(t.cause)
-		dc := DemoCause{Key: c.key, Row: c.row, Service: t.service, TaskID: t.id, LogGroup: t.logGroup()}
+		dc := DemoCause{Key: c.key, Row: c.row, Cause: c.cause, Service: t.service, TaskID: t.id, LogGroup: t.logGroup()}
 		if len(t.logs) > 0 {
 			dc.LogStream = "ecs/demo-shop/" + t.id
 		}
@@ -59,7 +60,7 @@ func DemoCauses() []DemoCause {
 }
 
 type demoCause struct {
-	key, row        string
+	key, row, cause string
 	stopCode        string
 	stoppedReason   string
 	containerReason string
@@ -77,26 +78,26 @@ const (
 // demoCauseTemplates words each cause the way ECS does.
 func demoCauseTemplates() []demoCause {
 	return []demoCause{
-		{key: "image-not-found", row: "CannotPullContainerError ... not found",
+		{key: "image-not-found", cause: "image-not-found", row: "CannotPullContainerError ... not found",
 			stopCode: "TaskFailedToStart",
 			stoppedReason: "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref " +
 				ecrHost + "/demo-shop:1.4.3: " + ecrHost + "/demo-shop:1.4.3: not found"},
-		{key: "platform-mismatch", row: "... does not contain descriptor matching platform 'linux/amd64'",
+		{key: "platform-mismatch", cause: "platform-mismatch", row: "... does not contain descriptor matching platform 'linux/amd64'",
 			stopCode:      "TaskFailedToStart",
 			stoppedReason: "CannotPullContainerError: pull image manifest has been retried 7 time(s): image Manifest does not contain descriptor matching platform 'linux/amd64'"},
-		{key: "network-timeout", row: "CannotPullContainerError ... i/o timeout / context canceled",
+		{key: "network-timeout", cause: "no-route-to-registry", row: "CannotPullContainerError ... i/o timeout / context canceled",
 			stopCode: "TaskFailedToStart",
 			stoppedReason: "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref " +
 				ecrHost + "/demo-shop:1.4.2: failed to do request: Head \"https://" + ecrHost +
 				"/v2/demo-shop/manifests/1.4.2\": dial tcp 52.94.53.88:443: i/o timeout"},
-		{key: "docker-hub-rate-limit", row: "toomanyrequests",
+		{key: "docker-hub-rate-limit", cause: "docker-hub-rate-limit", row: "toomanyrequests",
 			stopCode: "TaskFailedToStart",
 			stoppedReason: "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref " +
 				"docker.io/demoshop/demo-shop:1.4.0: unexpected status from HEAD request to " +
 				"https://registry-1.docker.io/v2/demoshop/demo-shop/manifests/1.4.0: 429 Too Many Requests - " +
 				"Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by " +
 				"authenticating and upgrading: https://www.docker.com/increase-rate-limit"},
-		{key: "ssm-access-denied", row: "ResourceInitializationError: unable to pull secrets or registry auth ... unable to retrieve secrets from ssm, AccessDenied",
+		{key: "ssm-access-denied", cause: "execution-role-denied", row: "ResourceInitializationError: unable to pull secrets or registry auth ... unable to retrieve secrets from ssm, AccessDenied",
 			stopCode: "TaskFailedToStart",
 			stoppedReason: "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: " +
 				"unable to retrieve secrets from ssm: service call has been retried 1 time(s): AccessDeniedException: " +
@@ -105,43 +106,43 @@ func demoCauseTemplates() []demoCause {
 				"arn:aws:ssm:eu-west-2:123456789012:parameter/demo-shop/prod/app/django-secret-key because no " +
 				"identity-based policy allows the ssm:GetParameters action status code: 400, request id: " +
 				"5b0e0c32-8d0e-4b8a-9f4c-2f1d6a7e3c11"},
-		{key: "ssm-parameter-not-found", row: "ResourceInitializationError ... unable to retrieve secrets from ssm, ParameterNotFound / invalid parameters",
+		{key: "ssm-parameter-not-found", cause: "parameter-not-found", row: "ResourceInitializationError ... unable to retrieve secrets from ssm, ParameterNotFound / invalid parameters",
 			stopCode: "TaskFailedToStart",
 			stoppedReason: "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: " +
 				"unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid parameters: " +
 				"/demo-shop/prod/database/username, /demo-shop/prod/redis/host"},
-		{key: "asm-json-key", row: "... unable to retrieve secret from asm ... did not contain json key",
+		{key: "asm-json-key", cause: "secrets-manager-json-key", row: "... unable to retrieve secret from asm ... did not contain json key",
 			stopCode: "TaskFailedToStart",
 			stoppedReason: "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: " +
 				"unable to retrieve secret from asm: service call has been retried 1 time(s): retrieved secret from " +
 				"Secrets Manager did not contain json key api_key"},
-		{key: "log-group-missing", row: "ResourceInitializationError: failed to validate logger args ... log group does not exist",
+		{key: "log-group-missing", cause: "log-group-missing", row: "ResourceInitializationError: failed to validate logger args ... log group does not exist",
 			stopCode: "TaskFailedToStart",
 			stoppedReason: "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: " +
 				"failed to create Cloudwatch log stream: operation error CloudWatch Logs: CreateLogStream, https response " +
 				"error StatusCode: 400, RequestID: 0c6a3a5e-8f0b-4d5e-9a61-3b7f2e1d4c90, ResourceNotFoundException: " +
 				"The specified log group does not exist. : exit status 1"},
-		{key: "out-of-memory", row: "OutOfMemoryError: Container killed due to memory usage, exit 137",
+		{key: "out-of-memory", cause: "out-of-memory", row: "OutOfMemoryError: Container killed due to memory usage, exit 137",
 			stopCode: "EssentialContainerExited", stoppedReason: "Essential container in task exited",
 			containerReason: "OutOfMemoryError: Container killed due to memory usage", exitCode: exit(137)},
-		{key: "killed-after-stop-timeout", row: "exit 137 without OOM reason",
+		{key: "killed-after-stop-timeout", cause: "killed-after-stop-timeout", row: "exit 137 without OOM reason",
 			stopCode: "ServiceSchedulerInitiated", stoppedReason: "Scaling activity initiated by (deployment ecs-svc/4711089320471123456)",
 			exitCode: exit(137)},
-		{key: "app-crashed", row: "Essential container in task exited (EssentialContainerExited), exit 1",
+		{key: "app-crashed", cause: "app-crashed", row: "Essential container in task exited (EssentialContainerExited), exit 1",
 			stopCode: "EssentialContainerExited", stoppedReason: "Essential container in task exited", exitCode: exit(1)},
-		{key: "elb-health-checks", row: "Task failed ELB health checks in (target-group ...)",
+		{key: "elb-health-checks", cause: "elb-health-checks", row: "Task failed ELB health checks in (target-group ...)",
 			stopCode:      "ServiceSchedulerInitiated",
 			stoppedReason: "Task failed ELB health checks in (target-group " + tgProd + ")", exitCode: exit(0)},
-		{key: "spot-interruption", row: "Your Spot Task was interrupted.",
+		{key: "spot-interruption", cause: "spot-interruption", row: "Your Spot Task was interrupted.",
 			stopCode: "SpotInterruption", stoppedReason: "Your Spot Task was interrupted.", exitCode: exit(0)},
-		{key: "termination-notice", row: "TerminationNotice",
+		{key: "termination-notice", cause: "spot-interruption", row: "TerminationNotice",
 			stopCode: "TerminationNotice", stoppedReason: "Your Spot Task was interrupted.", exitCode: exit(0)},
-		{key: "cannot-start-container", row: "CannotStartContainerError",
+		{key: "cannot-start-container", cause: "runtime-failure", row: "CannotStartContainerError",
 			stopCode: "EssentialContainerExited", stoppedReason: "Essential container in task exited",
 			containerReason: "CannotStartContainerError: ResourceInitializationError: failed to create new container runtime task: " +
 				"failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " +
 				"exec: \"gunicorn\": executable file not found in $PATH: unknown"},
-		{key: "container-runtime-timeout", row: "ContainerRuntimeTimeoutError",
+		{key: "container-runtime-timeout", cause: "runtime-failure", row: "ContainerRuntimeTimeoutError",
 			stopCode: "TaskFailedToStart", stoppedReason: "Task failed to start",
 			containerReason: "ContainerRuntimeTimeoutError: Could not transition to started; timed out after waiting 3m0s"},
 	}

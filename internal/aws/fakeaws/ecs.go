@@ -1138,6 +1138,15 @@ func (s *Server) SeedServices(cluster string, n int) []string {
 	return names
 }
 
+// SeedCluster adds cluster with services services (SeedServices), each with perService
+// stopped tasks (SeedStoppedTasks): the troubleshooter's benchmark cluster.
+func (s *Server) SeedCluster(cluster string, services, perService int) {
+	s.AddCluster(cluster)
+	for _, name := range s.SeedServices(cluster, services) {
+		s.SeedStoppedTasks(cluster, name, perService)
+	}
+}
+
 // SeedStoppedTasks adds n STOPPED tasks of service to cluster (service:NAME group), cycling
 // through the stop reasons of the demo causes, stopped over the last hour. It returns their ids.
 func (s *Server) SeedStoppedTasks(cluster, service string, n int) []string {

@@ -1,14 +1,13 @@
 package doctorui
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/awstest"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 )
 
@@ -19,20 +18,8 @@ import (
 func BenchmarkFirstGroupedResults(b *testing.B) {
 	const services, perService = 100, 10
 	srv := fakeaws.New(fakeaws.WithLatency(25 * time.Millisecond))
-	srv.AddCluster("bench")
-	for _, name := range srv.SeedServices("bench", services) {
-		srv.SeedStoppedTasks("bench", name, perService)
-	}
-	if _, err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = srv.Close() })
-	clients, err := aws.Load(context.Background(), aws.Options{Region: srv.Region(), EndpointURL: srv.URL(),
-		Credentials: &aws.StaticCredentials{AccessKeyID: "x", SecretAccessKey: "x"},
-		Getenv:      func(string) string { return "" }, HomeDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv.SeedCluster("bench", services, perService)
+	clients := awstest.Start(b, srv, awstest.WithRetries)
 	b.Run(fmt.Sprintf("%dservices/%dtasks", services, services*perService), func(b *testing.B) {
 		for b.Loop() {
 			m := New(Options{ECS: clients.ECS, Cluster: "bench"})

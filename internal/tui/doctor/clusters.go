@@ -120,15 +120,10 @@ func (s *clustersScreen) update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *clustersScreen) key(k tea.KeyPressMsg) tea.Cmd {
+	if s.list.navigate(k) {
+		return nil
+	}
 	switch {
-	case key.Matches(k, tui.Keys.Up):
-		s.list.move(-1)
-	case key.Matches(k, tui.Keys.Down):
-		s.list.move(1)
-	case key.Matches(k, tui.Keys.PageUp):
-		s.list.move(-10)
-	case key.Matches(k, tui.Keys.PageDown):
-		s.list.move(10)
 	case key.Matches(k, tui.Keys.Retry):
 		return s.load()
 	case key.Matches(k, openKey):

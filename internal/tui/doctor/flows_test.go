@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"slices"
 	"strings"
 	"testing"
@@ -54,13 +55,13 @@ func TestRowsFillInAsTheScanStreams(t *testing.T) {
 	if !strings.Contains(d.screen(), "scanning… 5 tasks so far") {
 		t.Errorf("the services screen does not say how far the scan is:\n%s", d.screen())
 	}
-	golden(t, "services-scanning", d.screen())
+	tuitest.Golden(t, "services-scanning", d.screen())
 
 	// The rest of the scan waits in the queue while the person opens a service.
 	held := d.queue
 	d.queue = nil
 	d.keys("down", "enter")
-	golden(t, "tasks-scanning", d.screen())
+	tuitest.Golden(t, "tasks-scanning", d.screen())
 
 	close(gated.gate)
 	d.queue = held
@@ -85,7 +86,7 @@ func TestFollowModeAppendsNewLines(t *testing.T) {
 		fakeaws.LogEvent{Timestamp: demoNow.Add(-32 * time.Minute), Message: "INFO orders.admin Export progress: 150000/184223 rows buffered"},
 		fakeaws.LogEvent{Timestamp: demoNow.Add(-31 * time.Minute), Message: "WARNING orders.admin Export buffer at 1.9 GiB"})
 	d.tick()
-	golden(t, "detail-following", d.screen())
+	tuitest.Golden(t, "detail-following", d.screen())
 
 	reads := len(srv.CallsTo("GetLogEvents"))
 	d.tick() // nothing new: the lines stay as they are
@@ -333,11 +334,11 @@ func TestTheFramesNeverExceedTheWindow(t *testing.T) {
 				view := d.m.View().Content
 				lines := strings.Split(view, "\n")
 				if len(lines) > h {
-					t.Errorf("%s: %d lines in a window of %d:\n%s", where, len(lines), h, plain(view))
+					t.Errorf("%s: %d lines in a window of %d:\n%s", where, len(lines), h, tuitest.Plain(view))
 				}
 				for i, l := range lines {
 					if lw := lipgloss.Width(l); lw > w {
-						t.Errorf("%s: line %d is %d wide in a window of %d: %q", where, i+1, lw, w, plain(l))
+						t.Errorf("%s: line %d is %d wide in a window of %d: %q", where, i+1, lw, w, tuitest.Plain(l))
 					}
 				}
 			}

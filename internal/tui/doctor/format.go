@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -19,6 +21,27 @@ type list struct {
 func (l *list) move(delta int) {
 	l.cursor = clamp(l.cursor+delta, 0, l.n-1)
 }
+
+// navigate moves the cursor for the list keys (↑/↓, page up/down) and reports whether k
+// was one of them.
+func (l *list) navigate(k tea.KeyPressMsg) bool {
+	switch {
+	case key.Matches(k, tui.Keys.Up):
+		l.move(-1)
+	case key.Matches(k, tui.Keys.Down):
+		l.move(1)
+	case key.Matches(k, tui.Keys.PageUp):
+		l.move(-pageRows)
+	case key.Matches(k, tui.Keys.PageDown):
+		l.move(pageRows)
+	default:
+		return false
+	}
+	return true
+}
+
+// pageRows is how far page up/down move a list's cursor.
+const pageRows = 10
 
 // setLen changes the number of rows, keeping the cursor on one.
 func (l *list) setLen(n int) {

@@ -1,19 +1,14 @@
 package doctorui
 
 import (
-	"context"
-	"flag"
-	"os"
-	"path/filepath"
-	"reflect"
-	"strings"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/awstest"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 	"github.com/ecswiz/ecswiz/internal/doctor"
 )
@@ -21,8 +16,6 @@ import (
 // The screens' tests drive the model in-process: keys go to Update, the commands it
 // returns run at once (AWS calls against fakeaws, which speaks the real wire protocols),
 // and their messages go back to Update until nothing is left to do.
-
-var update = flag.Bool("update", false, "rewrite the golden screens in testdata/")
 
 // demoNow is the demo account's clock: every "ago" of the demo is from it.
 var demoNow = time.Date(2025, 6, 3, 14, 30, 0, 0, time.UTC)
@@ -33,22 +26,7 @@ func demoClock() time.Time { return demoNow }
 func demo(t *testing.T, opts ...fakeaws.Option) (*aws.Clients, *fakeaws.Server) {
 	t.Helper()
 	srv := fakeaws.NewDemo(append([]fakeaws.Option{fakeaws.WithClock(demoClock)}, opts...)...)
-	if _, err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	clients, err := aws.Load(context.Background(), aws.Options{
-		Region:      srv.Region(),
-		EndpointURL: srv.URL(),
-		Credentials: &aws.StaticCredentials{AccessKeyID: "demo", SecretAccessKey: "demo"},
-		Getenv:      func(string) string { return "" },
-		HomeDir:     t.TempDir(),
-		MaxAttempts: 1,
-		CallTimeout: 5 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	clients := awstest.Start(t, srv)
 	return clients, srv
 }
 
@@ -100,12 +78,12 @@ func (d *driver) send(msg tea.Msg) {
 func (d *driver) keys(ks ...string) {
 	d.t.Helper()
 	for _, k := range ks {
-		d.send(press(k))
+		d.send(tuitest.Press(k))
 	}
 }
 
 // screen is the frame as the terminal shows it, without colours.
-func (d *driver) screen() string { return plain(d.m.View().Content) }
+func (d *driver) screen() string { return tuitest.Plain(d.m.View().Content) }
 
 // settle runs cmd and everything it leads to.
 func (d *driver) settle(cmd tea.Cmd) {
@@ -131,7 +109,7 @@ func (d *driver) drain(until func() bool) {
 		if c == nil {
 			continue
 		}
-		msg := runCmd(d.t, c)
+		msg := tuitest.RunCmd(d.t, c)
 		switch msg := msg.(type) {
 		case nil:
 		case tea.BatchMsg:
@@ -141,7 +119,7 @@ func (d *driver) drain(until func() bool) {
 		case followTickMsg:
 			d.deferred = append(d.deferred, msg)
 		default:
-			if isCharmInternal(msg) {
+			if tuitest.IsCharmInternal(msg) {
 				continue
 			}
 			_, next := d.m.Update(msg)
@@ -160,82 +138,5 @@ func (d *driver) tick() {
 	d.deferred = nil
 	for _, m := range msgs {
 		d.send(m)
-	}
-}
-
-// runCmd runs one command, failing the test if it takes more than 10 s.
-func runCmd(t *testing.T, c tea.Cmd) tea.Msg {
-	t.Helper()
-	done := make(chan tea.Msg, 1)
-	go func() { done <- c() }()
-	select {
-	case msg := <-done:
-		return msg
-	case <-time.After(10 * time.Second):
-		t.Fatal("a command did not return within 10 s")
-		return nil
-	}
-}
-
-// isCharmInternal reports messages of the Charm libraries' own timing (spinner ticks).
-func isCharmInternal(msg tea.Msg) bool {
-	pkg := reflect.TypeOf(msg).PkgPath()
-	return strings.HasPrefix(pkg, "charm.land/") && !strings.HasPrefix(pkg, "charm.land/bubbletea")
-}
-
-// press is a key press as Bubble Tea delivers it: "enter", "esc", "ctrl+c", "f".
-func press(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	}
-	if mod, rest, ok := strings.Cut(k, "+"); ok && len(rest) == 1 {
-		m := map[string]tea.KeyMod{"ctrl": tea.ModCtrl, "alt": tea.ModAlt}[mod]
-		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: m}
-	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
-}
-
-// plain is a view without colours or styles, as the golden screens hold it.
-func plain(view string) string {
-	lines := strings.Split(ansi.Strip(view), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// golden compares got with testdata/NAME.golden, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if string(want) != got {
-		t.Errorf("screen %s differs from the golden file (go test -update rewrites it):\n--- want\n%s\n--- got\n%s", name, want, got)
 	}
 }

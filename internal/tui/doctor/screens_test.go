@@ -2,6 +2,7 @@ package doctorui
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 	"time"
@@ -118,7 +119,7 @@ func TestScreensOfTheDemoAccount(t *testing.T) {
 			}
 			d := start(t, o, 100, 30)
 			tt.walk(d)
-			golden(t, tt.name, d.screen())
+			tuitest.Golden(t, tt.name, d.screen())
 		})
 	}
 }
@@ -147,7 +148,7 @@ func TestAnAccountWithoutClustersSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := start(t, Options{ECS: clients.ECS, Now: demoClock}, 100, 30)
-	golden(t, "clusters-empty", d.screen())
+	tuitest.Golden(t, "clusters-empty", d.screen())
 }
 
 func TestAListingThatFailedIsRetried(t *testing.T) {

@@ -141,15 +141,10 @@ func (s *tasksScreen) layout(w int, now time.Time) (rows []taskRow, at []int, sp
 }
 
 func (s *tasksScreen) key(k tea.KeyPressMsg) tea.Cmd {
+	if s.list.navigate(k) {
+		return nil
+	}
 	switch {
-	case key.Matches(k, tui.Keys.Up):
-		s.list.move(-1)
-	case key.Matches(k, tui.Keys.Down):
-		s.list.move(1)
-	case key.Matches(k, tui.Keys.PageUp):
-		s.list.move(-10)
-	case key.Matches(k, tui.Keys.PageDown):
-		s.list.move(10)
 	case key.Matches(k, tui.Keys.Retry) && s.owned:
 		cmd := s.scan.start(s.ctx, s.m.o.ECS, tui.NewID())
 		s.regroup()

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"bytes"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -52,9 +53,9 @@ func TestActConfirmationSaysWhetherTheExecutionRoleMayReadTheSecrets(t *testing.
 			spec.ExecutionRoleARN = demoRole(tt.role)
 			s, up := startAct(t, spec, session, "")
 			keys(t, up, "enter")
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			if tt.golden != "" {
-				golden(t, tt.golden, view)
+				tuitest.Golden(t, tt.golden, view)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(flat(view), w) {
@@ -67,7 +68,7 @@ func TestActConfirmationSaysWhetherTheExecutionRoleMayReadTheSecrets(t *testing.
 				}
 			}
 			keys(t, up, "y")
-			if view := plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-prod") {
+			if view := tuitest.Plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-prod") {
 				t.Errorf("the role check blocked registering:\n%s", view)
 			}
 			noSecretRead(t, srv)

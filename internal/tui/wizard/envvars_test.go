@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -49,7 +50,7 @@ func TestEnvEditorKeepsAnOverrideFromTheSpecEditable(t *testing.T) {
 	spec.EnvironmentVariables = map[string]string{"DEBUG": "1"}
 	s, e, h := startDjango(t, spec)
 	toList(t, h)
-	if view := plain(s.View()); !strings.Contains(view, `overrides the DEBUG that ecswiz sets ("false")`) {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, `overrides the DEBUG that ecswiz sets ("false")`) {
 		t.Errorf("the model's warning about the override is not shown:\n%s", view)
 	}
 	keys(t, h.update, "ctrl+e", "backspace")
@@ -68,18 +69,18 @@ func TestEnvEditorScrollsALongList(t *testing.T) {
 	}
 	s, _, h := startDjango(t, spec)
 	toList(t, h)
-	if view := plain(s.View()); !strings.Contains(view, "↓ 4 more") || strings.Contains(view, "VAR_06") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "↓ 4 more") || strings.Contains(view, "VAR_06") {
 		t.Errorf("want 6 rows and ↓ 4 more:\n%s", view)
 	}
 	for range 9 {
 		keys(t, h.update, "down")
 	}
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	if !strings.Contains(view, "▸ VAR_09 = x") || !strings.Contains(view, "↑ 4 more") {
 		t.Errorf("the cursor's row is not shown at the end:\n%s", view)
 	}
 	keys(t, h.update, "ctrl+d", "y")
-	if view := plain(s.View()); !strings.Contains(view, "▸ VAR_08 = x") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "▸ VAR_08 = x") {
 		t.Errorf("after deleting the last row the cursor is not on the new last one:\n%s", view)
 	}
 }
@@ -110,7 +111,7 @@ func TestEnvEditorKeepsTheCursorInRangeInUpdateNotView(t *testing.T) {
 	if ed.cursor != 5 {
 		t.Errorf("View moved the cursor to %d", ed.cursor)
 	}
-	ed.Update(press("ctrl+e"))
+	ed.Update(tuitest.Press("ctrl+e"))
 	if !ed.editing || ed.original != "B" {
 		t.Errorf("ctrl+e edits %q, want the last row B", ed.original)
 	}

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -49,7 +50,7 @@ func TestActShowsTheDiffFromTheRevisionTheServiceRuns(t *testing.T) {
 	s, up := startActIn(t, e, "")
 	s.SetSize(98, 200) // room for the whole diff
 	keys(t, up, "enter", "y")
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	if !strings.Contains(flat(view), "demo-shop-dev-web (cluster demo-shop) runs demo-shop-dev:4. What rolling it to demo-shop-dev:5 changes:") {
 		t.Errorf("the diff is not introduced:\n%s", view)
 	}
@@ -78,7 +79,7 @@ func TestActRolloutDiffFailureIsSaid(t *testing.T) {
 		fakeaws.When(func(c fakeaws.Call) bool { return c.String("taskDefinition") == "demo-shop-dev:4" }))
 	s, up := startActIn(t, e, "")
 	keys(t, up, "enter", "y")
-	if view := flat(plain(s.View())); !strings.Contains(view, "Could not compare it with demo-shop-dev:5: describe task definition \"demo-shop-dev:4\": access denied") ||
+	if view := flat(tuitest.Plain(s.View())); !strings.Contains(view, "Could not compare it with demo-shop-dev:5: describe task definition \"demo-shop-dev:4\": access denied") ||
 		!strings.Contains(view, "aws ecs update-service --cluster demo-shop --service demo-shop-dev-web") {
 		t.Errorf("the failure is not said:\n%s", view)
 	}

@@ -1,20 +1,13 @@
 package wizard
 
 import (
-	"context"
-	"flag"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"reflect"
-	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
-	"github.com/ecswiz/ecswiz/internal/aws"
+	"github.com/ecswiz/ecswiz/internal/aws/awstest"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 	"github.com/ecswiz/ecswiz/internal/model"
 	"github.com/ecswiz/ecswiz/internal/tui"
@@ -24,28 +17,11 @@ import (
 // run at once (AWS calls against fakeaws, which speaks the real wire protocols), and
 // their messages go back to Update until nothing is left to do.
 
-var update = flag.Bool("update", false, "rewrite the golden screens in testdata/")
-
 // demoSession starts the demo account and returns a session on it.
 func demoSession(t *testing.T, opts ...fakeaws.Option) (*Session, *fakeaws.Server) {
 	t.Helper()
 	srv := fakeaws.NewDemo(opts...)
-	if _, err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	clients, err := aws.Load(context.Background(), aws.Options{
-		Region:      srv.Region(),
-		EndpointURL: srv.URL(),
-		Credentials: &aws.StaticCredentials{AccessKeyID: "demo", SecretAccessKey: "demo"},
-		Getenv:      func(string) string { return "" },
-		HomeDir:     t.TempDir(),
-		MaxAttempts: 1,
-		CallTimeout: 5 * time.Second,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	clients := awstest.Start(t, srv)
 	return &Session{Region: srv.Region(), Account: srv.Account(), Demo: true, Cloud: NewCloud(clients)}, srv
 }
 
@@ -84,13 +60,13 @@ func settle(t *testing.T, update func(tea.Msg) tea.Cmd, cmd tea.Cmd) {
 		if c == nil {
 			continue
 		}
-		msg := runCmd(t, c)
+		msg := tuitest.RunCmd(t, c)
 		switch msg := msg.(type) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		default:
-			if isCharmInternal(msg) {
+			if tuitest.IsCharmInternal(msg) {
 				continue
 			}
 			queue = append(queue, update(msg))
@@ -98,67 +74,11 @@ func settle(t *testing.T, update func(tea.Msg) tea.Cmd, cmd tea.Cmd) {
 	}
 }
 
-// runCmd runs one command, failing the test if it takes more than 10 s.
-func runCmd(t *testing.T, c tea.Cmd) tea.Msg {
-	t.Helper()
-	done := make(chan tea.Msg, 1)
-	go func() { done <- c() }()
-	select {
-	case msg := <-done:
-		return msg
-	case <-time.After(10 * time.Second):
-		t.Fatal("a command did not return within 10 s")
-		return nil
-	}
-}
-
-// isCharmInternal reports messages of the Charm libraries' own timing (ticks, blinks).
-func isCharmInternal(msg tea.Msg) bool {
-	pkg := reflect.TypeOf(msg).PkgPath()
-	return strings.HasPrefix(pkg, "charm.land/") && !strings.HasPrefix(pkg, "charm.land/bubbletea")
-}
-
-// press is a key press as Bubble Tea delivers it: "enter", "tab", "ctrl+t", "a", "A".
-func press(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	}
-	if mod, rest, ok := strings.Cut(k, "+"); ok && len(rest) == 1 {
-		m := map[string]tea.KeyMod{"ctrl": tea.ModCtrl, "alt": tea.ModAlt}[mod]
-		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: m}
-	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
-}
-
 // typeText is one key press per character.
 func typeText(t *testing.T, update func(tea.Msg) tea.Cmd, text string) {
 	t.Helper()
 	for _, r := range text {
-		settle(t, update, update(press(string(r))))
+		settle(t, update, update(tuitest.Press(string(r))))
 	}
 }
 
@@ -166,37 +86,6 @@ func typeText(t *testing.T, update func(tea.Msg) tea.Cmd, text string) {
 func keys(t *testing.T, update func(tea.Msg) tea.Cmd, ks ...string) {
 	t.Helper()
 	for _, k := range ks {
-		settle(t, update, update(press(k)))
-	}
-}
-
-// plain is a view without colours or styles, as the golden screens hold it.
-func plain(view string) string {
-	lines := strings.Split(ansi.Strip(view), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
-}
-
-// golden compares got with testdata/NAME.golden, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if string(want) != got {
-		t.Errorf("screen %s differs from the golden file (go test -update rewrites it):\n--- want\n%s\n--- got\n%s", name, want, got)
+		settle(t, update, update(tuitest.Press(k)))
 	}
 }

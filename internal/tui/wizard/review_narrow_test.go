@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ const narrowWidth, narrowHeight = 78, 18
 // text is found whole).
 func checkFits(t *testing.T, what, view string, want ...string) {
 	t.Helper()
-	lines := strings.Split(plain(view), "\n")
+	lines := strings.Split(tuitest.Plain(view), "\n")
 	for i, l := range lines {
 		if w := ansi.StringWidth(l); w > narrowWidth {
 			t.Errorf("%s: line %d is %d cells wide, more than %d:\n%s", what, i+1, w, narrowWidth, l)
@@ -34,11 +35,11 @@ func checkFits(t *testing.T, what, view string, want ...string) {
 	for _, w := range want {
 		// A long word (an ARN) may be broken across lines: look for it without spaces too.
 		if !strings.Contains(joined, w) && !strings.Contains(squeezed, strings.Join(strings.Fields(w), "")) {
-			t.Errorf("%s: %q is not on screen:\n%s", what, w, plain(view))
+			t.Errorf("%s: %q is not on screen:\n%s", what, w, tuitest.Plain(view))
 		}
 	}
 	if t.Failed() {
-		t.Logf("%s:\n%s", what, plain(view))
+		t.Logf("%s:\n%s", what, tuitest.Plain(view))
 	}
 }
 

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -67,25 +68,25 @@ func TestReviewWarnsWhenTheExecutionRoleMayNotReadTheSecrets(t *testing.T) {
 			spec.ExecutionRoleARN = demoRole(tt.role)
 			s, up := startReview(t, spec, session)
 			if tt.golden != "" {
-				golden(t, tt.golden, plain(s.View()))
+				tuitest.Golden(t, tt.golden, tuitest.Plain(s.View()))
 			}
 			s.SetSize(98, 60)
-			view := flat(plain(s.View()))
+			view := flat(tuitest.Plain(s.View()))
 			for _, w := range tt.want {
 				if !strings.Contains(view, w) {
-					t.Errorf("the review lacks %q:\n%s", w, plain(s.View()))
+					t.Errorf("the review lacks %q:\n%s", w, tuitest.Plain(s.View()))
 				}
 			}
 			for _, w := range tt.notWant {
 				if strings.Contains(view, w) {
-					t.Errorf("the review says %q:\n%s", w, plain(s.View()))
+					t.Errorf("the review says %q:\n%s", w, tuitest.Plain(s.View()))
 				}
 			}
 			if tt.fail {
 				srv.ClearFaults()
 				keys(t, up, "ctrl+r")
-				if view := flat(plain(s.View())); !strings.Contains(view, "! execution_role_arn") {
-					t.Errorf("retrying does not check again:\n%s", plain(s.View()))
+				if view := flat(tuitest.Plain(s.View())); !strings.Contains(view, "! execution_role_arn") {
+					t.Errorf("retrying does not check again:\n%s", tuitest.Plain(s.View()))
 				}
 			}
 			noSecretRead(t, srv)
@@ -133,13 +134,13 @@ func TestReviewWarnsAboutARoleOfAnotherAccount(t *testing.T) {
 				return
 			}
 			s.SetSize(98, 60)
-			view := flat(plain(s.View()))
+			view := flat(tuitest.Plain(s.View()))
 			want := "! " + tt.want[0] + ": shared-ecs-execution is in account 210987654321, not in the session's account 123456789012 — " +
 				"ECS tasks assume roles of their own account"
 			for _, w := range []string{want, "the task would fail to start; choose a role of account 123456789012",
 				"✓ No errors — but 1 finding would stop the task from starting"} {
 				if !strings.Contains(view, w) {
-					t.Errorf("the review lacks %q:\n%s", w, plain(s.View()))
+					t.Errorf("the review lacks %q:\n%s", w, tuitest.Plain(s.View()))
 				}
 			}
 		})
@@ -189,9 +190,9 @@ func TestReviewVerdictAgreesWithTheWarnings(t *testing.T) {
 			spec.ExecutionRoleARN = demoRole("demo-shop-dev-ecs-task-execution")
 			tt.edit(&spec)
 			s, _ := startReview(t, spec, session)
-			view := flat(plain(s.View()))
+			view := flat(tuitest.Plain(s.View()))
 			if !strings.Contains(view, tt.want) {
-				t.Errorf("the verdict is not %q:\n%s", tt.want, plain(s.View()))
+				t.Errorf("the verdict is not %q:\n%s", tt.want, tuitest.Plain(s.View()))
 			}
 			// The verdict starts with the warning style's own escape codes.
 			marked := s.env.styles.Warning.Render("x")

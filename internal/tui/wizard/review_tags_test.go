@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -51,9 +52,9 @@ func TestReviewEditsTheTags(t *testing.T) {
 	spec := demoSpec()
 	spec.Tags = map[string]string{"aws:team": "platform"}
 	s, up := startReview(t, spec, nil)
-	if view := flat(plain(s.View())); !strings.Contains(view, `tags["aws:team"]: the aws: prefix is reserved for AWS`) ||
+	if view := flat(tuitest.Plain(s.View())); !strings.Contains(view, `tags["aws:team"]: the aws: prefix is reserved for AWS`) ||
 		!strings.Contains(view, "(ctrl+e in Review)") {
-		t.Fatalf("the tag's error does not say where to fix it:\n%s", plain(s.View()))
+		t.Fatalf("the tag's error does not say where to fix it:\n%s", tuitest.Plain(s.View()))
 	}
 	keys(t, up, "ctrl+e")
 	if f := s.editForm.Focused(); f == nil || f.Key != "tags" {
@@ -63,20 +64,20 @@ func TestReviewEditsTheTags(t *testing.T) {
 		t.Errorf("the tags field shows %q", got)
 	}
 	keys(t, up, "enter")
-	if s.editForm == nil || !strings.Contains(flat(plain(s.View())), "✗ tags[\"aws:team\"]: the aws: prefix is reserved") {
-		t.Fatalf("an invalid tag was accepted:\n%s", plain(s.View()))
+	if s.editForm == nil || !strings.Contains(flat(tuitest.Plain(s.View())), "✗ tags[\"aws:team\"]: the aws: prefix is reserved") {
+		t.Fatalf("an invalid tag was accepted:\n%s", tuitest.Plain(s.View()))
 	}
 	s.editForm.Field("tags").SetValue("")
 	typeText(t, up, "team=platform, cost-center=42")
 	keys(t, up, "enter")
 	if s.editForm != nil {
-		t.Fatalf("the form stayed open:\n%s", plain(s.View()))
+		t.Fatalf("the form stayed open:\n%s", tuitest.Plain(s.View()))
 	}
 	want := map[string]string{"team": "platform", "cost-center": "42"}
 	if diff := cmp.Diff(want, s.env.spec.Tags); diff != "" {
 		t.Errorf("tags (-want +got):\n%s", diff)
 	}
 	if s.findings.HasErrors() || !strings.Contains(s.texts[tabTFVars], `cost-center = "42"`) {
-		t.Errorf("the review did not render the tags typed:\n%s\n%s", plain(s.View()), s.texts[tabTFVars])
+		t.Errorf("the review did not render the tags typed:\n%s\n%s", tuitest.Plain(s.View()), s.texts[tabTFVars])
 	}
 }

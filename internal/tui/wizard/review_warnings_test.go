@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -22,10 +23,10 @@ func prodSpecWithMissingParameters() model.Spec {
 // line of words.
 func scrolledView(t *testing.T, s *reviewStep, up func(tea.Msg) tea.Cmd) string {
 	t.Helper()
-	seen := []string{plain(s.View())}
+	seen := []string{tuitest.Plain(s.View())}
 	for i := 0; i < 50 && !s.vp.AtBottom(); i++ {
 		keys(t, up, "pgdown")
-		seen = append(seen, plain(s.View()))
+		seen = append(seen, tuitest.Plain(s.View()))
 	}
 	return flat(strings.Join(seen, "\n"))
 }
@@ -34,7 +35,7 @@ func TestReviewListsEveryWarningInTheSmallestWindow(t *testing.T) {
 	session, _ := demoSession(t)
 	s, up := startReview(t, prodSpecWithMissingParameters(), session)
 	s.SetSize(narrowWidth, narrowHeight)
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	checkFits(t, "summary", view, "✓ No errors — but 2 findings would stop the task from starting", "1 more warning",
 		"! parameter_store_prefix: DATABASE_USER", "more: press space to list every finding")
 	if strings.Contains(view, "allowed_hosts") {
@@ -62,11 +63,11 @@ func TestReviewListsEveryWarningInTheSmallestWindow(t *testing.T) {
 		}
 		last = i
 	}
-	golden(t, "review-every-finding", plain(s.View()))
+	tuitest.Golden(t, "review-every-finding", tuitest.Plain(s.View()))
 
 	keys(t, up, "esc")
-	if s.listing || s.Capturing() || !strings.Contains(plain(s.View()), "ECS JSON") {
-		t.Errorf("esc does not go back to the tabs:\n%s", plain(s.View()))
+	if s.listing || s.Capturing() || !strings.Contains(tuitest.Plain(s.View()), "ECS JSON") {
+		t.Errorf("esc does not go back to the tabs:\n%s", tuitest.Plain(s.View()))
 	}
 	keys(t, up, "space", "space")
 	if s.listing {
@@ -100,13 +101,13 @@ func TestReviewWarnsAboutAMissingLogGroup(t *testing.T) {
 	s, _ := startReview(t, spec, session)
 	s.SetSize(98, 60)
 	want := "! log_group_name: /ecs/demo-shop-prod-worker does not exist in eu-west-2 — the task would fail to start: ResourceInitializationError (awslogs does not create it); create it first (alt+7 Runtime)"
-	if view := flat(plain(s.View())); !strings.Contains(view, want) {
-		t.Errorf("the review lacks %q:\n%s", want, plain(s.View()))
+	if view := flat(tuitest.Plain(s.View())); !strings.Contains(view, want) {
+		t.Errorf("the review lacks %q:\n%s", want, tuitest.Plain(s.View()))
 	}
 
 	srv.CreateLogGroup("/ecs/demo-shop-prod-worker", 30)
 	s, _ = startReview(t, spec, session)
-	if view := plain(s.View()); strings.Contains(view, "log_group_name") {
+	if view := tuitest.Plain(s.View()); strings.Contains(view, "log_group_name") {
 		t.Errorf("a log group that exists is warned about:\n%s", view)
 	}
 }
@@ -128,12 +129,12 @@ func TestReviewWarnsWhenTheLogsGoToAnotherRegion(t *testing.T) {
 			spec.AWSRegion = tt.region
 			s, _ := startReview(t, spec, session)
 			s.SetSize(98, 60)
-			view := flat(plain(s.View()))
+			view := flat(tuitest.Plain(s.View()))
 			const want = "! aws_region: is us-east-1, but the AWS session's Region is eu-west-2: the task's logs go to the log group in us-east-1, " +
 				"while ecswiz registers the task definition and checks its parameters in eu-west-2 — " +
 				"to align them, restart ecswiz with --region us-east-1, or set aws_region to eu-west-2 (or empty) (ctrl+e in Review)"
 			if got := strings.Contains(view, want); got != tt.want {
-				t.Errorf("warned = %v, want %v:\n%s", got, tt.want, plain(s.View()))
+				t.Errorf("warned = %v, want %v:\n%s", got, tt.want, tuitest.Plain(s.View()))
 			}
 		})
 	}
@@ -141,7 +142,7 @@ func TestReviewWarnsWhenTheLogsGoToAnotherRegion(t *testing.T) {
 		spec := demoSpec()
 		spec.AWSRegion = "us-east-1"
 		s, _ := startReview(t, spec, nil)
-		if view := plain(s.View()); strings.Contains(view, "session's Region") {
+		if view := tuitest.Plain(s.View()); strings.Contains(view, "session's Region") {
 			t.Errorf("warned offline:\n%s", view)
 		}
 	})

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -53,12 +54,12 @@ func (h *rootHarness) send(msg tea.Msg) {
 func (h *rootHarness) press(ks ...string) {
 	h.t.Helper()
 	for _, k := range ks {
-		h.send(press(k))
+		h.send(tuitest.Press(k))
 	}
 }
 
 // screen is the view without colours.
-func (h *rootHarness) screen() string { return plain(h.m.view()) }
+func (h *rootHarness) screen() string { return tuitest.Plain(h.m.view()) }
 
 // run runs cmd and every command that follows from it, in order.
 func (h *rootHarness) run(cmd tea.Cmd) {
@@ -73,7 +74,7 @@ func (h *rootHarness) run(cmd tea.Cmd) {
 		if c == nil {
 			continue
 		}
-		msg := runCmd(h.t, c)
+		msg := tuitest.RunCmd(h.t, c)
 		if cmds, ok := commandList(msg); ok {
 			// A batch or a sequence: run in order, which a sequence needs and a batch allows.
 			queue = append(cmds, queue...)

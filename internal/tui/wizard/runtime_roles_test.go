@@ -3,6 +3,7 @@ package wizard
 import (
 	"bytes"
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"log/slog"
 	"strings"
 	"testing"
@@ -83,7 +84,7 @@ func TestRuntimeStepSaysWhetherTheExecutionRoleMayReadTheSecrets(t *testing.T) {
 					t.Errorf("preselected %q", got)
 				}
 				r.keys("enter", "enter")
-				golden(t, "runtime-role-denied", r.screen())
+				tuitest.Golden(t, "runtime-role-denied", r.screen())
 			}
 			noSecretRead(t, srv)
 		})

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -56,11 +57,11 @@ func TestSecretsStepKeepsTheFilterInViewOnAShortScreen(t *testing.T) {
 			spec.AppName, spec.Environment, spec.EnableTwilio = tt.app, "prod", true
 			s, _, up := secretsFixture(t, spec, session)
 			s.SetSize(78, 18)
-			if v := plain(s.View()); !strings.Contains(v, "\nFilter ▏") {
+			if v := tuitest.Plain(s.View()); !strings.Contains(v, "\nFilter ▏") {
 				t.Errorf("before typing, the filter line is not shown:\n%s", v)
 			}
 			typeText(t, up, tt.typed)
-			v := plain(s.View())
+			v := tuitest.Plain(s.View())
 			assertFits(t, v, 78, 18)
 			for _, w := range tt.want {
 				if !strings.Contains(v, w) {
@@ -68,10 +69,10 @@ func TestSecretsStepKeepsTheFilterInViewOnAShortScreen(t *testing.T) {
 				}
 			}
 			if tt.golden != "" {
-				golden(t, tt.golden, v)
+				tuitest.Golden(t, tt.golden, v)
 			}
 			keys(t, up, "esc")
-			v = plain(s.View())
+			v = tuitest.Plain(s.View())
 			assertFits(t, v, 78, 18)
 			for _, w := range tt.cleared {
 				if !strings.Contains(v, w) {
@@ -88,9 +89,9 @@ func TestSecretsStepShortScreenGolden(t *testing.T) {
 	spec.Environment, spec.EnableTwilio = "prod", true
 	s, _, _ := secretsFixture(t, spec, session)
 	s.SetSize(78, 18)
-	v := plain(s.View())
+	v := tuitest.Plain(s.View())
 	assertFits(t, v, 78, 18)
-	golden(t, "secrets-short-loaded", v)
+	tuitest.Golden(t, "secrets-short-loaded", v)
 }
 
 // Moving the cursor back out of the parameters scrolls back to it, filter or not.
@@ -101,11 +102,11 @@ func TestSecretsStepScrollsBackToTheCursorWhenItMoves(t *testing.T) {
 	s, _, up := secretsFixture(t, spec, session)
 	s.SetSize(78, 18)
 	typeText(t, up, "x")
-	if v := plain(s.View()); strings.Contains(v, "▸") {
+	if v := tuitest.Plain(s.View()); strings.Contains(v, "▸") {
 		t.Fatalf("while typing, the screen shows the cursor's row rather than the listing:\n%s", v)
 	}
 	keys(t, up, "down")
-	v := plain(s.View())
+	v := tuitest.Plain(s.View())
 	if !strings.Contains(v, "▸ ✗ DATABASE_PASSWORD") || !strings.Contains(v, "Filter x▏") {
 		t.Errorf("after down, the cursor's row or the filter is out of view:\n%s", v)
 	}
@@ -150,16 +151,16 @@ func TestSecretsStepClearsARowsHintWhenTheCursorLeavesIt(t *testing.T) {
 			s.SetSize(78, 18)
 			keys(t, up, tt.before...)
 			keys(t, up, tt.key)
-			if !strings.Contains(plain(s.View()), tt.want) {
-				t.Fatalf("after %s the screen does not say %q:\n%s", tt.key, tt.want, plain(s.View()))
+			if !strings.Contains(tuitest.Plain(s.View()), tt.want) {
+				t.Fatalf("after %s the screen does not say %q:\n%s", tt.key, tt.want, tuitest.Plain(s.View()))
 			}
 			keys(t, up, "ctrl+x") // a key that moves nothing keeps the hint
-			if !strings.Contains(plain(s.View()), tt.want) {
-				t.Errorf("a key that does not move the cursor cleared %q:\n%s", tt.want, plain(s.View()))
+			if !strings.Contains(tuitest.Plain(s.View()), tt.want) {
+				t.Errorf("a key that does not move the cursor cleared %q:\n%s", tt.want, tuitest.Plain(s.View()))
 			}
 			keys(t, up, tt.after...)
-			if got := strings.Contains(plain(s.View()), tt.want); got != tt.stays {
-				t.Errorf("after the cursor moved, %q shown = %v, want %v:\n%s", tt.want, got, tt.stays, plain(s.View()))
+			if got := strings.Contains(tuitest.Plain(s.View()), tt.want); got != tt.stays {
+				t.Errorf("after the cursor moved, %q shown = %v, want %v:\n%s", tt.want, got, tt.stays, tuitest.Plain(s.View()))
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,10 +50,10 @@ func startActIn(t *testing.T, e *env, dir string) (*actStep, func(tea.Msg) tea.C
 func TestActRegistersDiffFirst(t *testing.T) {
 	session, srv := demoSession(t)
 	s, up := startAct(t, demoSpec(), session, "")
-	golden(t, "act-menu", plain(s.View()))
+	tuitest.Golden(t, "act-menu", tuitest.Plain(s.View()))
 
 	keys(t, up, "enter")
-	confirm := plain(s.View())
+	confirm := tuitest.Plain(s.View())
 	for _, want := range []string{"Register demo-shop-dev?", "family  demo-shop-dev", "Region  eu-west-2 · account 123456789012 (the demo account)"} {
 		if !strings.Contains(confirm, want) {
 			t.Errorf("the confirmation lacks %q:\n%s", want, confirm)
@@ -61,13 +62,13 @@ func TestActRegistersDiffFirst(t *testing.T) {
 	if !s.Capturing() {
 		t.Error("the confirmation does not capture Esc")
 	}
-	golden(t, "act-confirm", confirm)
+	tuitest.Golden(t, "act-confirm", confirm)
 	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 0 {
 		t.Fatalf("%d registrations before confirming", n)
 	}
 
 	keys(t, up, "y")
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	for _, want := range []string{
 		"✓ Registered demo-shop-dev:5",
 		`task_definition_arn      = "arn:aws:ecs:eu-west-2:123456789012:task-definition/demo-shop-dev:5"`,
@@ -81,14 +82,14 @@ func TestActRegistersDiffFirst(t *testing.T) {
 			t.Errorf("the result lacks %q:\n%s", want, view)
 		}
 	}
-	golden(t, "act-register", view)
+	tuitest.Golden(t, "act-register", view)
 	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
 		t.Fatalf("%d RegisterTaskDefinition calls, want 1", n)
 	}
 
 	srv.AddService(fakeaws.Service{Cluster: fakeaws.DemoCluster, Name: "demo-shop-dev-worker", TaskDefinition: "demo-shop-dev:5", DesiredCount: 1})
 	keys(t, up, "enter", "y")
-	view = plain(s.View())
+	view = tuitest.Plain(s.View())
 	if !strings.Contains(view, "✓ unchanged: demo-shop-dev:5 is already this task definition; nothing was registered.") {
 		t.Errorf("registering the same spec again is not unchanged:\n%s", view)
 	}
@@ -123,7 +124,7 @@ func TestActRegisterFailureIsOneLineWithTheHint(t *testing.T) {
 		"User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ecs:RegisterTaskDefinition")
 	s, up := startAct(t, demoSpec(), session, "")
 	keys(t, up, "enter", "y")
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	var failures []string
 	for _, l := range strings.Split(view, "\n") {
 		if strings.HasPrefix(l, "✗") {
@@ -139,7 +140,7 @@ func TestActRegisterFailureIsOneLineWithTheHint(t *testing.T) {
 
 	srv.ClearFaults()
 	keys(t, up, "ctrl+r")
-	if view := plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-dev:5") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-dev:5") {
 		t.Errorf("retrying did not register:\n%s", view)
 	}
 }
@@ -149,12 +150,12 @@ func TestActRegisterWhoseAnswerIsLostMakesOneRevision(t *testing.T) {
 	srv.Fail("RegisterTaskDefinition", "ServerException", "the connection dropped", fakeaws.AfterWork(), fakeaws.Times(1))
 	s, up := startAct(t, demoSpec(), session, "")
 	keys(t, up, "enter", "y")
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	if !strings.Contains(view, "✓ Registered demo-shop-dev:5") || !strings.Contains(view, "The answer to the registration was lost") {
 		t.Fatalf("a registration whose answer was lost is not found:\n%s", view)
 	}
 	keys(t, up, "enter", "y")
-	if view := plain(s.View()); !strings.Contains(view, "unchanged: demo-shop-dev:5") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "unchanged: demo-shop-dev:5") {
 		t.Errorf("registering again is not unchanged:\n%s", view)
 	}
 	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
@@ -184,12 +185,12 @@ func TestActRegisterIsOffWhenItCannotWork(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, up := startAct(t, tt.spec, tt.session, "")
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			if !strings.Contains(view, tt.want) {
 				t.Fatalf("the menu lacks %q:\n%s", tt.want, view)
 			}
 			if tt.name == "offline" {
-				golden(t, "act-offline", view)
+				tuitest.Golden(t, "act-offline", view)
 			}
 			if s.cursor != tt.start {
 				t.Errorf("the cursor starts on item %d, want %d", s.cursor, tt.start)
@@ -208,7 +209,7 @@ func TestActRegisterIsOffWhenItCannotWork(t *testing.T) {
 			if s.Capturing() {
 				t.Fatal("a disabled Register opened its confirmation")
 			}
-			if view := plain(s.View()); !strings.Contains(view, "Register is not available:") {
+			if view := tuitest.Plain(s.View()); !strings.Contains(view, "Register is not available:") {
 				t.Errorf("Enter on a disabled Register does not say why:\n%s", view)
 			}
 			s.cursor = actExportItem
@@ -268,7 +269,7 @@ func TestActExportWritesAtomicallyAndAsksBeforeOverwriting(t *testing.T) {
 	if mode != 0o600 {
 		t.Errorf("mode %o, want 600", mode)
 	}
-	if want := "✓ Wrote " + tfvars + " (tfvars, mode 0600)."; s.note != want || !strings.Contains(plain(s.View()), "✓ Wrote") {
+	if want := "✓ Wrote " + tfvars + " (tfvars, mode 0600)."; s.note != want || !strings.Contains(tuitest.Plain(s.View()), "✓ Wrote") {
 		t.Errorf("the written path is not shown: %q, want %q", s.note, want)
 	}
 
@@ -287,8 +288,8 @@ func TestActExportWritesAtomicallyAndAsksBeforeOverwriting(t *testing.T) {
 		t.Fatalf("the form opens on %q, want the format last exported", got)
 	}
 	keys(t, up, "up", "up", "enter", "enter")
-	if s.dialog != actConfirmReplace || !strings.Contains(plain(s.View()), "already exists. Replace it?") || s.write.path != tfvars {
-		t.Fatalf("overwriting was not asked:\n%s", plain(s.View()))
+	if s.dialog != actConfirmReplace || !strings.Contains(tuitest.Plain(s.View()), "already exists. Replace it?") || s.write.path != tfvars {
+		t.Fatalf("overwriting was not asked:\n%s", tuitest.Plain(s.View()))
 	}
 	keys(t, up, "n")
 	if s.dialog != actExportForm {
@@ -320,7 +321,7 @@ func TestActExportWritesAtomicallyAndAsksBeforeOverwriting(t *testing.T) {
 func TestActExportForm(t *testing.T) {
 	s, up := startAct(t, demoSpec(), nil, "")
 	keys(t, up, "enter")
-	golden(t, "act-export", plain(s.View()))
+	tuitest.Golden(t, "act-export", tuitest.Plain(s.View()))
 	keys(t, up, "down", "down", "down", "tab")
 	if got := s.form.Field("path").Value(); got != "demo-shop-dev.resource.tf" {
 		t.Errorf("the path did not follow the format: %q", got)
@@ -332,7 +333,7 @@ func TestActExportForm(t *testing.T) {
 		dir := t.TempDir()
 		s, up := startAct(t, spec, nil, dir)
 		keys(t, up, "enter", "down", "down", "down", "enter", "enter")
-		if view := plain(s.View()); !strings.Contains(view, "resource HCL needs the Region for awslogs-region") {
+		if view := tuitest.Plain(s.View()); !strings.Contains(view, "resource HCL needs the Region for awslogs-region") {
 			t.Errorf("an export without a Region does not say how to set it:\n%s", view)
 		}
 		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
@@ -360,9 +361,9 @@ func TestActExportRefusesAPathThatCannotBeAFile(t *testing.T) {
 			s.form.Field("path").SetValue(tt.path)
 			keys(t, up, "enter")
 			if s.dialog != actExportForm {
-				t.Fatalf("the form did not stay open (dialog %d):\n%s", s.dialog, plain(s.View()))
+				t.Fatalf("the form did not stay open (dialog %d):\n%s", s.dialog, tuitest.Plain(s.View()))
 			}
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			if !strings.Contains(flat(view), "✗ "+tt.want) {
 				t.Errorf("the path is not refused with %q:\n%s", tt.want, view)
 			}
@@ -388,7 +389,7 @@ func TestActExportRemembersThePathOfEachFormat(t *testing.T) {
 	s.form.Field("path").SetValue(custom)
 	keys(t, up, "enter")
 	if _, err := os.Stat(custom); err != nil {
-		t.Fatalf("not written: %v\n%s", err, plain(s.View()))
+		t.Fatalf("not written: %v\n%s", err, tuitest.Plain(s.View()))
 	}
 
 	keys(t, up, "enter")
@@ -449,7 +450,7 @@ func TestActSavesTheSpec(t *testing.T) {
 		e.specPath = opened
 		s, up := startActIn(t, e, "")
 		keys(t, up, "down", "enter", "enter")
-		view := plain(s.View())
+		view := tuitest.Plain(s.View())
 		if s.dialog != actConfirmReplace || s.write.path != opened || !strings.Contains(view, "already exists. Replace it?") {
 			t.Fatalf("saving over the -f file did not ask:\n%s", view)
 		}
@@ -485,11 +486,11 @@ func TestActSavesTheSpec(t *testing.T) {
 func runCmdLines(t *testing.T, s *actStep, up func(tea.Msg) tea.Cmd) []string {
 	t.Helper()
 	s.cursor = actQuitItem
-	cmd := up(press("enter"))
+	cmd := up(tuitest.Press("enter"))
 	if cmd == nil {
 		t.Fatal("Quit returned no command")
 	}
-	msg, ok := runCmd(t, cmd).(finishMsg)
+	msg, ok := tuitest.RunCmd(t, cmd).(finishMsg)
 	if !ok {
 		t.Fatalf("Quit produced %T, want finishMsg", msg)
 	}
@@ -521,17 +522,17 @@ func TestActRegisterInterruptedByLeavingTheStepIsRetried(t *testing.T) {
 	session, srv := demoSession(t)
 	s, up := startAct(t, demoSpec(), session, "")
 	keys(t, up, "enter")
-	cmd := up(press("y")) // the registration starts; leaving the step drops its answer
+	cmd := up(tuitest.Press("y")) // the registration starts; leaving the step drops its answer
 	if !s.registering {
 		t.Fatal("no registration started")
 	}
 	settle(t, up, s.Init(context.Background()))
 	settle(t, up, cmd)
-	if view := plain(s.View()); !strings.Contains(view, "✗ Register failed: interrupted when you left this step") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "✗ Register failed: interrupted when you left this step") {
 		t.Fatalf("the interruption is not said:\n%s", view)
 	}
 	keys(t, up, "ctrl+r")
-	if view := plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-dev:5") && !strings.Contains(view, "unchanged: demo-shop-dev:5") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-dev:5") && !strings.Contains(view, "unchanged: demo-shop-dev:5") {
 		t.Fatalf("retrying did not end with revision 5:\n%s", view)
 	}
 	if n := len(srv.CallsTo("RegisterTaskDefinition")); n != 1 {
@@ -574,9 +575,9 @@ func TestActConfirmationRepeatsTheMissingParameters(t *testing.T) {
 			tt.edit(&spec)
 			s, up := startAct(t, spec, session, "")
 			keys(t, up, "enter")
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			if tt.golden != "" {
-				golden(t, tt.golden, view)
+				tuitest.Golden(t, tt.golden, view)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(view, w) && !strings.Contains(flat(view), w) {
@@ -592,7 +593,7 @@ func TestActConfirmationRepeatsTheMissingParameters(t *testing.T) {
 				t.Error("the parameters were not checked")
 			}
 			keys(t, up, "y")
-			if view := plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-") {
+			if view := tuitest.Plain(s.View()); !strings.Contains(view, "✓ Registered demo-shop-") {
 				t.Errorf("missing parameters blocked registering:\n%s", view)
 			}
 		})
@@ -605,13 +606,13 @@ func TestActListsOnlyTheServicesOfTheFamily(t *testing.T) {
 	srv.AddService(fakeServiceOn("demo-shop-dev-worker", "demo-shop-dev-worker:2"))
 	s, up := startAct(t, demoSpec(), session, "")
 	keys(t, up, "enter", "y")
-	view := flat(plain(s.View()))
+	view := flat(tuitest.Plain(s.View()))
 	if !strings.Contains(view, "--service demo-shop-dev-web") {
-		t.Errorf("the service on the family is not listed:\n%s", plain(s.View()))
+		t.Errorf("the service on the family is not listed:\n%s", tuitest.Plain(s.View()))
 	}
 	for _, other := range []string{"demo-shop-dev-worker", "demo-shop-prod-web"} {
 		if strings.Contains(view, other) {
-			t.Errorf("%s, of another family, is listed:\n%s", other, plain(s.View()))
+			t.Errorf("%s, of another family, is listed:\n%s", other, tuitest.Plain(s.View()))
 		}
 	}
 
@@ -620,13 +621,13 @@ func TestActListsOnlyTheServicesOfTheFamily(t *testing.T) {
 		spec.AppName = "fresh"
 		s, up := startAct(t, spec, session, "")
 		keys(t, up, "enter", "y")
-		view := flat(plain(s.View()))
+		view := flat(tuitest.Plain(s.View()))
 		if !strings.Contains(view, "✓ Registered fresh-dev:1") ||
 			!strings.Contains(view, "No service runs fresh-dev yet in this account and Region: there is none to roll.") {
-			t.Errorf("the result does not say no service runs the family:\n%s", plain(s.View()))
+			t.Errorf("the result does not say no service runs the family:\n%s", tuitest.Plain(s.View()))
 		}
 		if strings.Contains(view, "update-service") {
-			t.Errorf("an update-service line for another family:\n%s", plain(s.View()))
+			t.Errorf("an update-service line for another family:\n%s", tuitest.Plain(s.View()))
 		}
 		lines := runCmdLines(t, s, up)
 		if len(lines) != 2 || lines[1] != "  No service runs fresh-dev yet in this account and Region: there is none to roll." {
@@ -643,10 +644,10 @@ func TestActNoteWrapsUnderItsText(t *testing.T) {
 	s, up := startAct(t, demoSpec(), nil, dir)
 	s.SetSize(narrowWidth, narrowHeight)
 	keys(t, up, "down", "enter", "enter") // Save spec, to the path proposed
-	lines := strings.Split(plain(s.View()), "\n")
+	lines := strings.Split(tuitest.Plain(s.View()), "\n")
 	i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "✓ Saved the spec to ") })
 	if i < 0 || i+1 >= len(lines) || !strings.HasPrefix(lines[i+1], "  ") || strings.HasPrefix(lines[i+1], "   ") {
-		t.Fatalf("the saved note does not wrap two spaces in, under its text:\n%s", plain(s.View()))
+		t.Fatalf("the saved note does not wrap two spaces in, under its text:\n%s", tuitest.Plain(s.View()))
 	}
 	checkFits(t, "saved", s.View(), "ecswiz -f "+filepath.Join(dir, "demo-shop-dev.tfvars")+" opens it again")
 }
@@ -659,7 +660,7 @@ func TestActConfirmationSaysHowToAlignTheRegions(t *testing.T) {
 	keys(t, up, "enter")
 	want := "! aws_region is us-east-1: the task will log to us-east-1 but is registered in eu-west-2. " +
 		"To align them, restart ecswiz with --region us-east-1, or set aws_region to eu-west-2 (or empty)."
-	if view := flat(plain(s.View())); s.dialog != actConfirmRegister || !strings.Contains(view, want) {
-		t.Errorf("the confirmation lacks %q:\n%s", want, plain(s.View()))
+	if view := flat(tuitest.Plain(s.View())); s.dialog != actConfirmRegister || !strings.Contains(view, want) {
+		t.Errorf("the confirmation lacks %q:\n%s", want, tuitest.Plain(s.View()))
 	}
 }

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -56,7 +57,7 @@ func TestApplicationStepNamesTheDemosAppInTheDemoAccount(t *testing.T) {
 			up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
 			settle(t, up, s.Init(context.Background()))
 			typeText(t, up, tt.typed)
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			for _, w := range tt.want {
 				if !strings.Contains(view, w) {
 					t.Errorf("the screen does not say %q:\n%s", w, view)
@@ -83,14 +84,14 @@ func TestApplicationStepNamesTheDemosAppOnceTheDemoIsChosen(t *testing.T) {
 	s.SetSize(98, 24)
 	up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
 	settle(t, up, s.Init(context.Background()))
-	if view := plain(s.View()); !strings.Contains(view, "e.g. backend-booking") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "e.g. backend-booking") {
 		t.Fatalf("while connecting, the example is not an app's:\n%s", view)
 	}
 	e.session, _ = demoSession(t)
 	settle(t, up, s.Connected())
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	if !strings.Contains(view, "e.g. demo-shop — the demo account's app") {
 		t.Errorf("after the demo was chosen, the example is not the demo's app:\n%s", view)
 	}
-	golden(t, "application-demo-empty", view)
+	tuitest.Golden(t, "application-demo-empty", view)
 }

@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -24,7 +25,7 @@ func TestApplicationStepPicksARepositoryThenATagNewestFirst(t *testing.T) {
 	up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
 	settle(t, up, s.Init(context.Background()))
 
-	golden(t, "application", plain(s.View()))
+	tuitest.Golden(t, "application", tuitest.Plain(s.View()))
 	keys(t, up, "enter", "enter", "enter", "enter", "enter")
 	if got := e.spec.ContainerImage; got == "" {
 		t.Fatalf("container_image not set after picking the repository and tag")
@@ -48,7 +49,7 @@ func TestApplicationStepKeepsAPortThatIsNotANumber(t *testing.T) {
 	if got := port.Value(); got != "80a" {
 		t.Errorf("the port shown again is %q, want what was typed", got)
 	}
-	if view := plain(s.View()); !strings.Contains(view, `✗ "80a" is not a number`) {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, `✗ "80a" is not a number`) {
 		t.Errorf("the port's error is not shown:\n%s", view)
 	}
 	s.form.FocusKey("container_port")
@@ -167,11 +168,11 @@ func TestApplicationStepSaysWhatAnEmptyAnswerMeans(t *testing.T) {
 	s.SetSize(98, 24)
 	up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
 	settle(t, up, s.Init(context.Background()))
-	if view := plain(s.View()); !strings.Contains(view, "e.g. backend-booking") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "e.g. backend-booking") {
 		t.Errorf("the app name's placeholder does not read as an example:\n%s", view)
 	}
 	typeText(t, up, "demo-shop")
-	if view := plain(s.View()); !strings.Contains(view, "Container name  demo-shop (the app name)") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "Container name  demo-shop (the app name)") {
 		t.Errorf("an empty container name does not say it is the app name:\n%s", view)
 	}
 }
@@ -187,8 +188,8 @@ func TestApplicationStepTypesAnEnvironmentFromTheCurrentOne(t *testing.T) {
 	if got := f.Value(); got != "staging" {
 		t.Fatalf("typing starts from %q, want the current answer staging", got)
 	}
-	if view := strings.Join(strings.Fields(plain(s.View())), " "); !strings.Contains(view, "esc returns to the list") {
-		t.Errorf("the hint does not say how to get back to the list:\n%s", plain(s.View()))
+	if view := strings.Join(strings.Fields(tuitest.Plain(s.View())), " "); !strings.Contains(view, "esc returns to the list") {
+		t.Errorf("the hint does not say how to get back to the list:\n%s", tuitest.Plain(s.View()))
 	}
 	typeText(t, up, "-eu")
 	if e.spec.Environment != "staging-eu" {
@@ -315,7 +316,7 @@ func TestEveryStepFitsTheSmallestTerminal(t *testing.T) {
 				if tc.do != nil {
 					tc.do(t, up)
 				}
-				view := plain(s.View())
+				view := tuitest.Plain(s.View())
 				checkStepFits(t, view, size.width, size.height)
 				for _, want := range tc.want {
 					if !strings.Contains(view, want) {
@@ -326,7 +327,7 @@ func TestEveryStepFitsTheSmallestTerminal(t *testing.T) {
 					t.Errorf("the command's error shows %d times, want once:\n%s", n, view)
 				}
 				if strings.Contains(tc.name, "EFS") && size.width == 78 {
-					golden(t, "runtime-efs-refused-80x24", view)
+					tuitest.Golden(t, "runtime-efs-refused-80x24", view)
 				}
 			})
 		}
@@ -402,7 +403,7 @@ func TestApplicationStepPreselectsTheNewestTagThatRunsOnTheArchitecture(t *testi
 			if n := len(srv.CallsTo("BatchGetImage")); n != 1 {
 				t.Errorf("%d BatchGetImage calls, want one for every tag", n)
 			}
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			if tc.archsFail {
 				if strings.Contains(view, "✗") || strings.Contains(view, "denied") || len(e.imageArchs) != 0 {
 					t.Errorf("a failure to read the architectures shows, or leaves some known (%v):\n%s", e.imageArchs, view)

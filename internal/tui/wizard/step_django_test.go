@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -98,8 +99,8 @@ func TestDjangoStepEditsTheEnvironmentVariables(t *testing.T) {
 		t.Fatalf("n deleted the entry: %v", e.spec.EnvironmentVariables)
 	}
 	keys(t, h.update, "ctrl+d")
-	if !strings.Contains(plain(s.View()), "Delete NEW_CHECKOUT?") {
-		t.Errorf("no confirmation on screen:\n%s", plain(s.View()))
+	if !strings.Contains(tuitest.Plain(s.View()), "Delete NEW_CHECKOUT?") {
+		t.Errorf("no confirmation on screen:\n%s", tuitest.Plain(s.View()))
 	}
 	keys(t, h.update, "y")
 	want = map[string]string{"SENTRY_ENVIRONMENT": "dev"}
@@ -134,7 +135,7 @@ func TestDjangoStepRefusesBadVariableNames(t *testing.T) {
 			keys(t, h.update, "ctrl+a")
 			typeText(t, h.update, tt.varName)
 			keys(t, h.update, "enter", "enter") // to the value, then save
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			if !strings.Contains(strings.Join(strings.Fields(view), " "), tt.wantErr) {
 				t.Errorf("the screen does not say %q:\n%s", tt.wantErr, view)
 			}
@@ -167,7 +168,7 @@ func TestDjangoStepTakesAnAutomaticVariableWithTheModelsWarning(t *testing.T) {
 			keys(t, h.update, "ctrl+a")
 			typeText(t, h.update, tt.varName)
 			want := "overrides the " + tt.varName + " that ecswiz sets"
-			if view := strings.Join(strings.Fields(plain(s.View())), " "); !strings.Contains(view, want) || !strings.Contains(view, tt.wantWarning) {
+			if view := strings.Join(strings.Fields(tuitest.Plain(s.View())), " "); !strings.Contains(view, want) || !strings.Contains(view, tt.wantWarning) {
 				t.Errorf("the warning does not show as the name is typed (want %q, %q):\n%s", want, tt.wantWarning, view)
 			}
 			keys(t, h.update, "enter")
@@ -176,7 +177,7 @@ func TestDjangoStepTakesAnAutomaticVariableWithTheModelsWarning(t *testing.T) {
 			if got, ok := e.spec.EnvironmentVariables[tt.varName]; !ok || got != "1" {
 				t.Errorf("%s was not saved: %v", tt.varName, e.spec.EnvironmentVariables)
 			}
-			if view := plain(s.View()); !strings.Contains(strings.Join(strings.Fields(view), " "), want) {
+			if view := tuitest.Plain(s.View()); !strings.Contains(strings.Join(strings.Fields(view), " "), want) {
 				t.Errorf("the list does not keep the warning:\n%s", view)
 			}
 		})
@@ -202,9 +203,9 @@ func TestDjangoStepWarnsAboutDebugInProduction(t *testing.T) {
 			if !e.spec.DebugMode {
 				t.Fatal("space did not turn DEBUG on")
 			}
-			got := strings.Contains(plain(s.View()), "DEBUG is on in "+tt.environment)
+			got := strings.Contains(tuitest.Plain(s.View()), "DEBUG is on in "+tt.environment)
 			if got != tt.wantWarning {
-				t.Errorf("warning shown = %v, want %v:\n%s", got, tt.wantWarning, plain(s.View()))
+				t.Errorf("warning shown = %v, want %v:\n%s", got, tt.wantWarning, tuitest.Plain(s.View()))
 			}
 		})
 	}
@@ -221,7 +222,7 @@ func TestDjangoStepKeepsTheSettingsAsTyped(t *testing.T) {
 	}
 	keys(t, h.update, "backspace", "backspace", "backspace", "backspace", ".") // "shop.settings."
 	keys(t, h.update, "enter")
-	if view := plain(s.View()); !strings.Contains(view, "is not a Python module path") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "is not a Python module path") {
 		t.Errorf("an invalid module path is accepted:\n%s", view)
 	}
 	if f := s.form.Focused(); f == nil || f.Key != fieldSettings {
@@ -234,7 +235,7 @@ func TestDjangoStepScreens(t *testing.T) {
 		spec := demoSpec()
 		spec.EnvironmentVariables = map[string]string{"SENTRY_ENVIRONMENT": "dev", "FEATURE_NEW_CHECKOUT": "true"}
 		s, _, _ := startDjango(t, spec)
-		goldenFits(t, "django-fields", plain(s.View()))
+		goldenFits(t, "django-fields", tuitest.Plain(s.View()))
 	})
 	t.Run("prod with DEBUG on", func(t *testing.T) {
 		spec := demoSpec()
@@ -242,14 +243,14 @@ func TestDjangoStepScreens(t *testing.T) {
 		spec.DebugMode = true
 		s, _, h := startDjango(t, spec)
 		keys(t, h.update, "tab", "tab")
-		goldenFits(t, "django-prod-debug", plain(s.View()))
+		goldenFits(t, "django-prod-debug", tuitest.Plain(s.View()))
 	})
 	t.Run("the list with a warning", func(t *testing.T) {
 		spec := demoSpec()
 		spec.EnvironmentVariables = map[string]string{"SENTRY_ENVIRONMENT": "dev", "feature-flag": "1", "STRIPE_API_KEY": "sk_test"}
 		s, _, h := startDjango(t, spec)
 		toList(t, h)
-		goldenFits(t, "django-list", plain(s.View()))
+		goldenFits(t, "django-list", tuitest.Plain(s.View()))
 	})
 	t.Run("adding a variable", func(t *testing.T) {
 		spec := demoSpec()
@@ -259,7 +260,7 @@ func TestDjangoStepScreens(t *testing.T) {
 		keys(t, h.update, "ctrl+a")
 		typeText(t, h.update, "SENTRY_ENVIRONMENT")
 		keys(t, h.update, "enter")
-		goldenFits(t, "django-add-duplicate", plain(s.View()))
+		goldenFits(t, "django-add-duplicate", tuitest.Plain(s.View()))
 	})
 }
 
@@ -282,7 +283,7 @@ func TestDjangoStepWarnsAboutDebugSetAsAnExtraVariableInProduction(t *testing.T)
 			spec.AllowedHosts = "shop.example.com"
 			spec.EnvironmentVariables = map[string]string{"DEBUG": tt.value}
 			s, _, _ := startDjango(t, spec)
-			v := plain(s.View())
+			v := tuitest.Plain(s.View())
 			got := strings.Contains(v, "DEBUG is on in "+tt.environment)
 			if got != tt.wantWarning {
 				t.Errorf("warning shown = %v, want %v:\n%s", got, tt.wantWarning, v)

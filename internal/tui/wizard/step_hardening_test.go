@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -125,16 +126,16 @@ func TestHardeningStepAnswers(t *testing.T) {
 func TestHardeningStepExplainsWhatItOffers(t *testing.T) {
 	s, _, h := startHardening(t, demoSpec())
 	keys(t, h.update, "space", "tab")
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	if !strings.Contains(view, "without it Django/gunicorn writes to /tmp fail and ECS Exec breaks") {
 		t.Errorf("the /tmp offer does not say why:\n%s", view)
 	}
 	keys(t, h.update, "space") // decline it
-	if view := plain(s.View()); !strings.Contains(view, "Django and gunicorn need /tmp") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "Django and gunicorn need /tmp") {
 		t.Errorf("the model's warning is not shown in place:\n%s", view)
 	}
 	keys(t, h.update, "tab", "tab", "space")
-	if view := plain(s.View()); !strings.Contains(view, "NET_BIND_SERVICE is refused: Fargate rejects adding it — listen on a port above 1023.") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "NET_BIND_SERVICE is refused: Fargate rejects adding it — listen on a port above 1023.") {
 		t.Errorf("the screen does not say why NET_BIND_SERVICE is refused:\n%s", view)
 	}
 }
@@ -147,7 +148,7 @@ func TestHardeningStepRefusesRootAsTheNonRootUser(t *testing.T) {
 	}
 	typeText(t, h.update, "0:0")
 	keys(t, h.update, "enter")
-	if view := plain(s.View()); !strings.Contains(view, "0:0 is root") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "0:0 is root") {
 		t.Errorf("root is accepted as the non-root user:\n%s", view)
 	}
 	if f := s.form.Focused(); f == nil || f.Key != fieldUser {
@@ -160,7 +161,7 @@ func TestHardeningStepWarnsAboutAPrivilegedPortForANonRootUser(t *testing.T) {
 	spec.ContainerPort = 80
 	s, _, h := startHardening(t, spec)
 	keys(t, h.update, "tab", "space")
-	if view := plain(s.View()); !strings.Contains(view, "port 80 is privileged") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "port 80 is privileged") {
 		t.Errorf("the model's port warning is not shown in place:\n%s", view)
 	}
 }
@@ -186,7 +187,7 @@ func TestHardeningStepScreens(t *testing.T) {
 			}
 			s, _, h := startHardening(t, spec)
 			keys(t, h.update, tt.keys...)
-			goldenFits(t, tt.name, plain(s.View()))
+			goldenFits(t, tt.name, tuitest.Plain(s.View()))
 		})
 	}
 }

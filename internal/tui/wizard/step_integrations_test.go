@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strings"
 	"testing"
 
@@ -51,14 +52,14 @@ func TestIntegrationsStepChecksTwilioSecretsInParameterStore(t *testing.T) {
 			spec := demoSpec()
 			spec.Environment = tt.environment
 			s, e, h := startIntegrations(t, spec, session)
-			if got := twilioLines(plain(s.View())); len(got) != 0 {
+			if got := twilioLines(tuitest.Plain(s.View())); len(got) != 0 {
 				t.Errorf("Twilio secrets listed while Twilio is off: %v", got)
 			}
 			keys(t, h.update, "space")
 			if !e.spec.EnableTwilio {
 				t.Fatal("space did not turn Twilio on")
 			}
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			lines := twilioLines(view)
 			if len(lines) != 3 {
 				t.Fatalf("want the 3 Twilio secrets listed, got:\n%s", view)
@@ -83,7 +84,7 @@ func TestIntegrationsStepSaysWhatToCheckWhenOffline(t *testing.T) {
 	spec := demoSpec()
 	spec.EnableTwilio = true
 	s, _, _ := startIntegrations(t, spec, nil)
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	for _, want := range []string{"/demo-shop/dev/third-party/twilio-auth-token", "not checked (offline)", "Offline: make sure these parameters exist"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("offline screen does not say %q:\n%s", want, view)
@@ -98,13 +99,13 @@ func TestIntegrationsStepShowsAFailedCheckAndRetries(t *testing.T) {
 	spec := demoSpec()
 	spec.EnableTwilio = true
 	s, _, h := startIntegrations(t, spec, session)
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	if words := strings.Join(strings.Fields(view), " "); !strings.Contains(words, "ctrl+r retries") || !strings.Contains(strings.ToLower(view), "denied") {
 		t.Errorf("the failure is not shown with a way on:\n%s", view)
 	}
 	srv.ClearFaults()
 	keys(t, h.update, "ctrl+r")
-	if got := twilioLines(plain(s.View())); !strings.Contains(got["TWILIO_AUTH_TOKEN"], "✓ found") {
+	if got := twilioLines(tuitest.Plain(s.View())); !strings.Contains(got["TWILIO_AUTH_TOKEN"], "✓ found") {
 		t.Errorf("after retrying: %q", got["TWILIO_AUTH_TOKEN"])
 	}
 }
@@ -117,7 +118,7 @@ func TestIntegrationsStepDropsAStaleCheck(t *testing.T) {
 	settle(t, h.update, func() tea.Msg {
 		return tui.Result[map[string]bool]{ID: -1, Value: map[string]bool{"/demo-shop/dev/third-party/twilio-auth-token": false}}
 	})
-	if got := twilioLines(plain(s.View())); !strings.Contains(got["TWILIO_AUTH_TOKEN"], "✓ found") {
+	if got := twilioLines(tuitest.Plain(s.View())); !strings.Contains(got["TWILIO_AUTH_TOKEN"], "✓ found") {
 		t.Errorf("a reply to an older check replaced the answer: %q", got["TWILIO_AUTH_TOKEN"])
 	}
 }
@@ -127,7 +128,7 @@ func TestIntegrationsStepValidatesTheBucketAndDistribution(t *testing.T) {
 	keys(t, h.update, "tab")
 	typeText(t, h.update, "Demo_Shop")
 	keys(t, h.update, "enter")
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	if !strings.Contains(view, `"Demo_Shop" is not a valid S3 bucket name`) {
 		t.Errorf("a bad bucket name is accepted:\n%s", view)
 	}
@@ -140,7 +141,7 @@ func TestIntegrationsStepValidatesTheBucketAndDistribution(t *testing.T) {
 	typeText(t, h.update, "demo-shop-media")
 	keys(t, h.update, "enter")
 	typeText(t, h.update, "not-an-id")
-	if view := plain(s.View()); !strings.Contains(view, `"not-an-id" does not look like a CloudFront distribution ID`) {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, `"not-an-id" does not look like a CloudFront distribution ID`) {
 		t.Errorf("the model's warning about the distribution is not shown:\n%s", view)
 	}
 	keys(t, h.update, "enter")
@@ -164,7 +165,7 @@ func TestIntegrationsStepScreens(t *testing.T) {
 			spec.EnableTwilio = true
 			spec.S3BucketName = "demo-shop-media"
 			s, _, _ := startIntegrations(t, spec, session)
-			goldenFits(t, tt.name, plain(s.View()))
+			goldenFits(t, tt.name, tuitest.Plain(s.View()))
 		})
 	}
 }
@@ -182,14 +183,14 @@ func TestIntegrationsStepShowsTheCheckRunningAndLeavingCancelsIt(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("no check started with Twilio on")
 	}
-	if got := twilioLines(plain(s.View())); !strings.Contains(got["TWILIO_ACCOUNT_SID"], "checking") {
+	if got := twilioLines(tuitest.Plain(s.View())); !strings.Contains(got["TWILIO_ACCOUNT_SID"], "checking") {
 		t.Errorf("while the check runs: %q", got["TWILIO_ACCOUNT_SID"])
 	}
 	if !e.spinWanted {
 		t.Error("the view does not ask the root to turn the spinner")
 	}
 	leave()
-	msg := runCmd(t, cmd) // returns at once: the call runs under the step's context
+	msg := tuitest.RunCmd(t, cmd) // returns at once: the call runs under the step's context
 	if r, ok := msg.(tui.Result[map[string]bool]); !ok || r.Err == nil {
 		t.Errorf("after leaving the step the check returned %#v, want a cancelled call", msg)
 	}

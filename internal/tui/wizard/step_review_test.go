@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"slices"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func movesOn(t *testing.T, cmd tea.Cmd) bool {
 	if cmd == nil {
 		return false
 	}
-	_, ok := runCmd(t, cmd).(stepDoneMsg)
+	_, ok := tuitest.RunCmd(t, cmd).(stepDoneMsg)
 	return ok
 }
 
@@ -82,10 +83,10 @@ func TestReviewEnterGoesOnOnlyWithoutErrors(t *testing.T) {
 			spec := demoSpec()
 			tt.edit(&spec)
 			s, _ := startReview(t, spec, nil)
-			if got := movesOn(t, s.Update(press("enter"))); got != tt.wantNext {
-				t.Fatalf("Enter moves on = %v, want %v\n%s", got, tt.wantNext, plain(s.View()))
+			if got := movesOn(t, s.Update(tuitest.Press("enter"))); got != tt.wantNext {
+				t.Fatalf("Enter moves on = %v, want %v\n%s", got, tt.wantNext, tuitest.Plain(s.View()))
 			}
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			for _, w := range tt.want {
 				if !strings.Contains(view, w) {
 					t.Errorf("the view lacks %q:\n%s", w, view)
@@ -97,18 +98,18 @@ func TestReviewEnterGoesOnOnlyWithoutErrors(t *testing.T) {
 
 func TestReviewListsEveryErrorOnceEnterAsksForThem(t *testing.T) {
 	s, up := startReview(t, model.NewSpec(), nil) // six required fields missing
-	before := plain(s.View())
+	before := tuitest.Plain(s.View())
 	if !strings.Contains(before, "more: press space to list every finding") {
 		t.Fatalf("a long list is not cut short before Enter:\n%s", before)
 	}
 	keys(t, up, "enter")
-	after := plain(s.View())
+	after := tuitest.Plain(s.View())
 	for _, field := range []string{"app_name", "environment", "container_name", "container_image", "execution_role_arn", "log_group_name"} {
 		if !strings.Contains(after, "✗ "+field+": is required") {
 			t.Errorf("the error of %s is not listed after Enter:\n%s", field, after)
 		}
 	}
-	golden(t, "review-errors", after)
+	tuitest.Golden(t, "review-errors", after)
 }
 
 func TestReviewTabsShowTheBytesTheModelRenders(t *testing.T) {
@@ -152,11 +153,11 @@ func TestReviewTabsShowTheBytesTheModelRenders(t *testing.T) {
 				t.Errorf("tab %s holds other bytes than the model renders:\n%s", reviewTabNames[tc.tab], s.texts[tc.tab])
 			}
 			first := strings.SplitN(w, "\n", 2)[0]
-			if !strings.Contains(plain(s.View()), first) {
+			if !strings.Contains(tuitest.Plain(s.View()), first) {
 				t.Errorf("tab %s does not show %q", reviewTabNames[tc.tab], first)
 			}
 		}
-		golden(t, tc.golden, plain(s.View()))
+		tuitest.Golden(t, tc.golden, tuitest.Plain(s.View()))
 		keys(t, up, "right")
 	}
 	if s.tab != tabJSON {
@@ -217,7 +218,7 @@ func TestReviewDiffsAgainstTheLatestRevision(t *testing.T) {
 			}
 			s, up := startReview(t, spec, session)
 			keys(t, up, "left") // the diff is the last tab
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			for _, w := range tt.want {
 				if !strings.Contains(view, w) {
 					t.Errorf("the diff lacks %q:\n%s", w, view)
@@ -241,12 +242,12 @@ func TestReviewDiffFailureIsOneLineAndRetried(t *testing.T) {
 		"User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ecs:DescribeTaskDefinition", fakeaws.Times(1))
 	s, up := startReview(t, demoSpec(), session)
 	keys(t, up, "left")
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	if strings.Count(view, "✗ ") != 1 || !strings.Contains(view, "press ctrl+r to try again") {
 		t.Fatalf("the failure is not one line with the way on:\n%s", view)
 	}
 	keys(t, up, "ctrl+r")
-	if view := plain(s.View()); !strings.Contains(view, "Changes from demo-shop-dev:4") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "Changes from demo-shop-dev:4") {
 		t.Fatalf("retrying did not load the diff:\n%s", view)
 	}
 }
@@ -255,7 +256,7 @@ func TestReviewOffline(t *testing.T) {
 	spec := demoSpec()
 	s, up := startReview(t, spec, nil)
 	keys(t, up, "left")
-	if view := plain(s.View()); !strings.Contains(view, "diff not available offline") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "diff not available offline") {
 		t.Errorf("the diff tab does not say it is offline:\n%s", view)
 	}
 
@@ -263,18 +264,18 @@ func TestReviewOffline(t *testing.T) {
 		spec := demoSpec()
 		spec.AWSRegion = ""
 		s, up := startReview(t, spec, nil)
-		view := plain(s.View())
+		view := tuitest.Plain(s.View())
 		if !strings.Contains(view, "No AWS Region for awslogs-region") || !strings.Contains(view, "ctrl+e") {
 			t.Fatalf("the JSON tab does not say how to set aws_region:\n%s", view)
 		}
-		golden(t, "review-no-region", view)
+		tuitest.Golden(t, "review-no-region", view)
 		keys(t, up, "ctrl+e")
 		if !s.Capturing() {
 			t.Fatal("typing aws_region does not capture Esc")
 		}
 		typeText(t, up, "nowhere")
 		keys(t, up, "enter")
-		if view := plain(s.View()); !strings.Contains(view, "aws_region") || s.editForm == nil || s.editForm.Focused().Key != "aws_region" {
+		if view := tuitest.Plain(s.View()); !strings.Contains(view, "aws_region") || s.editForm == nil || s.editForm.Focused().Key != "aws_region" {
 			t.Fatalf("an invalid Region was accepted:\n%s", view)
 		}
 		for range len("nowhere") {
@@ -286,20 +287,20 @@ func TestReviewOffline(t *testing.T) {
 			t.Fatalf("aws_region = %q, want eu-west-1", got)
 		}
 		if s.Capturing() || !strings.Contains(s.texts[tabJSON], `"awslogs-region": "eu-west-1"`) {
-			t.Errorf("the JSON tab does not render with the Region typed:\n%s", plain(s.View()))
+			t.Errorf("the JSON tab does not render with the Region typed:\n%s", tuitest.Plain(s.View()))
 		}
 	})
 }
 
 func TestReviewScrolls(t *testing.T) {
 	s, up := startReview(t, demoSpec(), nil)
-	top := plain(s.View())
+	top := tuitest.Plain(s.View())
 	keys(t, up, "pgdown")
-	if plain(s.View()) == top {
+	if tuitest.Plain(s.View()) == top {
 		t.Fatal("pgdown did not scroll the JSON")
 	}
 	keys(t, up, "pgup")
-	if plain(s.View()) != top {
+	if tuitest.Plain(s.View()) != top {
 		t.Error("pgup did not scroll back to the top")
 	}
 	keys(t, up, "down")
@@ -363,16 +364,16 @@ func TestReviewChecksTheParametersTheTaskReads(t *testing.T) {
 			tt.edit(&spec)
 			s, _ := startReview(t, spec, tt.session)
 			if tt.golden != "" {
-				golden(t, tt.golden, plain(s.View()))
+				tuitest.Golden(t, tt.golden, tuitest.Plain(s.View()))
 			}
 			s.SetSize(98, 60) // room for every finding
-			view := flat(plain(s.View()))
+			view := flat(tuitest.Plain(s.View()))
 			for _, w := range tt.want {
 				if !strings.Contains(view, w) {
-					t.Errorf("the review lacks %q:\n%s", w, plain(s.View()))
+					t.Errorf("the review lacks %q:\n%s", w, tuitest.Plain(s.View()))
 				}
 			}
-			if got := movesOn(t, s.Update(press("enter"))); got != tt.wantNext {
+			if got := movesOn(t, s.Update(tuitest.Press("enter"))); got != tt.wantNext {
 				t.Errorf("Enter moves on = %v, want %v", got, tt.wantNext)
 			}
 		})
@@ -383,12 +384,12 @@ func TestReviewParameterCheckFailureIsRetried(t *testing.T) {
 	session, srv := demoSession(t)
 	srv.Fail("GetParameters", "AccessDeniedException", "not authorized to perform: ssm:GetParameters", fakeaws.Times(1))
 	s, up := startReview(t, demoSpec(), session)
-	view := flat(plain(s.View()))
+	view := flat(tuitest.Plain(s.View()))
 	if !strings.Contains(view, "Parameters the task reads: not checked: check that parameters exist") || !strings.Contains(view, "access denied (ssm:GetParameters)") || !strings.Contains(view, "ctrl+r tries again") {
-		t.Fatalf("the failure is not one line with the way on:\n%s", plain(s.View()))
+		t.Fatalf("the failure is not one line with the way on:\n%s", tuitest.Plain(s.View()))
 	}
 	keys(t, up, "ctrl+r")
-	if view := plain(s.View()); !strings.Contains(view, "✓ The 6 parameters the task reads exist.") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "✓ The 6 parameters the task reads exist.") {
 		t.Errorf("retrying did not check them:\n%s", view)
 	}
 }
@@ -501,7 +502,7 @@ func TestReviewWarnsWhenTheImageDoesNotRunOnTheArchitecture(t *testing.T) {
 			up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
 			settle(t, up, s.Init(context.Background()))
 
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			got := flat(view)
 			switch {
 			case tt.want == "" && strings.Contains(got, "exec format error"):
@@ -512,9 +513,9 @@ func TestReviewWarnsWhenTheImageDoesNotRunOnTheArchitecture(t *testing.T) {
 				t.Errorf("the summary does not count the warning:\n%s", view)
 			}
 			if tt.golden != "" {
-				golden(t, tt.golden, view)
+				tuitest.Golden(t, tt.golden, view)
 			}
-			if !movesOn(t, s.Update(press("enter"))) {
+			if !movesOn(t, s.Update(tuitest.Press("enter"))) {
 				t.Error("a warning about the architecture blocks the review")
 			}
 		})

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"slices"
 	"strings"
 	"testing"
@@ -41,7 +42,7 @@ func (r *runtimeRig) update(msg tea.Msg) tea.Cmd {
 
 func (r *runtimeRig) keys(ks ...string) { r.t.Helper(); keys(r.t, r.update, ks...) }
 func (r *runtimeRig) typeText(s string) { r.t.Helper(); typeText(r.t, r.update, s) }
-func (r *runtimeRig) screen() string    { return plain(r.s.View()) }
+func (r *runtimeRig) screen() string    { return tuitest.Plain(r.s.View()) }
 func (r *runtimeRig) field(key string) *tui.Field {
 	if key == fieldCommand {
 		return r.s.command.Fields[0]
@@ -91,7 +92,7 @@ func TestRuntimeStepListsTheDemoLogGroupsWithTheSuggestionFirst(t *testing.T) {
 	if f.Status != "✓ /ecs/demo-shop-dev exists." || f.StatusIsErr {
 		t.Errorf("status = %q (error %v)", f.Status, f.StatusIsErr)
 	}
-	golden(t, "runtime-log-groups", r.screen())
+	tuitest.Golden(t, "runtime-log-groups", r.screen())
 }
 
 func TestRuntimeStepSaysWhetherTheLogGroupExists(t *testing.T) {
@@ -155,7 +156,7 @@ func TestRuntimeStepCreatesAMissingLogGroup(t *testing.T) {
 	if r.s.logs.dialog == nil || !r.s.Capturing() {
 		t.Fatal("ctrl+n did not ask for a confirmation")
 	}
-	golden(t, "runtime-create-log-group", r.screen())
+	tuitest.Golden(t, "runtime-create-log-group", r.screen())
 
 	r.keys("esc")
 	if r.s.logs.dialog != nil || len(srv.CallsTo("CreateLogGroup")) != 0 {
@@ -243,7 +244,7 @@ func TestRuntimeStepListsTheRolesECSTasksMayAssume(t *testing.T) {
 		t.Errorf("task role preselected = %q, want none", got)
 	}
 	r.keys("enter", "enter")
-	golden(t, "runtime-roles", r.screen())
+	tuitest.Golden(t, "runtime-roles", r.screen())
 
 	r.keys("enter", "down", "enter")
 	if got, want := r.e.spec.ExecutionRoleARN, "arn:aws:iam::123456789012:role/demo-shop-dev-ecs-task-execution"; got != want {
@@ -323,7 +324,7 @@ func TestRuntimeStepEditsVolumesAndMountPoints(t *testing.T) {
 	session, _ := demoSession(t)
 	r := newRuntimeRig(t, hardenedSpec(), session)
 	r.toStorage()
-	golden(t, "runtime-storage", r.screen())
+	tuitest.Golden(t, "runtime-storage", r.screen())
 
 	t.Run("an EFS volume is added", func(t *testing.T) {
 		r.keys("ctrl+a")
@@ -335,7 +336,7 @@ func TestRuntimeStepEditsVolumesAndMountPoints(t *testing.T) {
 		r.typeText("fs-0123456789abcdef0")
 		r.keys("enter", "enter", "enter") // root directory left empty, transit encryption enabled
 		r.typeText("fsap-0123456789abcdef0")
-		golden(t, "runtime-volume-editor", r.screen())
+		tuitest.Golden(t, "runtime-volume-editor", r.screen())
 		r.keys("enter", "enter")
 		if r.s.storage.entry != nil {
 			t.Fatalf("the editor is still open:\n%s", r.screen())
@@ -638,7 +639,7 @@ func TestRuntimeStepWorksOfflineWithTypedValues(t *testing.T) {
 		t.Errorf("offline log group: options %v, value %q", f.Options, f.Value())
 	}
 	r.keys("enter", "enter")
-	golden(t, "runtime-offline", r.screen())
+	tuitest.Golden(t, "runtime-offline", r.screen())
 	r.typeText("arn:aws:iam::123456789012:role/demo-shop-dev-ecs-task-execution")
 	r.keys("enter", "enter", "enter")
 	r.typeText("gunicorn config.wsgi")
@@ -682,7 +683,7 @@ func TestRuntimeStepShowsAFailureInOneLineAndStaysUsable(t *testing.T) {
 			t.Errorf("%s lists options after a failure", tc.field)
 		}
 	}
-	golden(t, "runtime-failure", r.screen())
+	tuitest.Golden(t, "runtime-failure", r.screen())
 
 	srv.ClearFaults()
 	r.keys("ctrl+r")

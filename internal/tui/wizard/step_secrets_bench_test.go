@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -43,12 +44,12 @@ var secretsKeystrokes = func() []tea.KeyPressMsg {
 	var ks []tea.KeyPressMsg
 	for _, word := range []string{"redis/param-01", "Third-Party", "param-0999"} {
 		for _, r := range word {
-			ks = append(ks, press(string(r)))
+			ks = append(ks, tuitest.Press(string(r)))
 		}
 		for range 4 {
-			ks = append(ks, press("backspace"))
+			ks = append(ks, tuitest.Press("backspace"))
 		}
-		ks = append(ks, press("down"), press("down"), press("esc"))
+		ks = append(ks, tuitest.Press("down"), tuitest.Press("down"), tuitest.Press("esc"))
 	}
 	return ks
 }()
@@ -73,7 +74,7 @@ func BenchmarkSecretsFilterKeystroke(b *testing.B) {
 // which searches every name.
 func BenchmarkSecretsFilterFirstLetter(b *testing.B) {
 	s := benchSecretsStep(10_000)
-	a, bs := press("a"), press("backspace")
+	a, bs := tuitest.Press("a"), tuitest.Press("backspace")
 	b.ReportAllocs()
 	for b.Loop() {
 		s.Update(a)

@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"errors"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"slices"
 	"strings"
 	"testing"
@@ -82,13 +83,13 @@ func TestSecretsStepGoldenScreens(t *testing.T) {
 	session, _ := demoSession(t)
 	t.Run("loaded tree", func(t *testing.T) {
 		s, _, _ := secretsFixture(t, demoSpec(), session)
-		golden(t, "secrets-loaded", plain(s.View()))
+		tuitest.Golden(t, "secrets-loaded", tuitest.Plain(s.View()))
 	})
 	t.Run("filtered", func(t *testing.T) {
 		s, _, up := secretsFixture(t, demoSpec(), session)
 		typeText(t, up, "KEY")
 		keys(t, up, "down", "down", "space") // expose stripe/api-key
-		golden(t, "secrets-filtered", plain(s.View()))
+		tuitest.Golden(t, "secrets-filtered", tuitest.Plain(s.View()))
 	})
 	t.Run("create dialog", func(t *testing.T) {
 		spec := demoSpec()
@@ -96,7 +97,7 @@ func TestSecretsStepGoldenScreens(t *testing.T) {
 		s, _, up := secretsFixture(t, spec, session)
 		keys(t, up, "down", "down", "down", "down", "ctrl+n") // DATABASE_USER, missing in prod
 		typeText(t, up, "hunter2-not-shown")
-		golden(t, "secrets-create", plain(s.View()))
+		tuitest.Golden(t, "secrets-create", tuitest.Plain(s.View()))
 	})
 }
 
@@ -234,7 +235,7 @@ func TestSecretsStepOverridesARequiredSecretWithTheModelsWarning(t *testing.T) {
 	up(tea.PasteMsg{Content: rds})
 	keys(t, up, "enter") // the ARN suggests no name: its last segment is empty
 	typeText(t, up, "DATABASE_PASSWORD")
-	if v := plain(s.View()); !strings.Contains(v, "overrides the required secret DATABASE_PASSWORD") {
+	if v := tuitest.Plain(s.View()); !strings.Contains(v, "overrides the required secret DATABASE_PASSWORD") {
 		t.Errorf("the dialog does not warn about the override:\n%s", v)
 	}
 	keys(t, up, "enter")
@@ -244,7 +245,7 @@ func TestSecretsStepOverridesARequiredSecretWithTheModelsWarning(t *testing.T) {
 	if got := e.spec.SecretsFromParameterStore["DATABASE_PASSWORD"]; got != rds {
 		t.Errorf("DATABASE_PASSWORD reads %q, want the RDS secret", got)
 	}
-	v := plain(s.View())
+	v := tuitest.Plain(s.View())
 	for _, want := range []string{"? DATABASE_PASSWORD     database/password                 overridden: reads arn:aws:secretsmana", "⚠ overrides the required secret"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the screen does not say %q:\n%s", want, v)
@@ -262,7 +263,7 @@ func TestSecretsStepAsksForAnotherNameWhenTheSuggestionIsTaken(t *testing.T) {
 	if s.pick == nil {
 		t.Fatal("no dialog asks for another name")
 	}
-	if v := plain(s.View()); !strings.Contains(v, "API_KEY is taken") {
+	if v := tuitest.Plain(s.View()); !strings.Contains(v, "API_KEY is taken") {
 		t.Errorf("the dialog does not say why API_KEY is refused:\n%s", v)
 	}
 	keys(t, up, "enter") // the taken name again: refused
@@ -320,7 +321,7 @@ func TestSecretsStepChecksSecretsOutsideThePrefix(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("extra secrets' presence (-want +got):\n%s", diff)
 	}
-	if v := plain(s.View()); !strings.Contains(v, "Secrets Manager: not checked") {
+	if v := tuitest.Plain(s.View()); !strings.Contains(v, "Secrets Manager: not checked") {
 		t.Errorf("the Secrets Manager secret is not said to be unchecked:\n%s", v)
 	}
 	assertNoValueRead(t, srv)
@@ -351,7 +352,7 @@ func TestSecretsStepCreatesAMissingRequiredParameter(t *testing.T) {
 		t.Fatal("enter on the value asked for no confirmation")
 	}
 	look()
-	confirm := plain(s.View())
+	confirm := tuitest.Plain(s.View())
 	for _, want := range []string{"/demo-shop/prod/database/username", "SecureString"} {
 		if !strings.Contains(confirm, want) {
 			t.Errorf("the confirmation does not show %q:\n%s", want, confirm)
@@ -361,7 +362,7 @@ func TestSecretsStepCreatesAMissingRequiredParameter(t *testing.T) {
 		t.Fatalf("PutParameter called %d times before the confirmation", n)
 	}
 
-	cmd := up(press("y"))
+	cmd := up(tuitest.Press("y"))
 	if s.create == nil || s.create.value.Value() != "" {
 		t.Error("the value is still in the form while the call runs")
 	}
@@ -384,7 +385,7 @@ func TestSecretsStepCreatesAMissingRequiredParameter(t *testing.T) {
 	}
 	for i, v := range views {
 		if strings.Contains(v, value) {
-			t.Errorf("view %d shows the value:\n%s", i, plain(v))
+			t.Errorf("view %d shows the value:\n%s", i, tuitest.Plain(v))
 		}
 	}
 	for _, out := range [][]byte{model.FormatTFVars(*e.spec), model.FormatTFVarsJSON(*e.spec)} {
@@ -392,7 +393,7 @@ func TestSecretsStepCreatesAMissingRequiredParameter(t *testing.T) {
 			t.Errorf("the spec holds the value:\n%s", out)
 		}
 	}
-	if v := plain(s.View()); !strings.Contains(v, "Created /demo-shop/prod/database/username as a SecureString") {
+	if v := tuitest.Plain(s.View()); !strings.Contains(v, "Created /demo-shop/prod/database/username as a SecureString") {
 		t.Errorf("no word of the creation:\n%s", v)
 	}
 	assertNoValueRead(t, srv)
@@ -406,9 +407,9 @@ func TestSecretsStepFindsAParameterCreatedAfterThePersonLeft(t *testing.T) {
 	keys(t, up, "down", "down", "down", "down", "ctrl+n") // DATABASE_USER, missing in prod
 	typeText(t, up, "app_user")
 	keys(t, up, "enter")
-	put := up(press("y")) // PutParameter is on its way…
+	put := up(tuitest.Press("y")) // PutParameter is on its way…
 	// …and the person leaves the step: its answer goes nowhere.
-	if msg := runCmd(t, put); msg == nil {
+	if msg := tuitest.RunCmd(t, put); msg == nil {
 		t.Fatal("the create call returned nothing")
 	}
 	if !slices.Contains(srv.ParameterNames(), "/demo-shop/prod/database/username") {
@@ -458,8 +459,8 @@ func TestSecretsStepCreatesAParameterByTypedName(t *testing.T) {
 	session, srv := demoSession(t)
 	s, _, up := secretsFixture(t, demoSpec(), session)
 	typeText(t, up, "stripe/webhook-secret")
-	if !strings.Contains(plain(s.View()), "Nothing matches · ctrl+n creates /demo-shop/dev/stripe/webhook-secret") {
-		t.Errorf("no match does not offer to create the name:\n%s", plain(s.View()))
+	if !strings.Contains(tuitest.Plain(s.View()), "Nothing matches · ctrl+n creates /demo-shop/dev/stripe/webhook-secret") {
+		t.Errorf("no match does not offer to create the name:\n%s", tuitest.Plain(s.View()))
 	}
 	keys(t, up, "ctrl+n")
 	if s.create == nil {
@@ -495,7 +496,7 @@ func TestSecretsStepPutsTheCursorOnTheParameterCreatedUnderAFilter(t *testing.T)
 	typeText(t, up, "qa-token-value")
 	keys(t, up, "enter", "y")
 	if !slices.Contains(srv.ParameterNames(), "/demo-shop/dev/qa/token") {
-		t.Fatalf("the parameter was not created:\n%s", plain(s.View()))
+		t.Fatalf("the parameter was not created:\n%s", tuitest.Plain(s.View()))
 	}
 	if s.filter != "" {
 		t.Errorf("the filter %q stays after the create", s.filter)
@@ -537,7 +538,7 @@ func TestSecretsStepCreateOffersANameTheFilterLeavesFree(t *testing.T) {
 			typeText(t, up, tt.filter)
 			keys(t, up, "ctrl+n")
 			if s.create == nil {
-				t.Fatalf("ctrl+n opened no dialog:\n%s", plain(s.View()))
+				t.Fatalf("ctrl+n opened no dialog:\n%s", tuitest.Plain(s.View()))
 			}
 			if got := s.create.name.Value(); got != tt.name {
 				t.Errorf("offered %q, want %q", got, tt.name)
@@ -563,7 +564,7 @@ func TestSecretsStepHelpListsOnlyTheKeysThatWork(t *testing.T) {
 	if got, want := help(s), "enter continue · ctrl+a type a name · ctrl+e prefix"; got != want {
 		t.Errorf("offline help = %q, want %q", got, want)
 	}
-	if v := plain(s.View()); strings.Contains(v, "space on a parameter") {
+	if v := tuitest.Plain(s.View()); strings.Contains(v, "space on a parameter") {
 		t.Errorf("offline, the screen offers space on parameters it does not list:\n%s", v)
 	}
 	e := s.env
@@ -595,7 +596,7 @@ func TestSecretsStepPrefixHintIsValid(t *testing.T) {
 	keys(t, up, "ctrl+e")
 	typeText(t, up, "no slash")
 	keys(t, up, "enter")
-	v := plain(s.View())
+	v := tuitest.Plain(s.View())
 	if strings.Contains(v, `"/no slash"`) || !strings.Contains(v, "must start with /") {
 		t.Errorf("the prefix dialog:\n%s", v)
 	}
@@ -655,7 +656,7 @@ func TestSecretsStepShowsAFailureInOneLineAndStaysUsable(t *testing.T) {
 			if s.listErr == nil {
 				t.Fatal("the listing did not fail")
 			}
-			v := plain(s.View())
+			v := tuitest.Plain(s.View())
 			line := oneLine(tui.ErrorLine(s.listErr))
 			if !strings.Contains(line, tt.want) || !strings.Contains(oneLine(v), line) {
 				t.Errorf("the view does not show the failure %q:\n%s", line, v)
@@ -687,7 +688,7 @@ func TestSecretsStepShowsAFailureInOneLineAndStaysUsable(t *testing.T) {
 
 func TestSecretsStepOffline(t *testing.T) {
 	s, e, up := secretsFixture(t, demoSpec(), nil)
-	v := plain(s.View())
+	v := tuitest.Plain(s.View())
 	if n := strings.Count(v, "not checked: offline"); n != 6 {
 		t.Errorf("%d required secrets say \"not checked: offline\", want 6:\n%s", n, v)
 	}
@@ -704,13 +705,13 @@ func TestSecretsStepOffline(t *testing.T) {
 		t.Errorf("secrets_from_parameter_store (-want +got):\n%s", diff)
 	}
 	keys(t, up, "ctrl+n")
-	if s.create != nil || !strings.Contains(plain(s.View()), "cannot be created offline") {
-		t.Errorf("ctrl+n offline:\n%s", plain(s.View()))
+	if s.create != nil || !strings.Contains(tuitest.Plain(s.View()), "cannot be created offline") {
+		t.Errorf("ctrl+n offline:\n%s", tuitest.Plain(s.View()))
 	}
 	keys(t, up, "ctrl+a")
 	typeText(t, up, "not a name")
 	keys(t, up, "enter")
-	if v := plain(s.View()); !strings.Contains(v, "is not a valid parameter name") {
+	if v := tuitest.Plain(s.View()); !strings.Contains(v, "is not a valid parameter name") {
 		t.Errorf("an invalid typed name is not refused with the model's message:\n%s", v)
 	}
 }
@@ -725,7 +726,7 @@ func TestSecretsStepShowsTheRunningCountWhileLoading(t *testing.T) {
 	defer cancel()
 	_ = s.Init(ctx) // the listing hangs: its command is not run
 	s.progress.Store(37)
-	v := plain(s.View())
+	v := tuitest.Plain(s.View())
 	if !strings.Contains(v, "Loading the parameters under /demo-shop/dev… 37 found") || !e.spinWanted {
 		t.Errorf("no spinner and count while loading (spinner asked: %v):\n%s", e.spinWanted, v)
 	}
@@ -748,11 +749,11 @@ func TestSecretsStepEnterCompletesEvenWithMissingSecrets(t *testing.T) {
 	spec := demoSpec()
 	spec.Environment = "prod"
 	s, _, _ := secretsFixture(t, spec, session)
-	v := plain(s.View())
+	v := tuitest.Plain(s.View())
 	if !strings.Contains(v, "2 required secrets are missing: the task would fail to start. ctrl+n on one creates it.") {
 		t.Errorf("no warning about the missing secrets:\n%s", v)
 	}
-	cmd := s.Update(press("enter"))
+	cmd := s.Update(tuitest.Press("enter"))
 	if cmd == nil {
 		t.Fatal("enter returned no command")
 	}

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,8 +142,8 @@ func TestSizingStepFinishesWithCanonicalValues(t *testing.T) {
 	spec := demoSpec()
 	spec.TaskCPU, spec.TaskMemory, spec.CPUArchitecture = "1 vCPU", "4GB", "arm64"
 	s, e, up := startSizing(t, spec)
-	if !strings.Contains(plain(s.View()), "must be written as CPU units") {
-		t.Errorf("the model's complaint about %q is not on screen:\n%s", "1 vCPU", plain(s.View()))
+	if !strings.Contains(tuitest.Plain(s.View()), "must be written as CPU units") {
+		t.Errorf("the model's complaint about %q is not on screen:\n%s", "1 vCPU", tuitest.Plain(s.View()))
 	}
 	var done bool
 	finish := func(m tea.Msg) tea.Cmd {
@@ -166,7 +167,7 @@ func TestSizingStepShowsAnInvalidPairAndOffersTheNearestMemory(t *testing.T) {
 	spec := demoSpec()
 	spec.TaskCPU, spec.TaskMemory = "1024", "1536"
 	s, e, up := startSizing(t, spec)
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	if !strings.Contains(view, "1536 MiB is not a Fargate size for 1024 CPU") {
 		t.Errorf("the model's error is not on screen:\n%s", view)
 	}
@@ -178,14 +179,14 @@ func TestSizingStepShowsAnInvalidPairAndOffersTheNearestMemory(t *testing.T) {
 	if e.spec.TaskMemory != "2048" {
 		t.Errorf("task_memory = %q after accepting, want 2048", e.spec.TaskMemory)
 	}
-	if strings.Contains(plain(s.View()), "not a Fargate size") {
+	if strings.Contains(tuitest.Plain(s.View()), "not a Fargate size") {
 		t.Error("the error stays on screen after the spec was fixed")
 	}
 }
 
 func TestSizingStepPricesTheSizeForTheChosenTaskCount(t *testing.T) {
 	s, _, up := startSizing(t, demoSpec())
-	view := plain(s.View())
+	view := tuitest.Plain(s.View())
 	for _, want := range []string{"$18.02/month per task", "$36.04/month for 2 tasks", model.PriceNote} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the screen does not say %q:\n%s", want, view)
@@ -193,11 +194,11 @@ func TestSizingStepPricesTheSizeForTheChosenTaskCount(t *testing.T) {
 	}
 	keys(t, up, "tab", "tab", "tab", "backspace")
 	typeText(t, up, "5")
-	if view := plain(s.View()); !strings.Contains(view, "$90.10/month for 5 tasks") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "$90.10/month for 5 tasks") {
 		t.Errorf("the estimate does not follow the task count:\n%s", view)
 	}
 	keys(t, up, "shift+tab", "down") // ARM64
-	if view := plain(s.View()); !strings.Contains(view, "$14.42/month per task") {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, "$14.42/month per task") {
 		t.Errorf("the estimate does not follow the architecture:\n%s", view)
 	}
 }
@@ -216,7 +217,7 @@ func TestSizingStepRefusesATaskCountThatIsNotANumber(t *testing.T) {
 	if done {
 		t.Error("the step finished with a task count of x")
 	}
-	if view := plain(s.View()); !strings.Contains(view, `"x" is not a whole number`) {
+	if view := tuitest.Plain(s.View()); !strings.Contains(view, `"x" is not a whole number`) {
 		t.Errorf("no message about the task count:\n%s", view)
 	}
 }
@@ -244,7 +245,7 @@ func TestSizingStepSaysWhyATaskCountIsRefusedAsItIsTyped(t *testing.T) {
 			s, _, up := startSizing(t, demoSpec())
 			keys(t, up, "tab", "tab", "tab", "backspace")
 			typeText(t, up, tt.typed)
-			view := plain(s.View())
+			view := tuitest.Plain(s.View())
 			if tt.want != "" && !strings.Contains(strings.Join(strings.Fields(view), " "), tt.want) {
 				t.Errorf("under the field, no %q:\n%s", tt.want, view)
 			}
@@ -260,7 +261,7 @@ func TestSizingStepSaysWhyATaskCountIsRefusedAsItIsTyped(t *testing.T) {
 		s, _, up := startSizing(t, demoSpec())
 		keys(t, up, "tab", "tab", "tab", "backspace")
 		typeText(t, up, "0")
-		goldenFits(t, "sizing-tasks-refused", plain(s.View()))
+		goldenFits(t, "sizing-tasks-refused", tuitest.Plain(s.View()))
 	})
 	t.Run("fixing the count moves the estimate on", func(t *testing.T) {
 		s, _, up := startSizing(t, demoSpec())
@@ -268,7 +269,7 @@ func TestSizingStepSaysWhyATaskCountIsRefusedAsItIsTyped(t *testing.T) {
 		typeText(t, up, "0")
 		keys(t, up, "backspace")
 		typeText(t, up, "3")
-		view := plain(s.View())
+		view := tuitest.Plain(s.View())
 		if strings.Contains(view, "✗") || !strings.Contains(view, "$54.06/month for 3 tasks") {
 			t.Errorf("after fixing the count:\n%s", view)
 		}
@@ -296,7 +297,7 @@ func TestSizingStepScreens(t *testing.T) {
 			up := func(m tea.Msg) tea.Cmd { return s.Update(m) }
 			settle(t, up, s.Init(context.Background()))
 			keys(t, up, tt.keys...)
-			goldenFits(t, tt.name, plain(s.View()))
+			goldenFits(t, tt.name, tuitest.Plain(s.View()))
 		})
 	}
 }
@@ -310,7 +311,7 @@ func goldenFits(t *testing.T, name, view string) {
 			t.Errorf("%s: line %d is %d columns wide; the step has 98:\n%s", name, i+1, w, l)
 		}
 	}
-	golden(t, name, view)
+	tuitest.Golden(t, name, view)
 }
 
 // demoImageArchs are the architectures of the demo's images, as the application step
@@ -377,7 +378,7 @@ func TestSizingStepMatchesTheArchitectureToTheImage(t *testing.T) {
 				t.Errorf("the line is a warning: %v (error %v), want %v", arch.StatusIsWarn, arch.StatusIsErr, warn)
 			}
 			if tt.golden != "" {
-				goldenFits(t, tt.golden, plain(s.View()))
+				goldenFits(t, tt.golden, tuitest.Plain(s.View()))
 			}
 			var done bool
 			keys(t, func(m tea.Msg) tea.Cmd {
@@ -419,8 +420,8 @@ func TestSizingStepKeepsTheSizeAndSaysTheNewPresetWhenTheEnvironmentChanges(t *t
 			if got := s.form.Field(fieldCPU).Status; got != tt.wantNote {
 				t.Errorf("note under CPU:\n got %q\nwant %q", got, tt.wantNote)
 			}
-			if tt.wantNote != "" && !strings.Contains(plain(s.View()), tt.wantNote) {
-				t.Errorf("the note is not on screen:\n%s", plain(s.View()))
+			if tt.wantNote != "" && !strings.Contains(tuitest.Plain(s.View()), tt.wantNote) {
+				t.Errorf("the note is not on screen:\n%s", tuitest.Plain(s.View()))
 			}
 			keys(t, up, "enter") // enter on CPU keeps the size
 			if e.spec.TaskCPU != "512" || e.spec.TaskMemory != "1024" {

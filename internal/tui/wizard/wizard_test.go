@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -308,7 +309,7 @@ func TestCtrlCAsksBeforeQuitting(t *testing.T) {
 			steps := nineFakeSteps()
 			h := newRoot(t, Options{Spec: model.NewSpec(), Drafts: &store, Step: 1, Completed: []int{0}}, steps...)
 			// A change whose scheduled save has not fired yet: quitting must write it.
-			h.m.Update(press("x"))
+			h.m.Update(tuitest.Press("x"))
 			h.press(tc.keys[0])
 			if !strings.Contains(h.screen(), "Quit ecswiz?") {
 				t.Fatalf("ctrl+c did not ask:\n%s", h.screen())
@@ -446,7 +447,7 @@ func TestACompletedStepIsSavedWithoutWaiting(t *testing.T) {
 	}
 	m.Init()
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	m.Update(press("x")) // the person answered; its delayed save is dropped here
+	m.Update(tuitest.Press("x")) // the person answered; its delayed save is dropped here
 	_, cmd := m.Update(stepDoneMsg{})
 	// Among the commands is the write itself, not a timer: run them all but timers.
 	var saved bool
@@ -679,7 +680,7 @@ func TestGoldenRootScreens(t *testing.T) {
 			if tc.run != nil {
 				tc.run(h)
 			}
-			golden(t, tc.name, h.screen())
+			tuitest.Golden(t, tc.name, h.screen())
 		})
 	}
 }
