@@ -78,14 +78,16 @@ func (c *doctorCmd) run(ctx context.Context) error {
 	case screens && !c.app.interactive():
 		return usageErrorf("doctor's screens need a terminal; without one, use `ecswiz doctor --json` or `ecswiz doctor --task-definition FAMILY[:REV]`")
 	}
+	if err := c.app.delayDemo(); err != nil {
+		return err
+	}
 	clients, err := c.app.awsClients(ctx, "")
 	if err != nil {
 		return err
 	}
-	checker, err := c.app.checker(ctx, clients)
-	if err != nil {
-		return err
-	}
+	// The revisions doctor checks are registered ones: each names its account, so no
+	// STS call holds up the first screen.
+	checker := newChecker(clients, "")
 	switch {
 	case c.taskDefinition != "":
 		return c.preflight(ctx, clients, checker)
@@ -95,14 +97,11 @@ func (c *doctorCmd) run(ctx context.Context) error {
 	return c.app.runDoctorScreens(ctx, clients, checker, c.cluster, c.service)
 }
 
-// checker is the doctor's checks against the session's account and Region.
-func (a *app) checker(ctx context.Context, clients *aws.Clients) (*doctor.Checker, error) {
-	id, err := clients.STS.Caller(ctx)
-	if err != nil {
-		return nil, err
-	}
+// newChecker is the doctor's checks in the session's Region and account ("" for the
+// account of each registered revision checked).
+func newChecker(clients *aws.Clients, account string) *doctor.Checker {
 	return &doctor.Checker{Parameters: clients.Parameters, Images: clients.ECR, Logs: clients.Logs, Roles: clients.IAM,
-		Region: clients.Region.Name, Account: id.Account}, nil
+		Region: clients.Region.Name, Account: account}
 }
 
 // report prints the findings as JSON lines.
@@ -213,7 +212,7 @@ func (a *app) runDoctorScreens(ctx context.Context, clients *aws.Clients, checke
 	if fix == nil {
 		return nil
 	}
-	opts, err := a.fixOptions(ctx, clients, fix)
+	opts, err := a.fixOptions(fix)
 	if err != nil {
 		return err
 	}
@@ -222,7 +221,7 @@ func (a *app) runDoctorScreens(ctx context.Context, clients *aws.Clients, checke
 
 // fixOptions open the wizard on the revision a stopped task ran, at the step that owns
 // the fix, connected to the session doctor used.
-func (a *app) fixOptions(ctx context.Context, clients *aws.Clients, fix *doctorui.Fix) (wizard.Options, error) {
+func (a *app) fixOptions(fix *doctorui.Fix) (wizard.Options, error) {
 	store, err := a.drafts()
 	if err != nil {
 		return wizard.Options{}, err
@@ -235,11 +234,9 @@ func (a *app) fixOptions(ctx context.Context, clients *aws.Clients, fix *doctoru
 	if fix.Service != "" {
 		opts.Rollout = &deploy.Service{Cluster: fix.Cluster, Name: fix.Service, Running: fix.ServiceRevision}
 	}
-	session, err := a.session(ctx, "")
-	if err != nil {
-		return wizard.Options{}, err
-	}
-	opts.Connect = func(context.Context) (*wizard.Session, error) { return session, nil }
+	// The wizard draws its first frame at once and loads the session (who is calling)
+	// beside it, as when it is opened on its own.
+	opts.Connect = a.connections.guard(func(ctx context.Context) (*wizard.Session, error) { return a.session(ctx, "") })
 	a.log.Info("doctor: fix in wizard", "revision", fix.Revision, "field", fix.Field, "service", fix.Service)
 	return opts, nil
 }

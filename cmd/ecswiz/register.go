@@ -108,11 +108,12 @@ func (c *registerCmd) run(ctx context.Context) error {
 
 // check runs the doctor's checks on what would be registered; an error when one fails.
 func (c *registerCmd) check(ctx context.Context, clients *aws.Clients, cmp deploy.Comparison) error {
-	checker, err := c.app.checker(ctx, clients)
+	// What is about to be registered has no ARN yet: its account is the caller's.
+	id, err := clients.STS.Caller(ctx)
 	if err != nil {
 		return err
 	}
-	results := checker.Run(ctx, cmp.Render)
+	results := newChecker(clients, id.Account).Run(ctx, cmp.Render)
 	c.app.log.Info("register: checks ran", "family", cmp.TaskDefinition.Family, "failing", failing(results))
 	quiet := true
 	for _, r := range results {

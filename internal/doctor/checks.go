@@ -69,7 +69,9 @@ type Checker struct {
 	Roles interface {
 		CanReadParameters(ctx context.Context, roleARN string, parameterARNs, kmsKeyARNs []string) (aws.CheckResult, error)
 	}
-	Region, Account string // of the session: where names without an ARN live
+	// Region and Account of the session: where names without an ARN live. Without an
+	// Account, a registered revision's own (from its ARN) is used.
+	Region, Account string
 }
 
 // check is one named check: run sees the parsed task definition and the raw document.
@@ -103,6 +105,12 @@ type input struct {
 // No check reads a secret's value: parameters are looked up with GetParameters without
 // decryption, and the role's access is simulated.
 func (c *Checker) Run(ctx context.Context, doc []byte) []Result {
+	if acct := registeredAccount(doc); c.Account == "" && acct != "" {
+		// A registered revision names its account: no need to ask STS.
+		withAccount := *c
+		withAccount.Account = acct
+		c = &withAccount
+	}
 	results := make([]Result, len(checks))
 	td, parseErr := ParseTaskDefinition(doc)
 	in := &input{doc: doc, td: td}
@@ -121,6 +129,21 @@ func (c *Checker) Run(ctx context.Context, doc []byte) []Result {
 		results[i].Name, results[i].Title = ch.name, ch.title
 	}
 	return results
+}
+
+// registeredAccount is the account in a described document's taskDefinitionArn; "" for
+// a document that has none (a RegisterTaskDefinition request).
+func registeredAccount(doc []byte) string {
+	var described struct {
+		TaskDefinition struct {
+			ARN string `json:"taskDefinitionArn"`
+		} `json:"taskDefinition"`
+		ARN string `json:"taskDefinitionArn"`
+	}
+	if json.Unmarshal(doc, &described) != nil {
+		return ""
+	}
+	return arnAccount(described.TaskDefinition.ARN + described.ARN)
 }
 
 // ParseTaskDefinition reads a task definition from the output of `aws ecs

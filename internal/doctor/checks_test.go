@@ -754,3 +754,14 @@ func TestParameterARN(t *testing.T) {
 		}
 	}
 }
+
+// A registered revision names its account: a Checker that was given none (doctor does
+// not ask STS before its first screen) checks with the revision's own.
+func TestARevisionsOwnAccountIsUsedWithoutTheSessions(t *testing.T) {
+	_, clients, checker := demo(t)
+	checker.Account = ""
+	got := resultOf(t, checker.Run(context.Background(), described(t, clients, "demo-shop-prod:3")), doctor.CheckRole)
+	if got.Status != doctor.StatusFail || !strings.Contains(got.Hint, "arn:aws:ssm:eu-west-2:123456789012:parameter/demo-shop/prod/*") {
+		t.Errorf("role check %+v; want the prod role's denial in account 123456789012", got)
+	}
+}
