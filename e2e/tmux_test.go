@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,6 +55,11 @@ type terminal struct {
 // The test is skipped when tmux is missing, except under CI, where it fails.
 func newTerminal(t *testing.T, width, height int, env []string, command string) *terminal {
 	t.Helper()
+	tracked.Do(func() {
+		if err := trackSources(".."); err != nil {
+			t.Fatal(err)
+		}
+	})
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("tmux is not installed; the end-to-end tests need it")
@@ -131,4 +137,29 @@ func (term *terminal) resize(width, height int) {
 // pid is the process id of the pane's command (the sh running ecswiz).
 func (term *terminal) panePID() string {
 	return strings.TrimSpace(term.tmux("display-message", "-p", "-t", term.name, "#{pane_pid}"))
+}
+
+// tracked makes the tests' cached results depend on the sources of the binary: see
+// trackSources. It runs in a test (go test logs the files looked at only from m.Run on).
+var tracked sync.Once
+
+// trackSources reads the metadata of every Go source of the module (and go.mod, go.sum).
+// The binary is built in a subprocess, which go test's result cache does not see; the
+// files a test looks at are part of the cache key, so a change to any source runs these
+// tests again instead of reusing a result of the old binary.
+func trackSources(root string) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "bin"):
+			return filepath.SkipDir
+		case d.IsDir():
+			return nil
+		case strings.HasSuffix(path, ".go") || d.Name() == "go.mod" || d.Name() == "go.sum":
+			_, err := os.Stat(path)
+			return err
+		}
+		return nil
+	})
 }
