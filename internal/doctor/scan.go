@@ -89,9 +89,9 @@ func Classify(tasks []aws.Task) []StoppedTask {
 		for _, c := range t.Containers {
 			st.Containers = append(st.Containers, model.StoppedContainer{Name: c.Name, Reason: c.Reason, ExitCode: c.ExitCode})
 		}
-		service, _ := strings.CutPrefix(t.Group, "service:")
-		if service == t.Group {
-			service = ""
+		service, ok := strings.CutPrefix(t.Group, "service:")
+		if !ok {
+			service = "" // a task started on its own: its group is "family:NAME"
 		}
 		out[i] = StoppedTask{Task: t, Service: service, Diagnosis: model.Diagnose(st)}
 	}

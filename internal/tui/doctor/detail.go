@@ -95,7 +95,21 @@ func (s *detailScreen) busy() bool { return s.describing || s.checking || s.logs
 
 func (s *detailScreen) start(ctx context.Context) tea.Cmd {
 	s.ctx = ctx
+	if r, ok := s.m.revisions[s.task.TaskDefinitionARN]; ok {
+		s.described(r.doc)
+		if r.checks != nil {
+			s.checks = r.checks
+			return s.loadLogs()
+		}
+		return tea.Batch(s.runChecks(), s.loadLogs())
+	}
 	return s.describe()
+}
+
+// described takes the document of the revision the task ran.
+func (s *detailScreen) described(doc []byte) {
+	s.doc = doc
+	s.proposeSize()
 }
 
 // describe reads the revision the task ran; the checks and the logs follow from it.
@@ -125,8 +139,8 @@ func (s *detailScreen) update(msg tea.Msg) tea.Cmd {
 			s.m.o.Log.Warn("doctor: describe task definition", "revision", deploy.RevisionOf(s.task.TaskDefinitionARN), "error", msg.Err)
 			return nil
 		}
-		s.doc = msg.Value
-		s.proposeSize()
+		s.described(msg.Value)
+		s.m.revisions[s.task.TaskDefinitionARN] = &revision{doc: msg.Value}
 		return tea.Batch(s.runChecks(), s.loadLogs())
 	case tui.Result[[]doctor.Result]:
 		if msg.ID != s.checksID {
@@ -134,6 +148,9 @@ func (s *detailScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		s.checking = false
 		s.checks = msg.Value
+		if r, ok := s.m.revisions[s.task.TaskDefinitionARN]; ok {
+			r.checks = msg.Value
+		}
 	case tui.Result[logPage]:
 		switch msg.ID {
 		case s.logsID:
@@ -343,6 +360,10 @@ func (s *detailScreen) key(k tea.KeyPressMsg) tea.Cmd {
 			return s.describe()
 		case s.logErr != nil || s.followErr != nil:
 			return s.loadLogs()
+		case s.doc != nil && !s.checking:
+			// After a fix made elsewhere (a parameter created, a policy attached), the
+			// checks run again.
+			return s.runChecks()
 		}
 	}
 	return nil
@@ -361,6 +382,7 @@ func (s *detailScreen) scrollBy(delta int) {
 
 var (
 	followKey    = tui.Keys.Follow
+	recheckKey   = key.NewBinding(key.WithKeys(tui.Keys.Retry.Keys()...), key.WithHelp(tui.Keys.Retry.Help().Key, "check again"))
 	unfollowKey  = key.NewBinding(key.WithKeys(tui.Keys.Follow.Keys()...), key.WithHelp(tui.Keys.Follow.Help().Key, "stop following"))
 	containerKey = key.NewBinding(key.WithKeys(tui.Keys.NextTab.Keys()...),
 		key.WithHelp(tui.Keys.NextTab.Help().Key, "next container"))
@@ -380,8 +402,11 @@ func (s *detailScreen) help() []key.Binding {
 	if len(s.task.Containers) > 1 {
 		keys = append(keys, containerKey)
 	}
-	if s.describeErr != nil || s.logErr != nil || s.followErr != nil {
+	switch {
+	case s.describeErr != nil || s.logErr != nil || s.followErr != nil:
 		keys = append(keys, retryKey)
+	case s.doc != nil && s.m.o.Checker != nil:
+		keys = append(keys, recheckKey)
 	}
 	return keys
 }

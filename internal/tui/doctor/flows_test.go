@@ -443,3 +443,45 @@ func TestTheLogsSayWhyThereAreNone(t *testing.T) {
 		})
 	}
 }
+
+// Tasks of one revision (most of a group) have it described and checked once; ctrl+r
+// checks again, after a fix made elsewhere.
+func TestARevisionIsReadOnceAndCheckedAgainOnRequest(t *testing.T) {
+	const deniedTask = "e7344e3bbcbafa15cd634de93db4abc1" // demo-shop-prod:3 too
+	clients, srv := demo(t)
+	d := openTask(t, demoOptions(clients, srv), 100, 30, "demo-shop-prod-web", paramTask)
+	describes, lookups := len(srv.CallsTo("DescribeTaskDefinition")), len(srv.CallsTo("GetParameters"))
+	d.keys("esc")
+	d.selectTask(deniedTask)
+	d.keys("enter")
+	detail := d.m.top().screen.(*detailScreen)
+	if got := len(srv.CallsTo("DescribeTaskDefinition")); got != describes {
+		t.Errorf("the revision was described again (%d calls, want %d)", got, describes)
+	}
+	if got := len(srv.CallsTo("GetParameters")); got != lookups {
+		t.Errorf("the revision was checked again (%d GetParameters calls, want %d)", got, lookups)
+	}
+	if secrets := resultNamed(detail.checks, doctor.CheckSecrets); secrets.Status != doctor.StatusFail {
+		t.Fatalf("secrets check %+v, want the missing parameters", secrets)
+	}
+
+	for _, name := range []string{"/demo-shop/prod/database/username", "/demo-shop/prod/redis/host"} {
+		srv.PutParameter(fakeaws.Parameter{Name: name, Type: "SecureString", Value: "fake"})
+	}
+	d.keys("ctrl+r")
+	if secrets := resultNamed(detail.checks, doctor.CheckSecrets); secrets.Status != doctor.StatusOK {
+		t.Errorf("after ctrl+r the secrets check is %+v, want ok", secrets)
+	}
+	if got := len(srv.CallsTo("DescribeTaskDefinition")); got != describes {
+		t.Errorf("checking again described the revision again (%d calls, want %d)", got, describes)
+	}
+}
+
+func resultNamed(results []doctor.Result, name string) doctor.Result {
+	for _, r := range results {
+		if r.Name == name {
+			return r
+		}
+	}
+	return doctor.Result{}
+}

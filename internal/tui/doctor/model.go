@@ -97,6 +97,16 @@ type Model struct {
 	ticking bool
 	outcome Outcome
 	done    bool
+
+	// revisions are the revisions read so far and their checks, by ARN: tasks of one
+	// revision (most of a group) are described and checked once.
+	revisions map[string]*revision
+}
+
+// revision is a task definition as described, and its checks once they ran.
+type revision struct {
+	doc    []byte
+	checks []doctor.Result // nil until they ran
 }
 
 // New builds the screens.
@@ -110,7 +120,8 @@ func New(o Options) *Model {
 	if o.FollowEvery <= 0 {
 		o.FollowEvery = DefaultFollowEvery
 	}
-	m := &Model{o: o, styles: tui.NewStyles(true), spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+	m := &Model{o: o, styles: tui.NewStyles(true), spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		revisions: map[string]*revision{}}
 	m.stack = []*frame{{screen: newClustersScreen(m)}}
 	if o.Cluster != "" {
 		m.stack = append(m.stack, &frame{screen: newServicesScreen(m, o.Cluster)})
