@@ -341,21 +341,6 @@ func describeMemories(mems []int) string {
 
 // ---- image -----------------------------------------------------------------------------
 
-// dockerArch is the architecture Docker and image indexes name for a Fargate one.
-func dockerArch(cpuArchitecture string) (fargate, docker string) {
-	arch, known := model.NormalizeArchitecture(cpuArchitecture)
-	if cpuArchitecture == "" {
-		arch, known = model.ArchX86_64, true
-	}
-	switch {
-	case !known:
-		return cpuArchitecture, ""
-	case arch == model.ArchARM64:
-		return arch, "arm64"
-	}
-	return arch, "amd64"
-}
-
 // imageOutcome is what was found about one container's image.
 type imageOutcome struct {
 	container, image string
@@ -378,7 +363,14 @@ func (c *Checker) image(ctx context.Context, in *input) Result {
 	if td.RuntimePlatform != nil {
 		platform = td.RuntimePlatform.CPUArchitecture
 	}
-	fargateArch, want := dockerArch(platform)
+	fargateArch := model.ArchX86_64 // ECS's default
+	if platform != "" {
+		fargateArch = platform
+		if a, ok := model.NormalizeArchitecture(platform); ok {
+			fargateArch = a
+		}
+	}
+	want := model.ImageArchitecture(fargateArch)
 
 	main := mainContainer(td)
 	outcomes := make([]imageOutcome, len(td.ContainerDefinitions))

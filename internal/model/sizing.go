@@ -206,3 +206,15 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// ImageArchitecture is the architecture, as Docker and image indexes name it, that a
+// task of cpu_architecture arch runs: amd64 for X86_64, arm64 for ARM64; "" for neither.
+func ImageArchitecture(arch string) string {
+	switch a, _ := NormalizeArchitecture(arch); a {
+	case ArchX86_64:
+		return "amd64"
+	case ArchARM64:
+		return "arm64"
+	}
+	return ""
+}

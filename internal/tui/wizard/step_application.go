@@ -474,7 +474,7 @@ func (s *applicationStep) pickTag(opts []tui.Option) string {
 	if len(opts) == 0 {
 		return ""
 	}
-	want := imageArchFor(s.env.spec.CPUArchitecture)
+	want := model.ImageArchitecture(s.env.spec.CPUArchitecture)
 	for _, o := range opts {
 		archs, known := s.env.imageArchs[o.Value]
 		if !known || want == "" || slices.Contains(archs, want) {
@@ -482,18 +482,6 @@ func (s *applicationStep) pickTag(opts []tui.Option) string {
 		}
 	}
 	return opts[0].Value
-}
-
-// imageArchFor is the image architecture, as Docker names it, that a Fargate
-// cpu_architecture runs: amd64 for X86_64, arm64 for ARM64; "" for neither.
-func imageArchFor(cpuArch string) string {
-	switch a, _ := model.NormalizeArchitecture(cpuArch); a {
-	case model.ArchX86_64:
-		return "amd64"
-	case model.ArchARM64:
-		return "arm64"
-	}
-	return ""
 }
 
 // imageArchProblem is an image whose architectures are known and do not include the
@@ -511,7 +499,7 @@ type imageArchProblem struct {
 func imageArchMismatch(e *env, cpuArch string) (imageArchProblem, bool) {
 	image := e.spec.ContainerImage
 	archs, known := e.imageArchs[image]
-	want := imageArchFor(cpuArch)
+	want := model.ImageArchitecture(cpuArch)
 	if !known || len(archs) == 0 || want == "" || slices.Contains(archs, want) {
 		return imageArchProblem{}, false
 	}
