@@ -65,14 +65,14 @@ secret's value.`,
 	f.StringVar(&c.cluster, "cluster", "", "the cluster to look at (default: every cluster)")
 	f.StringVar(&c.service, "service", "", "only this service's stopped tasks")
 	f.StringVar(&c.taskDefinition, "task-definition", "", "run only the checks on this revision: FAMILY, FAMILY:REV or an ARN")
-	cmd.MarkFlagsMutuallyExclusive("task-definition", "cluster")
-	cmd.MarkFlagsMutuallyExclusive("task-definition", "service")
 	return cmd
 }
 
 func (c *doctorCmd) run(ctx context.Context) error {
 	screens := c.taskDefinition == "" && !c.json
 	switch {
+	case c.taskDefinition != "" && (c.cluster != "" || c.service != ""):
+		return usageErrorf("--task-definition checks one revision, wherever it runs: leave out --cluster and --service")
 	case screens && c.service != "" && c.cluster == "":
 		return usageErrorf("--service %s: give its cluster too (--cluster C); the screens open at one service of one cluster", c.service)
 	case screens && !c.app.interactive():

@@ -119,7 +119,7 @@ func TestDoctorBadUsage(t *testing.T) {
 	}{
 		{"screens without a terminal", []string{"doctor"}, exitUsage, "doctor --json"},
 		{"a service without its cluster", []string{"doctor", "--service", "web"}, exitUsage, "--cluster"},
-		{"a revision and a cluster", []string{"doctor", "--task-definition", "x:1", "--cluster", "c"}, exitUsage, "task-definition"},
+		{"a revision and a cluster", []string{"doctor", "--task-definition", "x:1", "--cluster", "c"}, exitUsage, "leave out --cluster and --service"},
 		{"a revision that does not exist", []string{"doctor", "--task-definition", "nope:1"}, exitFailure, "nope:1"},
 		{"a cluster that does not exist", []string{"doctor", "--json", "--cluster", "nope"}, exitFailure, "nope"},
 		{"a service no cluster has", []string{"doctor", "--json", "--service", "nope"}, exitFailure, `no cluster has a service "nope"`},
