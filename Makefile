@@ -65,14 +65,10 @@ fuzz-target-exists:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ecswiz
 
-# bench: start-up times of the binary, and the benchmarks against peers on the fake AWS
-# (see docs/PERFORMANCE.md).
+# bench: every scenario of docs/PERFORMANCE.md, ecswiz and its peers on the same fake
+# AWS; prints the table and rewrites it in the document (bench/run.sh, bench/report).
 bench:
-	bench/startup.sh
-	bench/firstframe.sh
-	$(GO) test -run '^$$' -bench . -benchtime 5x ./bench/
-	$(GO) test -run '^$$' -bench 'SecretsFilter' -benchmem ./internal/tui/wizard/
-	$(GO) test -run '^$$' -bench 'FirstGroupedResults' -benchtime 7x ./internal/tui/doctor/
+	GO=$(GO) bench/run.sh
 
 clean:
 	rm -rf bin dist

@@ -5,8 +5,9 @@
 # on screen. The AWS session is still loading when the frame is read: the script checks
 # that the frame says so. Prints the median and p90 in milliseconds, next to the same
 # measure for a program that prints the same lines at once (the harness's own cost:
-# tmux starting the process, and the polling every FIRSTFRAME_POLL_MS=3 ms). Prints to
-# stdout only.
+# tmux starting the process, and the polling every FIRSTFRAME_POLL_MS=3 ms), as Go
+# benchmark lines (units in internal/measure) that bench/report reads. Prints to stdout
+# only.
 #
 #   bench/firstframe.sh [N]      (N defaults to 10, at least 5; also BENCH_RUNS=N)
 set -euo pipefail
@@ -90,18 +91,19 @@ wizard="env TERM=xterm-256color ECSWIZ_CONFIG_DIR=$tmp/config ECSWIZ_DEMO_LATENC
 # The same lines at once, then waiting like the wizard: what tmux and the polling cost.
 baseline="printf 'ecswiz  1 Application\nAWS  loading profile, Region and account\nApp name\n'; sleep 60"
 
+load() { awk '{ print $1 }' /proc/loadavg 2>/dev/null || echo 0; }
+
+# bench NAME CMD: a warm-up, then the benchmark line of N first frames of CMD.
 bench() {
-	local label=$1 cmd=$2 samples=() i
-	first_frame "warm-$label" "$cmd" >/dev/null # page cache, dynamic loader
+	local name=$1 cmd=$2 samples=() i
+	first_frame "warm-$name" "$cmd" >/dev/null # page cache, dynamic loader
 	for ((i = 0; i < runs; i++)); do
-		samples+=("$(first_frame "$label-$i" "$cmd")")
+		samples+=("$(first_frame "$name-$i" "$cmd")")
 	done
 	read -r median p90 < <(printf '%s\n' "${samples[@]}" | stats)
-	printf '%-52s %8s %8s\n' "$3" "$median" "$p90"
+	printf 'BenchmarkFirstFrame/%s 1 %s ecswiz-ms %s p90-ms %d runs %s load\n' "$name" "$median" "$p90" "$runs" "$(load)"
 }
 
-echo "ecswiz first frame in a 120×40 tmux pane, $runs runs ($(go version | awk '{print $3}'), $(nproc) CPUs)"
-printf '%-52s %8s %8s\n' "" "median" "p90"
-printf '%-52s %8s %8s\n' "" "ms" "ms"
-bench wizard "$wizard" "ecswiz --demo (AWS calls delayed 2s), first frame"
-bench baseline "$baseline" "printf of the same lines (tmux + polling cost)"
+echo "# ecswiz first frame in a 120×40 tmux pane, $runs runs after a warm-up ($(go version | awk '{print $3}'), $(nproc) CPUs)"
+bench wizard "$wizard"
+bench baseline "$baseline"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up time of the ecswiz binary: builds bin/ecswiz, then times `ecswiz version` and
-# `ecswiz render -f examples/production.tfvars` N times each and prints the median and
-# p90 wall time in milliseconds, plus the binary's size. Prints to stdout only.
+# `ecswiz render -f examples/production.tfvars` N times each after 5 warm-up runs, and
+# prints the median and p90 wall time in milliseconds, plus the binary's size, as Go
+# benchmark lines (units in internal/measure) that bench/report reads.
 #
 #   bench/startup.sh [N]      (N defaults to 50; also BENCH_RUNS=N)
 set -euo pipefail
@@ -9,8 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${1:-${BENCH_RUNS:-50}}
-if ! [[ $runs =~ ^[1-9][0-9]*$ ]]; then
-	echo "usage: bench/startup.sh [N]  (N: runs per command, a positive integer)" >&2
+if ! [[ $runs =~ ^[1-9][0-9]*$ ]] || ((runs < 5)); then
+	echo "usage: bench/startup.sh [N]  (N: runs per command, at least 5)" >&2
 	exit 2
 fi
 
@@ -34,6 +35,8 @@ time_ms() {
 	awk -v us="$((10#$end - 10#$start))" 'BEGIN { printf "%.3f\n", us / 1000 }'
 }
 
+load() { awk '{ print $1 }' /proc/loadavg 2>/dev/null || echo 0; }
+
 # stats: reads one number a line; prints "median p90" (nearest-rank).
 stats() {
 	sort -n | awk '{ v[NR] = $1 }
@@ -46,8 +49,9 @@ stats() {
 		}'
 }
 
+# bench NAME CMD...: warm-up, then the benchmark line for CMD.
 bench() {
-	local label=$1
+	local name=$1
 	shift
 	# Warm up: page cache and the dynamic loader, so the first cold run doesn't skew.
 	for _ in 1 2 3 4 5; do "$@" >/dev/null 2>&1 || {
@@ -59,13 +63,10 @@ bench() {
 		samples+=("$(time_ms "$@")")
 	done
 	read -r median p90 < <(printf '%s\n' "${samples[@]}" | stats)
-	printf '%-45s %8s %8s\n' "$label" "$median" "$p90"
+	printf 'Benchmark%s 1 %s ecswiz-ms %s p90-ms %d runs %s load\n' "$name" "$median" "$p90" "$runs" "$(load)"
 }
 
-size=$(wc -c <"$bin")
-echo "ecswiz start-up, $runs runs per command ($(go version | awk '{print $3}'), $(nproc) CPUs)"
-printf 'binary: %s, %d bytes (%.1f MiB)\n' "$bin" "$size" "$(awk -v s="$size" 'BEGIN { print s / 1048576 }')"
-printf '%-45s %8s %8s\n' "command" "median" "p90"
-printf '%-45s %8s %8s\n' "" "ms" "ms"
-bench "ecswiz version" "$bin" version
-bench "ecswiz render -f examples/production.tfvars" "$bin" render -f examples/production.tfvars
+echo "# ecswiz start-up, $runs runs per command after 5 warm-up runs ($(go version | awk '{print $3}'), $(nproc) CPUs)"
+printf 'BenchmarkStartup/binary 1 %d bytes\n' "$(wc -c <"$bin")"
+bench Startup/version "$bin" version
+bench Startup/render "$bin" render -f examples/production.tfvars

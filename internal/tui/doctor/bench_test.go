@@ -1,7 +1,6 @@
 package doctorui
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -9,19 +8,23 @@ import (
 
 	"github.com/ecswiz/ecswiz/internal/aws/awstest"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
+	"github.com/ecswiz/ecswiz/internal/measure"
 )
 
-// BenchmarkFirstGroupedResults is `ecswiz doctor --cluster bench` on a cluster of 100
-// services and 1,000 stopped tasks, every call answered after 25 ms: the time from the
-// first frame until the services screen shows stopped and failed counts (the first
-// tasks, classified and grouped). Commands run in goroutines, as Bubble Tea runs them.
-func BenchmarkFirstGroupedResults(b *testing.B) {
+// BenchmarkDoctorScreens is `ecswiz doctor --cluster bench` on a cluster of 100
+// services and 1,000 stopped tasks, every call answered after 25 ms, for `make bench`:
+// "first" is the time from the first frame until the services screen shows stopped and
+// failed counts (the first tasks, classified and grouped). Commands run in goroutines,
+// as Bubble Tea runs them.
+func BenchmarkDoctorScreens(b *testing.B) {
 	const services, perService = 100, 10
 	srv := fakeaws.New(fakeaws.WithLatency(25 * time.Millisecond))
 	srv.SeedCluster("bench", services, perService)
 	clients := awstest.Start(b, srv, awstest.WithRetries)
-	b.Run(fmt.Sprintf("%dservices/%dtasks", services, services*perService), func(b *testing.B) {
-		for b.Loop() {
+	b.Run("first", func(b *testing.B) {
+		calls := 0
+		sample, _ := measure.Time(7, func() error {
+			srv.ResetCalls()
 			m := New(Options{ECS: clients.ECS, Cluster: "bench"})
 			m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 			runUntil(b, m, m.Init(), func() bool {
@@ -29,7 +32,10 @@ func BenchmarkFirstGroupedResults(b *testing.B) {
 				s, ok := m.top().screen.(*servicesScreen)
 				return ok && s.counts[""].failed > 0
 			})
-		}
+			calls = len(srv.Calls())
+			return nil
+		})
+		measure.Report(b, sample, map[string]float64{measure.Calls: float64(calls)})
 	})
 }
 
