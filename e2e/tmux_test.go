@@ -55,11 +55,7 @@ type terminal struct {
 // The test is skipped when tmux is missing, except under CI, where it fails.
 func newTerminal(t *testing.T, width, height int, env []string, command string) *terminal {
 	t.Helper()
-	tracked.Do(func() {
-		if err := trackSources(".."); err != nil {
-			t.Fatal(err)
-		}
-	})
+	trackBinary(t)
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("tmux is not installed; the end-to-end tests need it")
@@ -142,6 +138,16 @@ func (term *terminal) panePID() string {
 // tracked makes the tests' cached results depend on the sources of the binary: see
 // trackSources. It runs in a test (go test logs the files looked at only from m.Run on).
 var tracked sync.Once
+
+// trackBinary is what every test of the binary calls first; see tracked.
+func trackBinary(t *testing.T) {
+	t.Helper()
+	tracked.Do(func() {
+		if err := trackSources(".."); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
 
 // trackSources reads the metadata of every Go source of the module (and go.mod, go.sum).
 // The binary is built in a subprocess, which go test's result cache does not see; the

@@ -119,7 +119,6 @@ exports and saves the spec but does not register: run "ecswiz register -f FILE" 
 	wf.register(root)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetVersionTemplate("ecswiz version {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf("%w (see '%s --help')", err, c.CommandPath())
 	})
