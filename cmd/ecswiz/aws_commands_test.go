@@ -36,6 +36,30 @@ func TestDemoParamsListsTheDemoParameters(t *testing.T) {
 	}
 }
 
+func TestDemoParametersSeedsALargerDemoAccount(t *testing.T) {
+	large := cli{env: map[string]string{demoEnv: "1", demoParametersEnv: "30"}}
+	got := large.run(t, "params", "/demo-shop/dev")
+	if got.code != 0 || got.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", got.code, got.stderr)
+	}
+	if want := "/demo-shop/dev: 42 parameters\n"; !strings.Contains(got.stdout, want) {
+		t.Errorf("stdout lacks %q (the demo's 12 and 30 more):\n%s", want, got.stdout)
+	}
+}
+
+func TestDemoParametersRefusesABadCount(t *testing.T) {
+	for _, v := range []string{"many", "-1", "100000"} {
+		t.Run(v, func(t *testing.T) {
+			bad := cli{env: map[string]string{demoEnv: "1", demoParametersEnv: v}}
+			got := bad.run(t, "params", "/demo-shop/dev")
+			want := fmt.Sprintf("ecswiz: ECSWIZ_DEMO_PARAMETERS=%q: want a number of parameters from 0 to 99999\n", v)
+			if got.code != 2 || got.stderr != want {
+				t.Errorf("exit %d, stderr %q; want exit 2, %q", got.code, got.stderr, want)
+			}
+		})
+	}
+}
+
 func TestDemoParamsJSONHoldsMetadataOnly(t *testing.T) {
 	got := demo.run(t, "--demo", "params", "/demo-shop/prod", "--json")
 	if got.code != 0 {

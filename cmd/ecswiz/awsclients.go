@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
@@ -11,6 +13,15 @@ import (
 
 // demoEnv turns on demo mode like --demo.
 const demoEnv = "ECSWIZ_DEMO"
+
+// demoParametersEnv seeds that many more String parameters in the demo account, under
+// /demo-shop/dev (the prefix the wizard's secrets step lists for the demo app, dev), so the
+// picker can be tried and measured with a large account: ECSWIZ_DEMO_PARAMETERS=10000.
+// bench/memory.sh reads the process's peak memory with it.
+const demoParametersEnv = "ECSWIZ_DEMO_PARAMETERS"
+
+// demoParametersPrefix is where ECSWIZ_DEMO_PARAMETERS puts its parameters.
+const demoParametersPrefix = "/demo-shop/dev"
 
 // demoMode reports whether the commands talk to the in-process demo account.
 func (a *app) demoMode() bool {
@@ -37,6 +48,9 @@ func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clien
 			newDemo = func() *fakeaws.Server { return fakeaws.NewDemo() }
 		}
 		srv := newDemo()
+		if err := a.seedDemoParameters(srv); err != nil {
+			return nil, err
+		}
 		url, err := srv.Start()
 		if err != nil {
 			return nil, fmt.Errorf("start the demo account: %w", err)
@@ -67,3 +81,34 @@ func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clien
 	a.clients = clients
 	return clients, nil
 }
+
+// seedDemoParameters adds the parameters ECSWIZ_DEMO_PARAMETERS asks for to the demo
+// account, laid out as an account's usually are (PREFIX/SERVICE/GROUP/param-NNNNN over
+// fakeaws.BenchServices), as String parameters: the picker lists names, never values.
+func (a *app) seedDemoParameters(srv *fakeaws.Server) error {
+	v := a.getenv(demoParametersEnv)
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > maxDemoParameters {
+		return usageErrorf("%s=%q: want a number of parameters from 0 to %d", demoParametersEnv, v, maxDemoParameters)
+	}
+	groups := []string{"app", "database", "redis", "third-party"}
+	services := fakeaws.BenchServices
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("%s/%s/%s/param-%05d", demoParametersPrefix, services[i%len(services)], groups[(i/len(services))%len(groups)], i)
+	}
+	// In name order, so each one joins the end of the fake's sorted index.
+	slices.Sort(names)
+	for _, name := range names {
+		srv.PutParameter(fakeaws.Parameter{Name: name, Type: "String", Value: "demo"})
+	}
+	a.log.Info("demo mode: parameters seeded", "prefix", demoParametersPrefix, "count", n)
+	return nil
+}
+
+// maxDemoParameters bounds ECSWIZ_DEMO_PARAMETERS: the five-digit names stay unique and
+// sorted, and a mistyped value does not fill the memory.
+const maxDemoParameters = 99_999

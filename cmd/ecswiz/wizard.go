@@ -28,6 +28,8 @@ const configDirEnv = "ECSWIZ_CONFIG_DIR"
 // demoLatencyEnv delays every call of the demo account the wizard opens (--demo), as a
 // slow network would: the benchmarks measure the first frame with the session still
 // loading, and it shows the spinners at work. A Go duration: ECSWIZ_DEMO_LATENCY=2s.
+// Its sibling ECSWIZ_DEMO_PARAMETERS (awsclients.go) gives the demo account a large
+// parameter store.
 const demoLatencyEnv = "ECSWIZ_DEMO_LATENCY"
 
 // wizardFlags are the root command's own flags: they open the wizard.
