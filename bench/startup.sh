@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start-up time of the ecswiz binary: builds bin/ecswiz, then times `ecswiz version` and
-# `ecswiz render -f examples/production.tfvars` N times each after 5 warm-up runs, and
+# `ecswiz render -f examples/production.tfvars` N times each after 5 warm-up runs (and
+# bench/sdkfloor, a program that only links the same AWS SDK clients), and
 # prints the median and p90 wall time in milliseconds, plus the binary's size, as Go
 # benchmark lines (units in internal/measure) that bench/report reads.
 #
@@ -17,6 +18,8 @@ fi
 
 make --no-print-directory build >/dev/null
 bin=bin/ecswiz
+# The floor: a program that links the same AWS SDK clients and only prints a line.
+"${GO:-go}" build -o bin/sdkfloor ./bench/sdkfloor
 
 # time_ms CMD...: one run's wall time in milliseconds (three decimals), output discarded.
 # Bash's EPOCHREALTIME is read without a fork, so the clock adds nothing to what is
@@ -70,3 +73,4 @@ echo "# ecswiz start-up, $runs runs per command after 5 warm-up runs ($(go versi
 printf 'BenchmarkStartup/binary 1 %d bytes\n' "$(wc -c <"$bin")"
 bench Startup/version "$bin" version
 bench Startup/render "$bin" render -f examples/production.tfvars
+bench Startup/sdk-floor bin/sdkfloor

@@ -69,6 +69,7 @@ func withinBucket(factor float64) func(metrics) bool {
 var scenarios = []scenario{
 	{"Startup/version", "`ecswiz version`", "< 10 ms", under(measure.Ecswiz, 10)},
 	{"Startup/render", "`ecswiz render -f examples/production.tfvars`", "< 20 ms", under(measure.Ecswiz, 20)},
+	{"Startup/sdk-floor", "… a program that only links the same AWS SDK clients and prints a line (bench/sdkfloor)", "—", nil},
 	{"Startup/binary", "binary size (`make build`)", "reported", nil},
 	{"FirstFrame/wizard", "first wizard frame in a 120×40 tmux pty, AWS still loading", "< 100 ms", under(measure.Ecswiz, 100)},
 	{"FirstFrame/in-process", "… the wizard's own share in process (model built, Init, size, View)", "—", nil},
