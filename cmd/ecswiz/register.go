@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,9 +34,10 @@ diff" does): when they are the same it prints "unchanged: FAMILY:REV" and regist
 nothing, unless --force.
 
 A registration is repeated only when AWS throttled it. When its answer is lost (a
-server error, a dropped connection), register reads the latest revision before it
-reports a failure: one that matches the spec was registered, so running register again
-never makes a second revision.
+timeout, a server error, a dropped connection), register reads the latest revision
+before it reports a failure: one that matches the spec was registered. When even that
+cannot be read, register says the revision may exist; running it again compares
+first, so it never makes a second revision.
 
 Before registering it runs the checks of "ecswiz doctor --task-definition" on the
 task definition (image, secrets, execution role, log group, ...; nothing reads a
@@ -92,6 +94,10 @@ func (c *registerCmd) run(ctx context.Context) error {
 	}
 	outcome, err := deploy.Register(ctx, clients.ECS, cmp, c.force)
 	switch {
+	case errors.Is(err, deploy.ErrMaybeRegistered):
+		c.app.log.Warn("register: no answer, and the latest revision could not be read", "family", cmp.TaskDefinition.Family, "error", err)
+		return fmt.Errorf("%w\nECS may have made the revision before the answer was lost: running register again compares with "+
+			"the latest revision first, so it will not make a second one", err)
 	case err != nil:
 		return err
 	case outcome.Unchanged:

@@ -63,6 +63,11 @@ func (e *ECS) Register(ctx context.Context, td taskdef.TaskDefinition) (Register
 	if err != nil {
 		return Registered{}, &Error{Kind: KindOther, Op: op, Err: err}
 	}
+	// RegisterTaskDefinition is not idempotent (it takes no client token), so the SDK's
+	// retryer may not repeat it on its own: it would repeat a call that timed out, met a
+	// 5xx or lost its connection, after ECS may have made the revision, and make a second
+	// one. Only a throttled call, refused before any work, is asked again;
+	// deploy.Register looks for the revision after any other failure.
 	out, err := e.api.RegisterTaskDefinition(ctx, in, func(o *ecs.Options) { o.Retryer = retryOnlyThrottling(o.Retryer) })
 	if err != nil {
 		return Registered{}, classify(op, err)

@@ -11,7 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/model"
@@ -97,11 +99,26 @@ type Outcome struct {
 // revision than the family's latest.
 var ErrNotLatest = errors.New("the comparison is not with the latest revision of the family")
 
+// ErrMaybeRegistered is matched by Register's error when the registration failed after
+// ECS may have done the work (no answer in time, a dropped connection, a server error,
+// the caller cancelled) and the look that followed could not tell whether it had: the
+// revision may exist. The next attempt compares with the latest revision first, so it
+// finds such a revision instead of making a second one.
+var ErrMaybeRegistered = errors.New("ECS may have made the revision before its answer was lost")
+
+// maybeRegistered is a registration error that is also ErrMaybeRegistered; its message
+// is the registration's.
+type maybeRegistered struct{ err error }
+
+func (e *maybeRegistered) Error() string   { return e.err.Error() }
+func (e *maybeRegistered) Unwrap() []error { return []error{e.err, ErrMaybeRegistered} }
+
 // Register registers c's task definition unless the latest revision already is it
 // (force registers anyway). c must be a Compare with the family's latest revision.
 // When the call fails after ECS may have made the revision, the latest revision is read
 // again: one newer than c's that matches the render was registered, and is reported
-// as such with the lost answer in Outcome.Lost.
+// as such with the lost answer in Outcome.Lost. When that cannot be read either, the
+// error is also ErrMaybeRegistered.
 func Register(ctx context.Context, ecs TaskDefinitions, c Comparison, force bool) (Outcome, error) {
 	if !c.latest {
 		return Outcome{}, fmt.Errorf("register %s: %w", c.TaskDefinition.Family, ErrNotLatest)
@@ -113,12 +130,39 @@ func Register(ctx context.Context, ecs TaskDefinitions, c Comparison, force bool
 	if err == nil {
 		return Outcome{Registered: reg}, nil
 	}
+	if refusedBeforeWork(err) {
+		return Outcome{}, err
+	}
 	// The adapter repeats only a throttled call: after any other failure the revision
 	// may exist. Look before reporting a failure.
-	if found, ok := madeAnyway(ctx, ecs, c); ok {
+	found, ok, lookErr := madeAnyway(ctx, ecs, c)
+	switch {
+	case ok:
 		return Outcome{Registered: found, Lost: err}, nil
+	case lookErr != nil:
+		return Outcome{}, &maybeRegistered{err}
 	}
 	return Outcome{}, err
+}
+
+// refusedBeforeWork reports whether AWS refused the registration without doing it:
+// denied, throttled, without credentials, or answered with a client error (a 4xx other
+// than a timeout: the request was read and judged). Anything else may have come after
+// the revision was made.
+func refusedBeforeWork(err error) bool {
+	for _, k := range []aws.Kind{aws.KindAccessDenied, aws.KindThrottled, aws.KindNoCredentials,
+		aws.KindExpiredCredentials, aws.KindInvalidCredentials, aws.KindNoRegion} {
+		if errors.Is(err, k) {
+			return true
+		}
+	}
+	var ae *aws.Error
+	var status interface{ HTTPStatusCode() int }
+	if !errors.As(err, &ae) || !errors.As(err, &status) {
+		return false
+	}
+	code := status.HTTPStatusCode()
+	return code >= 400 && code < 500 && code != http.StatusRequestTimeout && !strings.Contains(ae.Code, "Timeout")
 }
 
 // RegisterIfChanged compares td with the latest revision of its family and registers
@@ -132,21 +176,28 @@ func RegisterIfChanged(ctx context.Context, ecs TaskDefinitions, td taskdef.Task
 }
 
 // madeAnyway reports the latest revision of the family when it is newer than the one
-// c compared with and equals c's render: a registration whose answer was lost.
-func madeAnyway(ctx context.Context, ecs Describer, c Comparison) (aws.Registered, bool) {
+// c compared with and equals c's render: a registration whose answer was lost. err is
+// why the latest revision could not be read.
+func madeAnyway(ctx context.Context, ecs Describer, c Comparison) (found aws.Registered, ok bool, err error) {
 	doc, err := ecs.DescribeTaskDefinition(ctx, c.TaskDefinition.Family)
-	if err != nil {
-		return aws.Registered{}, false
+	switch {
+	case errors.Is(err, aws.KindNotFound):
+		return aws.Registered{}, false, nil // nothing registered in the family
+	case err != nil:
+		return aws.Registered{}, false, err
 	}
 	latest, err := Revision(doc)
-	if err != nil || Ref(latest) == c.LiveRef {
-		return aws.Registered{}, false
+	if err != nil {
+		return aws.Registered{}, false, err
+	}
+	if Ref(latest) == c.LiveRef {
+		return aws.Registered{}, false, nil
 	}
 	diff, err := model.DiffTaskDefinitions(Ref(latest), doc, c.specName, c.Render)
 	if err != nil || diff != "" {
-		return aws.Registered{}, false
+		return aws.Registered{}, false, err
 	}
-	return latest, true
+	return latest, true, nil
 }
 
 // Revision reads which revision a describe-task-definition document is.
