@@ -96,6 +96,17 @@ func TestACreatedSecretsValueIsWrittenNowhere(t *testing.T) {
 	term.enterUntil("Runtime")
 	term.enterUntil("Review")
 	snap("of the review", term.waitFor("ECS JSON"))
+	// The wizard removes its draft once it has registered, exported or saved; keep what
+	// the draft holds now, with the secret exposed, for the scan.
+	draftFile := filepath.Join(dir, "config", "draft.tfvars")
+	waitForContent(t, draftFile, name)
+	draftText, err := os.ReadFile(draftFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "draft-before-act.tfvars"), draftText, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	term.enterUntil("Act")
 	term.send("Enter")
 	term.waitFor("y register")
@@ -128,7 +139,7 @@ func TestACreatedSecretsValueIsWrittenNowhere(t *testing.T) {
 	waitForContent(t, stream, "[exit 0]")
 
 	files := writtenFiles(t, dir)
-	for _, want := range []string{log, stream, filepath.Join(dir, "config", "draft.tfvars"), filepath.Join(dir, "saved.tfvars"),
+	for _, want := range []string{log, stream, filepath.Join(dir, "draft-before-act.tfvars"), filepath.Join(dir, "saved.tfvars"),
 		filepath.Join(dir, "demo-shop-dev.tfvars"), filepath.Join(dir, "demo-shop-dev.json")} {
 		if !containsFile(files, want) {
 			t.Errorf("%s was not written: the scan would miss what it holds", want)
@@ -138,7 +149,7 @@ func TestACreatedSecretsValueIsWrittenNowhere(t *testing.T) {
 	// the log, the draft and the exports that list secrets.
 	for _, f := range files {
 		switch filepath.Base(f.name) {
-		case "ecswiz.log", "draft.tfvars", "saved.tfvars", "demo-shop-dev.tfvars", "demo-shop-dev.json":
+		case "ecswiz.log", "draft-before-act.tfvars", "saved.tfvars", "demo-shop-dev.tfvars", "demo-shop-dev.json":
 			if !bytes.Contains(f.data, []byte(name)) {
 				t.Errorf("%s does not hold the parameter's name %s: the scan does not read what ecswiz wrote", f.name, name)
 			}

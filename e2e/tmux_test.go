@@ -35,7 +35,11 @@ func run(m *testing.M) (int, error) {
 	}
 	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "ecswiz")
-	build := exec.Command("go", "build", "-o", binary, "../cmd/ecswiz")
+	args := []string{"build", "-o", binary}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, "../cmd/ecswiz")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("build ecswiz: %v\n%s", err, out)
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -124,5 +126,91 @@ func TestExportTakesTheRegionFlag(t *testing.T) {
 	}
 	if region := summarize(t, got.stdout).Region; region != "us-east-1" {
 		t.Errorf("awslogs-region = %q", region)
+	}
+}
+
+// Every export holds the spec's values: it is written for its owner alone, 0600, and
+// a file it replaces gets 0600 too, since the rename puts a new file in its place (see
+// atomicfile.Write). chmod it after to share it.
+func TestExportsAreWrittenWithMode0600(t *testing.T) {
+	for _, format := range model.ExportFormatNames() {
+		for _, tc := range []struct {
+			name     string
+			existing os.FileMode // the mode of a file already at the path; 0 for none
+		}{
+			{"a new file", 0},
+			{"a file replaced with --force", 0o644},
+		} {
+			t.Run(format+", "+tc.name, func(t *testing.T) {
+				out := filepath.Join(t.TempDir(), "out")
+				args := []string{"export", "-f", basicDev, "--format", format, "-o", out}
+				if tc.existing != 0 {
+					if err := os.WriteFile(out, []byte("old"), tc.existing); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.Chmod(out, tc.existing); err != nil {
+						t.Fatal(err)
+					}
+					args = append(args, "--force")
+				}
+				got := cli{}.run(t, args...)
+				if got.code != exitOK {
+					t.Fatalf("exit %d: %s", got.code, got.stderr)
+				}
+				info, err := os.Stat(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if info.Mode().Perm() != 0o600 {
+					t.Errorf("the export has mode %o, want 600", info.Mode().Perm())
+				}
+				if content, _ := os.ReadFile(out); string(content) == "old" {
+					t.Error("the export did not replace the file")
+				}
+			})
+		}
+	}
+}
+
+// The log is appended to, never replaced: a new one is created 0600, and one that
+// exists keeps the mode its owner gave it.
+func TestTheLogFileIsCreatedWithMode0600(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		existing os.FileMode
+		want     os.FileMode
+	}{
+		{"a new log file is 0600", 0, 0o600},
+		{"an existing log file keeps its mode", 0o640, 0o640},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			logFile := filepath.Join(t.TempDir(), "ecswiz.log")
+			if tc.existing != 0 {
+				if err := os.WriteFile(logFile, []byte("earlier\n"), tc.existing); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(logFile, tc.existing); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := cli{}.run(t, "--log-file", logFile, "export", "-f", basicDev, "--format", "tfvars")
+			if got.code != exitOK {
+				t.Fatalf("exit %d: %s", got.code, got.stderr)
+			}
+			info, err := os.Stat(logFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Mode().Perm() != tc.want {
+				t.Errorf("the log has mode %o, want %o", info.Mode().Perm(), tc.want)
+			}
+			content, _ := os.ReadFile(logFile)
+			if !strings.Contains(string(content), "spec exported") {
+				t.Errorf("the log lacks the export:\n%s", content)
+			}
+			if tc.existing != 0 && !strings.HasPrefix(string(content), "earlier\n") {
+				t.Errorf("the log was not appended to:\n%s", content)
+			}
+		})
 	}
 }

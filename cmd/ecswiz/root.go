@@ -96,7 +96,9 @@ Drafts: the wizard saves your answers as you go (never a secret value) to draft.
 in $ECSWIZ_CONFIG_DIR, else ecswiz's directory in your config directory (on Linux
 ~/.config/ecswiz), with mode 0600. --resume continues that draft. Starting afresh leaves
 it alone until your first answer, then keeps it as draft.previous-TIME.tfvars beside the new
-one: a spec file that -f opens. Drafts kept this way are never replaced or deleted.
+one: a spec file that -f opens. Drafts kept this way are never replaced or deleted. Once the
+wizard has registered, exported or saved the spec, its draft is removed. A wizard holds
+draft.lock while it runs; a second one started meanwhile saves to draft.pid-N.tfvars.
 
 --accessible (also ACCESSIBLE=1, or TERM=dumb) asks the questions one at a time as plain
 prompts for screen readers; it reads answers line by line, so it needs no terminal. It

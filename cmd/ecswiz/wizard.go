@@ -75,7 +75,15 @@ func (a *app) runWizard(ctx context.Context, f wizardFlags) error {
 		return err
 	}
 	if accessible {
+		release, err := a.holdDraft(&opts, f.resume)
+		if err != nil {
+			return err
+		}
+		defer release()
 		a.log.Info("wizard: accessible mode")
+		if opts.Note != "" {
+			fmt.Fprintln(a.stdout, opts.Note)
+		}
 		outcome, err := wizard.RunAccessible(ctx, opts, a.stdin, a.stdout)
 		a.connections.close()
 		a.printOutcome(outcome)
@@ -88,13 +96,25 @@ func (a *app) runWizard(ctx context.Context, f wizardFlags) error {
 		return err
 	}
 
-	return a.runWizardScreens(ctx, opts)
+	return a.runScreens(ctx, opts, f.resume)
 }
 
-// runWizardScreens runs the wizard's screens with opts until the person quits.
+// runWizardScreens runs the wizard's screens with opts until the person quits: doctor's
+// "fix in wizard".
 func (a *app) runWizardScreens(ctx context.Context, opts wizard.Options) error {
+	return a.runScreens(ctx, opts, false)
+}
+
+// runScreens runs the wizard's screens, holding its draft (see holdDraft) until the
+// last answers are saved.
+func (a *app) runScreens(ctx context.Context, opts wizard.Options, resume bool) error {
+	release, err := a.holdDraft(&opts, resume)
+	if err != nil {
+		return err
+	}
+	defer release()
 	m := wizard.New(opts)
-	err := a.runProgram(ctx, m)
+	err = a.runProgram(ctx, m)
 	a.connections.close()
 	// Stopped by a signal, the wizard could not save its last answers: they are saved
 	// now that the screen is restored.
@@ -213,6 +233,58 @@ func (a *app) wizardOptions(f wizardFlags) (wizard.Options, error) {
 		})
 	}
 	return opts, nil
+}
+
+// holdDraft locks the draft opts.Drafts for this wizard, so that two never save over
+// each other's answers; release gives it up once the wizard's last save is done. When
+// another running ecswiz holds it, a wizard started afresh keeps a draft of its own
+// beside it (draft.parallel-TIME-PID.tfvars) and says so on its first screen; one that
+// resumes is refused: the draft is open in the other. A draft that cannot be locked
+// (say a read-only directory) is not in the way: the wizard runs, and its saves say why
+// they fail.
+func (a *app) holdDraft(opts *wizard.Options, resume bool) (release func(), err error) {
+	nothing := func() {}
+	if opts.Drafts == nil {
+		return nothing, nil
+	}
+	store := *opts.Drafts
+	lock, err := store.Lock()
+	var inUse *draft.InUseError
+	switch {
+	case err == nil:
+		return func() {
+			if err := lock.Release(); err != nil {
+				a.log.Warn("draft lock not released", "error", err)
+			}
+		}, nil
+	case errors.As(err, &inUse) && resume:
+		return nil, fmt.Errorf("%w: continue it there, or quit it and run `ecswiz --resume` again%s", err, staleHint(inUse))
+	case errors.As(err, &inUse):
+		own := store.Parallel(os.Getpid())
+		a.log.Info("draft in use: this wizard keeps its own", "pid", inUse.PID, "path", own.Path())
+		opts.Drafts, opts.PreviousDraft = &own, time.Time{}
+		// One line of the footer: the file's name, short; the summary at the end gives
+		// its path.
+		other := "Another ecswiz"
+		if inUse.PID > 0 {
+			other = fmt.Sprintf("Another ecswiz (PID %d)", inUse.PID)
+		}
+		note := fmt.Sprintf("%s has the draft; this one saves to %s.", other, filepath.Base(own.Path()))
+		opts.Note = strings.TrimSpace(opts.Note + " " + note)
+		return nothing, nil
+	default:
+		a.log.Warn("draft not locked", "error", err)
+		return nothing, nil
+	}
+}
+
+// staleHint is what to do when the process said to hold the draft is not an ecswiz
+// (its PID was reused after a crash).
+func staleHint(e *draft.InUseError) string {
+	if e.PID == 0 {
+		return fmt.Sprintf("; if no other ecswiz runs, delete %s", e.Lock)
+	}
+	return fmt.Sprintf("; if no ecswiz runs as PID %d, delete %s", e.PID, e.Lock)
 }
 
 // connections tracks the wizard's session loads, which run beside the program and

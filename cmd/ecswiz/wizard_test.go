@@ -2,11 +2,15 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -283,4 +287,116 @@ func TestTheColourProfileDoesNotWaitForTmux(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAWizardHoldsItsDraftWhileItRuns(t *testing.T) {
+	dir := t.TempDir()
+	opts, err := appFor(t, map[string]string{configDirEnv: dir}).wizardOptions(wizardFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := appFor(t, nil)
+	release, err := a.holdDraft(&opts, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(dir, draft.LockName)
+	if got, _ := os.ReadFile(lock); string(got) != strconv.Itoa(os.Getpid())+"\n" {
+		t.Errorf("the lock holds %q, want this process's PID", got)
+	}
+	if opts.Drafts.Path() != filepath.Join(dir, draft.FileName) || opts.Note != "" {
+		t.Errorf("a free draft was not kept: path %s, note %q", opts.Drafts.Path(), opts.Note)
+	}
+	release()
+	if _, err := os.Stat(lock); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the lock is still there once the wizard ended: %v", err)
+	}
+}
+
+// heldDraft is a config directory whose draft another wizard holds (this process, as
+// far as the lock says) with answers in it.
+func heldDraft(t *testing.T) (dir string, answers []byte) {
+	t.Helper()
+	dir = t.TempDir()
+	store := draft.Store{Dir: dir}
+	spec := model.NewSpec()
+	spec.AppName = "first"
+	answers = draft.Encode(draft.Draft{Spec: spec, Step: 2, Completed: []int{0, 1}})
+	if err := store.Save(answers); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := store.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = lock.Release() })
+	return dir, answers
+}
+
+func TestASecondWizardKeepsADraftOfItsOwn(t *testing.T) {
+	for _, f := range []wizardFlags{{}, {file: basicDev}} {
+		t.Run(fmt.Sprintf("%+v", f), func(t *testing.T) {
+			dir, answers := heldDraft(t)
+			a := appFor(t, map[string]string{configDirEnv: dir})
+			opts, err := a.wizardOptions(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			release, err := a.holdDraft(&opts, false)
+			if err != nil {
+				t.Fatalf("the second wizard did not start: %v", err)
+			}
+			defer release()
+			own := opts.Drafts.Path()
+			if filepath.Dir(own) != dir || !strings.HasPrefix(filepath.Base(own), draft.ParallelPrefix) {
+				t.Errorf("the second wizard saves to %s, want a %s file beside the draft", own, draft.ParallelPrefix)
+			}
+			if !opts.PreviousDraft.IsZero() {
+				t.Error("the second wizard would move the first one's draft aside")
+			}
+			want := fmt.Sprintf("Another ecswiz (PID %d) has the draft; this one saves to %s.", os.Getpid(), filepath.Base(own))
+			if opts.Note != want {
+				t.Errorf("note\n%q, want\n%q", opts.Note, want)
+			}
+			if got, _ := os.ReadFile(filepath.Join(dir, draft.FileName)); !bytes.Equal(got, answers) {
+				t.Errorf("the first wizard's draft changed")
+			}
+		})
+	}
+}
+
+func TestResumingADraftInUseIsRefused(t *testing.T) {
+	dir, answers := heldDraft(t)
+	got := wizardRun{terminal: true, env: map[string]string{configDirEnv: dir}}.run(t, "--resume")
+	want := fmt.Sprintf("ecswiz: the draft %s is in use by another ecswiz (PID %d): continue it there, or quit it and run `ecswiz --resume` again; if no ecswiz runs as PID %d, delete %s\n",
+		filepath.Join(dir, draft.FileName), os.Getpid(), os.Getpid(), filepath.Join(dir, draft.LockName))
+	if got.code != exitFailure || got.stderr != want {
+		t.Errorf("exit %d, stderr\n%q; want 1 and\n%q", got.code, got.stderr, want)
+	}
+	if left, _ := os.ReadFile(filepath.Join(dir, draft.FileName)); !bytes.Equal(left, answers) {
+		t.Errorf("the draft changed")
+	}
+}
+
+func TestTheAccessibleWizardHoldsTheDraftToo(t *testing.T) {
+	t.Run("and gives it up when it ends", func(t *testing.T) {
+		dir := t.TempDir()
+		got := wizardRun{env: map[string]string{configDirEnv: dir}}.run(t, "--demo", "--accessible")
+		if got.code != exitFailure {
+			t.Fatalf("exit %d, stderr %q", got.code, got.stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, draft.LockName)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the lock is still there once the wizard ended: %v", err)
+		}
+	})
+	t.Run("and says where it keeps its answers when another has it", func(t *testing.T) {
+		dir, _ := heldDraft(t)
+		got := wizardRun{env: map[string]string{configDirEnv: dir}}.run(t, "--demo", "--accessible")
+		if want := fmt.Sprintf("Another ecswiz (PID %d) has the draft; this one saves to %s%d.tfvars.\n", os.Getpid(), draft.ParallelPrefix, os.Getpid()); !strings.HasPrefix(got.stdout, want) {
+			t.Errorf("stdout does not begin with where the answers go:\n%s", got.stdout)
+		}
+		if got, _ := os.ReadFile(filepath.Join(dir, draft.LockName)); string(got) != strconv.Itoa(os.Getpid())+"\n" {
+			t.Errorf("the first wizard's lock was touched: %q", got)
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -80,7 +81,11 @@ func checkPath(path string) error {
 
 // Write replaces path with data: it writes a temporary file in the same directory,
 // syncs it and renames it over path, so path never holds partial content and nothing
-// is left behind on error. The file gets perm exactly (the umask does not apply).
+// is left behind on error. A process killed in the middle (kill -9) cannot remove its
+// temporary file: the next write of the same path does, once that process is gone.
+// The file gets perm exactly (the umask does not apply), also when it replaces a
+// file of another mode: the rename puts a new file in its place, which keeps neither
+// the old one's owner nor its ACLs, and what ecswiz writes holds a spec's values.
 // Unless overwrite is true, an existing path is left alone and the error matches
 // ErrExists; the check and the write are one step, so a file created meanwhile is not
 // clobbered either. A path that is a directory is refused first (ErrIsDir), as is one
@@ -98,7 +103,8 @@ func Write(path string, data []byte, perm os.FileMode, overwrite bool) (err erro
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	removeStaleTemps(dir, base)
+	tmp, err := os.CreateTemp(dir, tempPrefix(base)+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		var pathErr *fs.PathError
 		if errors.As(err, &pathErr) {
@@ -143,7 +149,7 @@ func Write(path string, data []byte, perm os.FileMode, overwrite bool) (err erro
 // atomically when the name is taken; where links are not supported (some network
 // and FUSE file systems) it falls back to a check and a rename.
 func linkNoClobber(tmp, path string) error {
-	err := os.Link(tmp, path)
+	err := link(tmp, path)
 	switch {
 	case err == nil:
 		_ = os.Remove(tmp)
@@ -169,4 +175,31 @@ func syncDir(dir string) {
 	}
 	_ = d.Sync()
 	_ = d.Close()
+}
+
+// tempPrefix begins the names of the temporary files of writes to base; the writer's
+// PID follows, so a leftover can be told from a write in progress.
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// removeStaleTemps removes the temporary files that writes of base in dir left when
+// their process was killed before it could (.NAME.tmp-PID-RANDOM, PID gone). It is best
+// effort: a file it cannot remove, or whose writer may still run, stays.
+func removeStaleTemps(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(base)
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processRunning(pid) {
+			continue
+		}
+		_ = os.Remove(filepath.Join(dir, e.Name()))
+	}
 }

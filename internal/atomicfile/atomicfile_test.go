@@ -33,7 +33,9 @@ func TestWrite(t *testing.T) {
 			perm: 0o600, existing: ptr("old"), wantErr: ErrExists, want: "old",
 		},
 		{
-			name: "an existing file is replaced with overwrite",
+			// The existing file has mode 0644: a replaced file is a new file, with the
+			// mode asked for (see Write).
+			name: "an existing file is replaced with overwrite and gets the mode asked for, not its old one",
 			perm: 0o600, existing: ptr("old"), overwrite: true, want: "new",
 		},
 		{

@@ -1,10 +1,12 @@
 // Package draft keeps the wizard's unfinished spec on disk so a person can continue it
 // with `ecswiz --resume` after quitting, a crash or a kill -9. A draft is a spec (a
 // tfvars file) with one comment line that says where the wizard was. It never holds a
-// secret value: the spec has no place for one.
+// secret value: the spec has no place for one. One wizard at a time holds the draft
+// (Lock); one started meanwhile keeps a draft of its own beside it (Parallel).
 package draft
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +27,17 @@ const FileName = "draft.tfvars"
 // one run never destroys the draft of another; `ecswiz -f` opens it.
 const PreviousPrefix = "draft.previous-"
 
+// ParallelPrefix begins the name of the draft of a wizard started while another ecswiz
+// holds the usual one (see Lock): draft.pid-4242.tfvars, which `ecswiz -f` opens.
+const ParallelPrefix = "draft.pid-"
+
+// LockName is the name of the lock file of the usual draft: it exists while a wizard
+// holds the draft, and holds that wizard's PID.
+const LockName = "draft.lock"
+
+// stampLayout is the time in the names of earlier drafts kept.
+const stampLayout = "20060102-150405"
+
 const marker = "# ecswiz-draft: "
 
 // Draft is the spec so far and the wizard's place in it.
@@ -41,8 +54,13 @@ type position struct {
 	Source    string `json:"source,omitempty"`
 }
 
-// Store is the directory drafts are kept in.
-type Store struct{ Dir string }
+// Store is the directory drafts are kept in, and the draft's name there.
+type Store struct {
+	Dir string
+	// Name is the draft's file name; "" is FileName, the usual draft that --resume
+	// continues. A wizard that cannot have the usual one keeps its own (Parallel).
+	Name string
+}
 
 // DefaultStore is ecswiz's directory under the user's config directory
 // ($XDG_CONFIG_HOME/ecswiz, ~/.config/ecswiz, ~/Library/Application Support/ecswiz).
@@ -55,7 +73,79 @@ func DefaultStore() (Store, error) {
 }
 
 // Path is the draft file's path.
-func (s Store) Path() string { return filepath.Join(s.Dir, FileName) }
+func (s Store) Path() string {
+	if s.Name != "" {
+		return filepath.Join(s.Dir, s.Name)
+	}
+	return filepath.Join(s.Dir, FileName)
+}
+
+// Parallel is the store of a draft of its own beside the usual one, for the wizard of
+// process pid while another holds the usual draft: no two wizards ever write one file,
+// and neither's answers are lost. An earlier draft of the same name (its PID reused)
+// is never replaced: the name takes a number.
+func (s Store) Parallel(pid int) Store {
+	for n := 1; ; n++ {
+		name := fmt.Sprintf("%s%d.tfvars", ParallelPrefix, pid)
+		if n > 1 {
+			name = fmt.Sprintf("%s%d-%d.tfvars", ParallelPrefix, pid, n)
+		}
+		if _, err := os.Lstat(filepath.Join(s.Dir, name)); errors.Is(err, fs.ErrNotExist) {
+			return Store{Dir: s.Dir, Name: name}
+		}
+	}
+}
+
+// ResumeCommand is the command line that continues this draft: `ecswiz --resume` for
+// the usual one, `ecswiz -f PATH` for one of its own (it opens as a spec file, the steps
+// it answers done).
+func (s Store) ResumeCommand() string {
+	if s.Name == "" || s.Name == FileName {
+		return "ecswiz --resume"
+	}
+	return "ecswiz -f " + s.Path()
+}
+
+// ErrInUse is matched (errors.Is) by the error Lock returns when another ecswiz that
+// still runs holds the draft; errors.As gives the *InUseError.
+var ErrInUse = errors.New("the draft is in use by another ecswiz")
+
+// InUseError says which process holds the draft.
+type InUseError struct {
+	Draft string // the draft's path
+	Lock  string // the lock file's path
+	PID   int    // the process holding it; 0 when the lock does not say (yet)
+}
+
+func (e *InUseError) Error() string {
+	who := "another ecswiz"
+	if e.PID > 0 {
+		who = fmt.Sprintf("another ecswiz (PID %d)", e.PID)
+	}
+	return fmt.Sprintf("the draft %s is in use by %s", e.Draft, who)
+}
+
+func (e *InUseError) Is(target error) bool { return target == ErrInUse }
+
+// Lock takes the usual draft for this process until Release, so that two wizards never
+// save over each other's answers: the error matches ErrInUse when another running ecswiz
+// holds it. The lock of a process that is gone (kill -9, a crash) is taken over. The
+// directory is created (0700) if need be.
+func (s Store) Lock() (*atomicfile.Lock, error) {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("lock the draft: %w", err)
+	}
+	path := filepath.Join(s.Dir, LockName)
+	l, err := atomicfile.TryLock(path)
+	var locked *atomicfile.LockedError
+	if errors.As(err, &locked) {
+		return nil, &InUseError{Draft: filepath.Join(s.Dir, FileName), Lock: path, PID: locked.PID}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock the draft: %w", err)
+	}
+	return l, nil
+}
 
 // Modified is when the draft was last saved; the error is ErrNoDraft when there is none.
 func (s Store) Modified() (time.Time, error) {
@@ -81,41 +171,71 @@ func (s Store) KeepPrevious() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("keep the earlier draft: %w", err)
 	}
-	stamp := info.ModTime().UTC().Format("20060102-150405")
+	stamp := info.ModTime().UTC().Format(stampLayout)
 	for n := 1; ; n++ {
 		name := PreviousPrefix + stamp + ".tfvars"
 		if n > 1 {
 			name = fmt.Sprintf("%s%s-%d.tfvars", PreviousPrefix, stamp, n)
 		}
 		path := filepath.Join(s.Dir, name)
-		// A hard link never replaces an existing file; the draft's own name goes after.
-		if err := os.Link(s.Path(), path); errors.Is(err, fs.ErrExist) {
-			continue
-		} else if err != nil {
+		switch moved, err := moveNoClobber(s.Path(), path); {
+		case err != nil:
 			return "", fmt.Errorf("keep the earlier draft: %w", err)
+		case moved:
+			return path, nil
 		}
-		if err := os.Remove(s.Path()); err != nil {
-			return "", fmt.Errorf("keep the earlier draft: %w", err)
-		}
-		return path, nil
 	}
+}
+
+// link is os.Link; tests replace it to act as a file system without hard links.
+var link = os.Link
+
+// moveNoClobber moves from to to unless to exists (then it reports false). A hard link
+// never replaces a file, and the old name goes after. Where the file system has no hard
+// links (FAT, some network and FUSE file systems), it looks, then renames: the draft's
+// lock keeps other wizards from moving drafts meanwhile.
+func moveNoClobber(from, to string) (bool, error) {
+	err := link(from, to)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return false, nil
+	case err == nil:
+		return true, os.Remove(from)
+	}
+	if _, err := os.Lstat(to); err == nil {
+		return false, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	return true, os.Rename(from, to)
+}
+
+// header is a draft's first line, with how to continue it.
+func header(command string) string {
+	return "# A draft of the ecswiz wizard: continue it with `" + command + "`.\n"
 }
 
 // Encode is the draft file's content.
 func Encode(d Draft) []byte {
 	pos, _ := json.Marshal(position{Step: d.Step, Completed: d.Completed, Source: d.Source})
 	var b strings.Builder
-	b.WriteString("# A draft of the ecswiz wizard: continue it with `ecswiz --resume`.\n")
+	b.WriteString(header(Store{}.ResumeCommand()))
 	b.WriteString(marker + string(pos) + "\n\n")
 	b.Write(model.FormatTFVars(d.Spec))
 	return []byte(b.String())
 }
 
 // Save writes the draft atomically with mode 0600 (the directory 0700), replacing the
-// previous one.
+// previous one. The first line of an encoded draft says how to continue it from this
+// store (`ecswiz -f PATH` for a parallel one).
 func (s Store) Save(content []byte) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return fmt.Errorf("save the draft: %w", err)
+	}
+	if usual, own := header(Store{}.ResumeCommand()), header(s.ResumeCommand()); own != usual {
+		if rest, ok := bytes.CutPrefix(content, []byte(usual)); ok {
+			content = append([]byte(own), rest...)
+		}
 	}
 	if err := atomicfile.Write(s.Path(), content, 0o600, true); err != nil {
 		return fmt.Errorf("save the draft: %w", err)

@@ -2,8 +2,11 @@ package draft
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +139,24 @@ func TestAnUnreadablePositionLineStillLoadsTheSpec(t *testing.T) {
 }
 
 func TestKeepPreviousMovesTheDraftAsideOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		link func(oldname, newname string) error
+	}{
+		{"with hard links", os.Link},
+		{"on a file system without hard links", func(oldname, newname string) error {
+			return &os.LinkError{Op: "link", Old: oldname, New: newname, Err: errors.ErrUnsupported}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			link = tc.link
+			t.Cleanup(func() { link = os.Link })
+			testKeepPrevious(t)
+		})
+	}
+}
+
+func testKeepPrevious(t *testing.T) {
 	store := Store{Dir: t.TempDir()}
 	if moved, err := store.KeepPrevious(); moved != "" || err != nil {
 		t.Fatalf("with no draft: moved %v, err %v; want nothing to do", moved, err)
@@ -179,6 +200,130 @@ func TestKeepPreviousMovesTheDraftAsideOnce(t *testing.T) {
 	if again, _ := os.ReadFile(moved); string(again) != string(old) {
 		t.Errorf("the first kept draft changed")
 	}
+	if got, _ := os.ReadFile(second); string(got) != "# second\n" {
+		t.Errorf("the second kept draft holds %q", got)
+	}
+	if _, err := store.Modified(); !errors.Is(err, ErrNoDraft) {
+		t.Errorf("after the second KeepPrevious the draft is still there: %v", err)
+	}
+}
+
+// endedPID is the PID of a process that has ended: this test binary, run for no test.
+func endedPID(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd.ProcessState.Pid()
+}
+
+func TestOneWizardAtATimeHoldsTheDraft(t *testing.T) {
+	store := Store{Dir: filepath.Join(t.TempDir(), "ecswiz")}
+	held, err := store.Lock()
+	if err != nil {
+		t.Fatalf("the first wizard cannot lock the draft: %v", err)
+	}
+	if got := fileMode(t, store.Dir); got != 0o700 {
+		t.Errorf("the draft's directory has mode %o, want 700", got)
+	}
+
+	_, err = Store{Dir: store.Dir}.Lock()
+	var inUse *InUseError
+	if !errors.Is(err, ErrInUse) || !errors.As(err, &inUse) {
+		t.Fatalf("a second lock: %v, want ErrInUse", err)
+	}
+	want := fmt.Sprintf("the draft %s is in use by another ecswiz (PID %d)", store.Path(), os.Getpid())
+	if diff := cmp.Diff(want, err.Error()); diff != "" {
+		t.Errorf("message (-want +got):\n%s", diff)
+	}
+	if inUse.PID != os.Getpid() || inUse.Lock != filepath.Join(store.Dir, LockName) {
+		t.Errorf("InUseError %+v", inUse)
+	}
+
+	if err := held.Release(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := store.Lock()
+	if err != nil {
+		t.Fatalf("the draft cannot be locked once released: %v", err)
+	}
+	_ = again.Release()
+}
+
+func TestTheLockOfAKilledWizardIsTakenOver(t *testing.T) {
+	store := Store{Dir: t.TempDir()}
+	lock := filepath.Join(store.Dir, LockName)
+	if err := os.WriteFile(lock, []byte(strconv.Itoa(endedPID(t))+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l, err := store.Lock()
+	if err != nil {
+		t.Fatalf("the lock of a process that is gone was not taken over: %v", err)
+	}
+	if got, _ := os.ReadFile(lock); string(got) != strconv.Itoa(os.Getpid())+"\n" {
+		t.Errorf("the lock holds %q, want this process's PID", got)
+	}
+	_ = l.Release()
+}
+
+func TestAParallelDraftIsItsOwn(t *testing.T) {
+	usual := Store{Dir: t.TempDir()}
+	if err := usual.Save(Encode(Draft{Spec: partialSpec(), Step: 2})); err != nil {
+		t.Fatal(err)
+	}
+	parallel := usual.Parallel(4242)
+	if want := filepath.Join(usual.Dir, "draft.pid-4242.tfvars"); parallel.Path() != want {
+		t.Errorf("Path %s, want %s", parallel.Path(), want)
+	}
+	if _, err := parallel.Modified(); !errors.Is(err, ErrNoDraft) {
+		t.Errorf("a new parallel store has a draft: %v", err)
+	}
+	spec := partialSpec()
+	spec.AppName = "other"
+	if err := parallel.Save(Encode(Draft{Spec: spec, Step: 1})); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		store   Store
+		app     string
+		command string
+	}{
+		{usual, "booking", "ecswiz --resume"},
+		{parallel, "other", "ecswiz -f " + parallel.Path()},
+	} {
+		d, err := tc.store.Load()
+		if err != nil || d.Spec.AppName != tc.app {
+			t.Errorf("%s holds app %q (err %v), want %q", tc.store.Path(), d.Spec.AppName, err, tc.app)
+		}
+		if got := tc.store.ResumeCommand(); got != tc.command {
+			t.Errorf("ResumeCommand %q, want %q", got, tc.command)
+		}
+	}
+	if got := fileMode(t, parallel.Path()); got != 0o600 {
+		t.Errorf("the parallel draft has mode %o, want 600", got)
+	}
+	// `ecswiz -f` opens it: it is a spec file, and says so.
+	src, _ := os.ReadFile(parallel.Path())
+	if want := "# A draft of the ecswiz wizard: continue it with `ecswiz -f " + parallel.Path() + "`.\n"; !strings.HasPrefix(string(src), want) {
+		t.Errorf("the parallel draft begins\n%s\nwant\n%s", src, want)
+	}
+	if _, err := model.ParseSpec(src, parallel.Path()); err != nil {
+		t.Errorf("the parallel draft is not a spec file: %v", err)
+	}
+	// The PID used again later never replaces it.
+	if again := usual.Parallel(4242); again.Path() != filepath.Join(usual.Dir, "draft.pid-4242-2.tfvars") {
+		t.Errorf("a second parallel draft of PID 4242 goes to %s", again.Path())
+	}
+}
+
+func fileMode(t *testing.T, path string) os.FileMode {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Mode().Perm()
 }
 
 func mustModTime(t *testing.T, path string) time.Time {

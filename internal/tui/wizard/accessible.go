@@ -499,6 +499,19 @@ func (a *accessible) saveDraft() {
 	}
 }
 
+// finishDraft removes the draft: a file was written, the wizard did its job. Going
+// through the questions again saves one again once an answer changes.
+func (a *accessible) finishDraft() {
+	m := a.m
+	if !m.saving() {
+		return
+	}
+	m.draftDone, m.doneEdits = true, m.env.edits
+	if err := m.SaveDraft(); err != nil {
+		a.say("Draft not removed: " + err.Error())
+	}
+}
+
 // finish shows the validation summary and offers what the act step does, but register.
 // It reports whether the person wants to go through the questions again.
 func (a *accessible) finish() (bool, error) {
@@ -558,6 +571,9 @@ func (a *accessible) finish() (bool, error) {
 		}
 		if err != nil {
 			return false, err
+		}
+		if wrote {
+			a.finishDraft()
 		}
 		a.wrote = a.wrote || wrote
 		a.say("")

@@ -240,11 +240,11 @@ func (s *actStep) startWrite(w *actWrite) tea.Cmd {
 	})
 }
 
-// written handles the end of a write.
-func (s *actStep) written(err error) {
+// written handles the end of a write: a file written is the wizard's job done.
+func (s *actStep) written(err error) tea.Cmd {
 	w := s.write
 	if w == nil {
-		return
+		return nil
 	}
 	log := stepLog(s.env).With("path", w.path)
 	if w.save {
@@ -256,14 +256,14 @@ func (s *actStep) written(err error) {
 	case errors.Is(err, atomicfile.ErrExists):
 		log.Info("file exists: asking before replacing it")
 		s.dialog = actConfirmReplace
-		return
+		return nil
 	case err != nil:
 		log.Warn("write failed", "error", writeErrorLine(w.path, err, s.fileNameFor()))
 		s.write = nil
 		if s.form != nil {
 			s.setFieldErr("path", errors.New(writeErrorLine(w.path, err, s.fileNameFor())))
 		}
-		return
+		return nil
 	}
 	s.write, s.form, s.dialog = nil, nil, actNoDialog
 	s.noteErr = false
@@ -271,8 +271,9 @@ func (s *actStep) written(err error) {
 	if w.save {
 		s.note = fmt.Sprintf("✓ Saved the spec to %s (mode 0600): ecswiz -f %s opens it again.", w.path, w.path)
 		s.done = append(s.done, actDone{line: fmt.Sprintf("Saved the spec to %s: `ecswiz -f %s` opens it again.", w.path, w.path)})
-		return
+		return acted
 	}
 	s.note = fmt.Sprintf("✓ Wrote %s (%s, mode 0600).", w.path, w.what)
 	s.done = append(s.done, actDone{line: fmt.Sprintf("Wrote %s (%s).", w.path, w.what)})
+	return acted
 }

@@ -77,7 +77,7 @@ func (s *actStep) registered(out deploy.Outcome, err error) tea.Cmd {
 	}
 	s.reg = &actRegistration{outcome: out, td: s.registerTD}
 	s.done = append(s.done, actDone{reg: s.reg})
-	return tea.Batch(s.findServices(), s.compareRollout())
+	return tea.Batch(s.findServices(), s.compareRollout(), acted)
 }
 
 // compareRollout diffs the registered task definition with the revision the service

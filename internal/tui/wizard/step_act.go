@@ -220,8 +220,7 @@ func (s *actStep) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.writeID = 0
-		s.written(msg.Err)
-		return nil
+		return s.written(msg.Err)
 	case tui.FormDoneMsg:
 		if s.dialog != actExportForm && s.dialog != actSaveForm {
 			return nil

@@ -107,7 +107,12 @@ type Model struct {
 	previousDraft  time.Time
 
 	savePending bool // a draft write is scheduled
-	ticking     bool // a spinner tick is on its way
+	// draftDone is set once the wizard did its job (registered, exported or saved the
+	// spec): the draft is removed then, and stays removed until an answer changes
+	// (doneEdits is the count of changes at that moment).
+	draftDone bool
+	doneEdits int
+	ticking   bool // a spinner tick is on its way
 
 	notice string // a one-key message in the footer ("step 5 opens once…")
 
@@ -327,6 +332,13 @@ func (m *Model) loading() bool { return m.env.session == nil && m.chooser == nil
 // everything else to the current step.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	if m.draftDone {
+		if m.env.edits == m.doneEdits {
+			m.env.dirty = false // looking around after the job is done brings no draft back
+		} else {
+			m.draftDone = false // new answers: saved again
+		}
+	}
 	if m.quitting {
 		return m, cmd
 	}
@@ -395,6 +407,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.flushDraft()
 	case draftSavedMsg:
 		m.drafted(msg)
+		return nil
+	case actedMsg:
+		return m.finishDraft()
+	case draftRemovedMsg:
+		switch {
+		case msg.err != nil:
+			m.log.Warn("draft not removed", "error", msg.err)
+			m.draftNote, m.draftNoteIsErr = "Draft not removed: "+msg.err.Error(), true
+		case msg.removed:
+			m.log.Info("draft removed: the wizard did its job", "path", m.saver.store.Path())
+		}
 		return nil
 	case stepDoneMsg:
 		m.completed[m.current] = true
@@ -585,8 +608,10 @@ func (m *Model) quitLines() []string {
 	}
 	var lines []string
 	switch {
+	case m.draftDone && m.saving():
+		lines = append(lines, "Your draft is removed: what you registered, exported or saved holds your answers.")
 	case m.saving():
-		lines = append(lines, "Your answers are saved as a draft: `ecswiz --resume` continues where you left off.")
+		lines = append(lines, "Your answers are saved as a draft: `"+m.saver.store.ResumeCommand()+"` continues where you left off.")
 	case !m.previousDraft.IsZero():
 		lines = append(lines, "Your earlier draft is untouched: `ecswiz --resume` continues it.")
 	}
@@ -875,6 +900,54 @@ func (s *draftSaver) save(seq int64, content []byte) draftSavedMsg {
 	return msg
 }
 
+// current is the number of the last draft encoded.
+func (s *draftSaver) current() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seq
+}
+
+// finish removes the draft once the wizard did its job, so `ecswiz --resume` never
+// reopens a finished wizard and the next wizard has no draft to move aside. The saves
+// of drafts encoded up to upTo are dropped, so none brings it back; a draft encoded
+// after (an answer changed since) is kept. A draft on disk that is not this wizard's
+// (it never saved one) stays.
+func (s *draftSaver) finish(upTo int64) (removed bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.keepPrevious || s.seq > upTo {
+		return false, nil
+	}
+	s.saved = max(s.saved, upTo+1)
+	return true, s.store.Remove()
+}
+
+// actedMsg says the Act step registered the task definition, exported it or saved the
+// spec: the wizard did its job.
+type actedMsg struct{}
+
+func acted() tea.Msg { return actedMsg{} }
+
+// draftRemovedMsg reports the removal of the draft of a wizard that did its job.
+type draftRemovedMsg struct {
+	removed bool
+	err     error
+}
+
+// finishDraft removes the draft in a command: the wizard did its job.
+func (m *Model) finishDraft() tea.Cmd {
+	if m.saver == nil {
+		return nil
+	}
+	m.draftDone, m.doneEdits = true, m.env.edits
+	m.env.dirty = false
+	s, upTo := m.saver, m.saver.current()
+	return func() tea.Msg {
+		removed, err := s.finish(upTo)
+		return draftRemovedMsg{removed: removed, err: err}
+	}
+}
+
 // quit writes the draft, then ends the program.
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
@@ -923,6 +996,14 @@ func (m *Model) SaveDraft() error {
 	if !m.saving() {
 		return nil
 	}
+	if m.draftDone && m.env.edits == m.doneEdits {
+		// The job is done and no answer changed since: the draft stays removed (the
+		// removal may not have run if a signal ended the program first).
+		m.env.dirty = false
+		_, err := m.saver.finish(m.saver.current())
+		return err
+	}
+	m.draftDone = false
 	// A save the program handed to a command may not have run (a signal ended the
 	// program first): what Update encoded last is written again, whatever dirty says.
 	m.saver.mu.Lock()

@@ -449,13 +449,13 @@ func TestACompletedStepIsSavedWithoutWaiting(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	m.Update(tuitest.Press("x")) // the person answered; its delayed save is dropped here
 	_, cmd := m.Update(stepDoneMsg{})
-	// Among the commands is the write itself, not a timer: run them all but timers.
+	// Every command runs to its end, timers included, and no message goes back to
+	// Update: a timer's (saveDraftMsg) would only ask for a save, so a written draft
+	// among the messages is the write itself.
 	var saved bool
-	for _, c := range flatten(cmd) {
-		if msg, ok := runWithin(c, 50*time.Millisecond); ok {
-			if dm, ok := msg.(draftSavedMsg); ok && dm.err == nil {
-				saved = true
-			}
+	for _, msg := range messagesOf(cmd) {
+		if dm, ok := msg.(draftSavedMsg); ok && dm.err == nil {
+			saved = true
 		}
 	}
 	if !saved {
@@ -467,34 +467,105 @@ func TestACompletedStepIsSavedWithoutWaiting(t *testing.T) {
 	}
 }
 
-// flatten lists the commands of a batch, running the batch's own function only.
-func flatten(cmd tea.Cmd) []tea.Cmd {
+// messagesOf runs cmd and the commands of its batches and sequences, each to its end,
+// and returns their messages.
+func messagesOf(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
-	msg, ok := runWithin(cmd, 50*time.Millisecond)
-	if !ok {
-		return nil // a timer
-	}
+	msg := cmd()
 	if cmds, ok := commandList(msg); ok {
-		var out []tea.Cmd
+		var out []tea.Msg
 		for _, c := range cmds {
-			out = append(out, flatten(c)...)
+			out = append(out, messagesOf(c)...)
 		}
 		return out
 	}
-	return []tea.Cmd{func() tea.Msg { return msg }}
+	return []tea.Msg{msg}
 }
 
-// runWithin runs c, giving up on it (a timer) after d.
-func runWithin(c tea.Cmd, d time.Duration) (tea.Msg, bool) {
-	done := make(chan tea.Msg, 1)
-	go func() { done <- c() }()
-	select {
-	case msg := <-done:
-		return msg, true
-	case <-time.After(d):
-		return nil, false
+const draftRemovedLine = "Your draft is removed: what you registered, exported or saved holds your answers."
+
+func TestTheDraftIsRemovedOnceTheWizardDidItsJob(t *testing.T) {
+	store := draft.Store{Dir: t.TempDir()}
+	h := newRoot(t, Options{Spec: model.NewSpec(), Drafts: &store}, nineFakeSteps()...)
+	h.press("x", "enter") // an answer and a step done: the draft is on disk
+	if _, err := store.Load(); err != nil {
+		t.Fatalf("no draft after an answer: %v", err)
+	}
+
+	h.send(actedMsg{}) // Act registered, exported or saved the spec
+	if _, err := store.Load(); !errors.Is(err, draft.ErrNoDraft) {
+		t.Fatalf("the draft is still there once the wizard did its job: %v", err)
+	}
+	// Going back and forth between steps brings no draft back, nor does the save after
+	// a signal.
+	h.press("esc")
+	if err := h.m.SaveDraft(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Load(); !errors.Is(err, draft.ErrNoDraft) {
+		t.Errorf("the draft came back without a new answer: %v", err)
+	}
+	if lines := h.m.quitLines(); !slices.Contains(lines, draftRemovedLine) {
+		t.Errorf("the quit lines do not say the draft is removed: %q", lines)
+	}
+
+	// A new answer is saved again, to be continued.
+	h.press("x")
+	d, err := store.Load()
+	if err != nil || d.Spec.AppName != "xx" {
+		t.Fatalf("a new answer after the job was not saved: app %q, err %v", d.Spec.AppName, err)
+	}
+	want := "Your answers are saved as a draft: `ecswiz --resume` continues where you left off."
+	if lines := h.m.quitLines(); !slices.Contains(lines, want) {
+		t.Errorf("the quit lines %q lack %q", lines, want)
+	}
+}
+
+func TestASaveOfBeforeTheJobDoesNotBringTheDraftBack(t *testing.T) {
+	store := draft.Store{Dir: t.TempDir()}
+	h := newRoot(t, Options{Spec: model.NewSpec(), Drafts: &store}, nineFakeSteps()...)
+	h.press("x")
+	h.m.env.dirty = true
+	seq, content := h.m.encodeDraft() // a save on its way as the job is done
+	h.send(actedMsg{})
+	if msg := h.m.saver.save(seq, content); msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	if _, err := store.Load(); !errors.Is(err, draft.ErrNoDraft) {
+		t.Errorf("a save encoded before the job brought the draft back: %v", err)
+	}
+}
+
+func TestTheJobDoneLeavesAnotherRunsDraftAlone(t *testing.T) {
+	store := draft.Store{Dir: t.TempDir()}
+	earlier := draft.Encode(draft.Draft{Spec: demoSpec(), Step: 4})
+	if err := store.Save(earlier); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := store.Modified()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newRoot(t, Options{Spec: demoSpec(), Drafts: &store, PreviousDraft: saved}, nineFakeSteps()...)
+	h.send(actedMsg{}) // exported without answering anything
+	got, err := os.ReadFile(store.Path())
+	if err != nil || !bytes.Equal(got, earlier) {
+		t.Errorf("the earlier run's draft was removed or changed (err %v)", err)
+	}
+	if lines := h.m.quitLines(); slices.Contains(lines, draftRemovedLine) {
+		t.Errorf("the quit lines say a draft was removed: %q", lines)
+	}
+}
+
+func TestAParallelDraftSaysHowToOpenIt(t *testing.T) {
+	store := draft.Store{Dir: t.TempDir()}.Parallel(4242)
+	h := newRoot(t, Options{Spec: model.NewSpec(), Drafts: &store}, nineFakeSteps()...)
+	h.press("x")
+	want := "Your answers are saved as a draft: `ecswiz -f " + store.Path() + "` continues where you left off."
+	if lines := h.m.quitLines(); !slices.Contains(lines, want) {
+		t.Errorf("the quit lines %q lack %q", lines, want)
 	}
 }
 
