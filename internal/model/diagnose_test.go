@@ -720,36 +720,76 @@ func describeTasks(t *testing.T, srv *fakeaws.Server, arns []string) map[string]
 	return tasks
 }
 
+// FuzzDiagnose feeds arbitrary stopped tasks to the classifier: a stop code, a stopped
+// reason and two containers (the app and a sidecar such as a log router), each with a
+// reason and, when it ran, an exit code. Every diagnosis must be one of the table's
+// causes in its words, name a container of the task and a variable of the spec, show
+// what it was based on, and keep every raw reason when it recognises none.
 func FuzzDiagnose(f *testing.F) {
-	f.Add("TaskFailedToStart", "CannotPullContainerError: context canceled", "web", "", 0, false)
+	for _, task := range demoStoppedTasks(f) {
+		addStoppedTask(f, task)
+	}
+	for _, reason := range stoppedReasonWordings {
+		addStoppedTask(f, pullFailure(reason))
+	}
+	f.Add("TaskFailedToStart", "CannotPullContainerError: context canceled", "web", "", 0, false, "", "", 0, false)
 	f.Add("EssentialContainerExited", "Essential container in task exited", "web",
-		"OutOfMemoryError: Container killed due to memory usage", 137, true)
-	f.Add("ServiceSchedulerInitiated", "Scaling activity initiated by (deployment ecs-svc/1)", "web", "", 137, true)
-	f.Add("UserInitiated", "Task stopped by user", "", "", 0, true)
-	f.Add("SpotInterruption", "Your Spot Task was interrupted.", "web", "", 0, true)
-	f.Add("", secretsHdr+"unable to retrieve secrets from ssm: invalid parameters: /a, ,/b", "web", "", 0, false)
-	f.Add("", "", "", "", -1, true)
-	f.Add("", "Ⱥinvalid parameters:", "", "Ⱥ", 0, false) // lowercasing "Ⱥ" adds a byte
-	f.Fuzz(func(t *testing.T, stopCode, reason, name, containerReason string, code int, ran bool) {
-		c := model.StoppedContainer{Name: name, Reason: containerReason}
-		if ran {
-			c.ExitCode = &code
+		"OutOfMemoryError: Container killed due to memory usage", 137, true, "", "", 0, false)
+	f.Add("EssentialContainerExited", "Essential container in task exited", "log-router", "", 143, true, "web", "", 1, true)
+	f.Add("EssentialContainerExited", "Essential container in task exited", "web", "", 137, true, "log-router", "", 1, true)
+	f.Add("ServiceSchedulerInitiated", "Scaling activity initiated by (deployment ecs-svc/1)", "web", "", 137, true, "", "", 0, false)
+	f.Add("UserInitiated", "Task stopped by user", "", "", 0, true, "", "", 0, false)
+	f.Add("SpotInterruption", "Your Spot Task was interrupted.", "web", "", 0, true, "", "", 0, false)
+	f.Add("", secretsHdr+"unable to retrieve secrets from ssm: invalid parameters: /a, ,/b", "web", "", 0, false, "", "", 0, false)
+	f.Add("", "", "", "", -1, true, "", "", 0, false)
+	f.Add("", "Ⱥinvalid parameters:", "", "Ⱥ", 0, false, "", "", 0, false) // lowercasing "Ⱥ" adds a byte
+	f.Fuzz(func(t *testing.T, stopCode, reason string,
+		name0, reason0 string, code0 int, ran0 bool, name1, reason1 string, code1 int, ran1 bool) {
+		container := func(name, reason string, code int, ran bool) model.StoppedContainer {
+			c := model.StoppedContainer{Name: name, Reason: reason}
+			if ran {
+				c.ExitCode = &code
+			}
+			return c
 		}
-		task := model.StoppedTask{StopCode: stopCode, StoppedReason: reason, Containers: []model.StoppedContainer{c}}
+		task := model.StoppedTask{StopCode: stopCode, StoppedReason: reason, Containers: []model.StoppedContainer{
+			container(name0, reason0, code0, ran0), container(name1, reason1, code1, ran1)}}
 		d := model.Diagnose(task)
 		if !slices.Contains(allCauses, d.Cause) {
 			t.Fatalf("cause %q is no constant", d.Cause)
 		}
 		checkWords(t, d)
-		if d.Container != "" && d.Container != name {
-			t.Errorf("container %q, the task has only %q", d.Container, name)
+		if d.Container != "" && d.Container != name0 && d.Container != name1 {
+			t.Errorf("container %q, the task has only %q and %q", d.Container, name0, name1)
 		}
-		if d.Cause == model.CauseUnrecognised && reason != "" && !strings.Contains(d.Evidence, reason) {
-			t.Errorf("unrecognised evidence %q lost the reason %q", d.Evidence, reason)
+		if _, ok := model.LookupVariable(d.Field); d.Field != "" && !ok {
+			t.Errorf("field %q is no spec variable", d.Field)
 		}
-		for _, n := range model.ParseMissingParameters(reason) {
-			if n == "" || strings.ContainsAny(n, " \t\n,") {
-				t.Errorf("parameter name %q", n)
+		if d.Evidence == "" {
+			t.Errorf("%s without evidence", d.Cause)
+		}
+		if d.Cause == model.CauseUnrecognised {
+			for _, r := range []string{reason, reason0, reason1} {
+				if !strings.Contains(d.Evidence, r) {
+					t.Errorf("unrecognised evidence %q lost the reason %q", d.Evidence, r)
+				}
+			}
+		}
+		if isASCII(stopCode, reason, name0, reason0, name1, reason1) {
+			// ECS's capitals are no part of a cause.
+			shouted := task
+			shouted.StopCode, shouted.StoppedReason = strings.ToUpper(stopCode), strings.ToUpper(reason)
+			shouted.Containers = []model.StoppedContainer{
+				container(name0, strings.ToUpper(reason0), code0, ran0), container(name1, strings.ToUpper(reason1), code1, ran1)}
+			if got := model.Diagnose(shouted).Cause; got != d.Cause {
+				t.Errorf("in capitals the cause is %s, not %s", got, d.Cause)
+			}
+		}
+		for _, r := range []string{reason, reason0, reason1} {
+			for _, n := range model.ParseMissingParameters(r) {
+				if n == "" || strings.ContainsAny(n, " \t\n,") {
+					t.Errorf("parameter name %q", n)
+				}
 			}
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -601,8 +602,10 @@ func TestImportErrorNamesItsSource(t *testing.T) {
 }
 
 // FuzzImportTaskDefinition feeds arbitrary documents to the importer. Nothing may
-// panic; every failure is an *ImportError; whatever is imported exports as HCL that
-// parses, and an exact import's render imports back to the same spec, exactly again.
+// panic; every failure is an *ImportError that says what is wrong; whatever is imported
+// validates, builds, survives the tfvars write/read round trip (ecswiz import saves it as
+// a spec) and exports as HCL that parses, and an exact import's render imports back to
+// the same spec, exactly again.
 func FuzzImportTaskDefinition(f *testing.F) {
 	for _, p := range []string{"testdata/render/*.json", "testdata/import/*.json"} {
 		paths, _ := filepath.Glob(p)
@@ -614,17 +617,65 @@ func FuzzImportTaskDefinition(f *testing.F) {
 			f.Add(doc)
 		}
 	}
-	f.Add([]byte(`{"family": "a-b", "containerDefinitions": [{"name": "c", "image": "i", "environment": [{"name": "DEBUG", "value": "True"}]}]}`))
-	f.Add([]byte(`{"taskDefinition": {"family": "x", "cpu": "0.25 vCPU", "containerDefinitions": [{"name": "c", "image": "i"}]}}`))
+	// Each example and the hardest values, in both forms: ecswiz render's, and
+	// describe-task-definition --include TAGS's, with the tags beside the task definition.
+	for _, s := range fuzzSpecs(f) {
+		td, err := Build(s, "eu-west-2")
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(RenderJSON(td))
+		tags := td.Tags
+		td.Tags = nil
+		described, err := json.Marshal(map[string]any{"taskDefinition": td, "tags": tags})
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(described)
+	}
+	for _, doc := range []string{
+		`{"family": "a-b", "containerDefinitions": [{"name": "c", "image": "i", "environment": [{"name": "DEBUG", "value": "True"}]}]}`,
+		`{"taskDefinition": {"family": "x", "cpu": "0.25 vCPU", "containerDefinitions": [{"name": "c", "image": "i"}]}}`,
+		`{"taskDefinition": {"family": "shop-prod", "cpu": 512, "memory": "1GB", "containerDefinitions": [{"name": "web", "image": "i", "portMappings": [{"containerPort": 8000.0}]}]}, "tags": []}`,
+		`{"family": "shop-prod", "containerDefinitions": [{"name": "web", "image": "i", "secrets": [{"name": "A", "valueFrom": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:a-AbCdEf:key::"}]}]}`,
+		`{"family": "shop-prod", "containerDefinitions": [{"name": "web", "image": "i", "healthCheck": {"command": ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]}}, {"name": "worker", "image": "i"}]}`,
+		`{"family": "shop-prod", "containerDefinitions": [null, {"name": "web", "image": "i", "environment": [{"name": "A"}, {"value": "b"}, null]}]}`,
+		`{"family": "shop-prod", "volumes": [{"name": "m", "efsVolumeConfiguration": {"fileSystemId": "fs-1", "transitEncryptionPort": 99999999999}}], "containerDefinitions": [{"name": "web", "image": "i"}]}`,
+		`{"family": "-", "containerDefinitions": [{"name": "", "image": ""}]}`,
+		`{"family": "shop-prod", "containerDefinitions": []}`,
+		`{"taskDefinition": null}`,
+		`{"taskDefinition": []}`,
+		`[{"family": "a-b"}]`,
+		`null`,
+		``,
+		`{"family": "a-b"} trailing`,
+	} {
+		f.Add([]byte(doc))
+	}
 
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		s, warnings, err := ImportTaskDefinition(doc)
 		if err != nil {
-			if _, ok := err.(*ImportError); !ok {
+			var importErr *ImportError
+			if !errors.As(err, &importErr) {
 				t.Fatalf("error of type %T: %v", err, err)
+			}
+			if strings.TrimSpace(importErr.Message) == "" {
+				t.Fatalf("an ImportError without a message: %+v", importErr)
 			}
 			return
 		}
+		for _, w := range warnings {
+			if w.Field == "" || w.Message == "" {
+				t.Errorf("warning without a field or a message: %+v", w)
+			}
+		}
+		Validate(s)
+		td, err := Build(s, "us-east-1")
+		if err != nil {
+			t.Fatalf("build: %v", err)
+		}
+		checkRoundTrip(t, s)
 		resource, err := FormatResource(s, "us-east-1")
 		if err != nil {
 			t.Fatal(err)
@@ -637,7 +688,6 @@ func FuzzImportTaskDefinition(f *testing.F) {
 		if len(warnings) > 0 {
 			return
 		}
-		td, _ := Build(s, "us-east-1")
 		again, warnings, err := ImportTaskDefinition(RenderJSON(td))
 		if err != nil || len(warnings) > 0 {
 			t.Fatalf("the render of an exact import does not import exactly: %v %v", err, warnings)

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
@@ -140,6 +141,11 @@ func SetVariable(s Spec, assignment string) (Spec, error) {
 	v, ok := LookupVariable(key)
 	if !ok {
 		return fail(key, "%s", unknownVariableMessage(key))
+	}
+	if !utf8.ValidString(raw) {
+		// The spec would keep the bad bytes, but a spec file written from it holds U+FFFD
+		// in their place: the value would change on its way through the file.
+		return fail(key, "%q is not valid UTF-8 text; check the encoding of the terminal or script that passed it", raw)
 	}
 	val := cty.StringVal(raw)
 	if v.Type != cty.String {
