@@ -1,6 +1,7 @@
-// Package bench holds the benchmarks that compare ecswiz with its peers on the same
-// endpoint: the in-process fake AWS with AWS's page limits and a fixed latency per call.
-// bench/params.sh runs them and prints the figures docs/PERFORMANCE.md records.
+// Package bench holds the benchmarks `make bench` runs: each scenario times itself
+// through package measure and prints one line per row of docs/PERFORMANCE.md, ecswiz
+// beside its peer on the same endpoint (the in-process fake AWS with AWS's page limits
+// and a fixed latency per call).
 package bench
 
 import (
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,23 +17,40 @@ import (
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/aws/awstest"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
+	"github.com/ecswiz/ecswiz/internal/measure"
 )
 
-// callLatency is what one AWS call costs in these scenarios.
-const callLatency = 25 * time.Millisecond
+// paramsLatency is what one AWS call costs in the parameter-discovery scenarios.
+const paramsLatency = 25 * time.Millisecond
 
-// paramsEndpoint is a fake AWS holding n parameters under /bench, answering each call
-// after callLatency. With chain, every name shares one long stem
-// (/bench/app-NN/..., 16 apps): the shape the partitioned listing handles worst.
-func paramsEndpoint(b *testing.B, n int, chain bool) *fakeaws.Server {
+// paramsPath is where the scenarios' parameters live.
+const paramsPath = "/bench"
+
+// paramsShape is how a scenario's parameters are named.
+type paramsShape struct {
+	name string
+	n    int
+	// oneStem names every parameter /bench/app-NN/param-NNNNN (16 apps): the names
+	// differ only after a long shared stem. Otherwise they are spread over 16 services
+	// as an account's usually are (fakeaws.SeedParameters).
+	oneStem bool
+}
+
+// paramsEndpoint is a fake AWS holding the parameters of shape under paramsPath,
+// answering each call after paramsLatency, with the throttles given.
+func paramsEndpoint(b *testing.B, shape paramsShape, throttles ...fakeaws.Throttle) *fakeaws.Server {
 	b.Helper()
-	srv := fakeaws.New(fakeaws.WithLatency(callLatency))
-	if chain {
-		for i := range n {
-			srv.PutParameter(fakeaws.Parameter{Name: fmt.Sprintf("/bench/app-%02d/param-%05d", i%16, i), Type: "String", Value: "v"})
+	opts := []fakeaws.Option{fakeaws.WithLatency(paramsLatency)}
+	for _, t := range throttles {
+		opts = append(opts, fakeaws.WithThrottle(t))
+	}
+	srv := fakeaws.New(opts...)
+	if shape.oneStem {
+		for i := range shape.n {
+			srv.PutParameter(fakeaws.Parameter{Name: fmt.Sprintf("%s/app-%02d/param-%05d", paramsPath, i%16, i), Type: "String", Value: "v"})
 		}
 	} else {
-		srv.SeedParameters("/bench", n)
+		srv.SeedParameters(paramsPath, shape.n)
 	}
 	if _, err := srv.Start(); err != nil {
 		b.Fatal(err)
@@ -40,61 +59,157 @@ func paramsEndpoint(b *testing.B, n int, chain bool) *fakeaws.Server {
 	return srv
 }
 
-// clientsFor are ecswiz's adapters on srv, started, with the SDK's retries.
-func clientsFor(b *testing.B, srv *fakeaws.Server) *aws.Clients {
-	b.Helper()
-	return awstest.Clients(b, srv, awstest.WithRetries)
+// listParams is ecswiz's parameter discovery as `ecswiz params /bench` and the wizard's
+// secrets step run it. Anything short of every parameter without a warning is an error.
+func listParams(clients *aws.Clients, n int) error {
+	params, warnings, err := clients.Parameters.List(context.Background(), paramsPath, nil)
+	if err != nil || len(warnings) > 0 || len(params) != n {
+		return fmt.Errorf("listed %d of %d parameters (warnings %v, err %v)", len(params), n, warnings, err)
+	}
+	return nil
 }
 
-// BenchmarkParams is ecswiz's parameter discovery, as `ecswiz params /bench` and the
-// wizard's secrets step run it. calls/op is the number of DescribeParameters calls.
+// BenchmarkParams is parameter discovery at 25 ms a call against the peer people use
+// today, `aws ssm get-parameters-by-path --recursive` (AWS allows it 10 parameters a
+// call), on the same fake AWS. calls are the DescribeParameters calls of one ecswiz run.
 func BenchmarkParams(b *testing.B) {
-	for _, tc := range []struct {
-		n     int
-		chain bool
-	}{{1000, false}, {10000, false}, {1000, true}} {
-		n, shape := tc.n, "services"
-		if tc.chain {
-			shape = "one-stem"
-		}
-		b.Run(fmt.Sprintf("ecswiz/%s/%d", shape, n), func(b *testing.B) {
-			srv := paramsEndpoint(b, n, tc.chain)
-			clients := clientsFor(b, srv)
+	for _, shape := range []paramsShape{
+		{name: "1000", n: 1000},
+		{name: "10000", n: 10000},
+		{name: "1000-one-stem", n: 1000, oneStem: true},
+	} {
+		b.Run(shape.name, func(b *testing.B) {
+			srv := paramsEndpoint(b, shape)
+			clients := awstest.Clients(b, srv, awstest.WithRetries)
 			calls := 0
-			for b.Loop() {
+			s, err := measure.Time(measure.MinRuns, func() error {
 				srv.ResetCalls()
-				params, warnings, err := clients.Parameters.List(context.Background(), "/bench", nil)
-				if err != nil || len(warnings) > 0 || len(params) != n {
-					b.Fatalf("listed %d of %d (warnings %v, err %v)", len(params), n, warnings, err)
-				}
-				calls = len(srv.Calls())
+				err := listParams(clients, shape.n)
+				calls = len(srv.CallsTo("DescribeParameters"))
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(calls), "calls/op")
+			metrics := map[string]float64{measure.Calls: float64(calls)}
+			if _, err := exec.LookPath("aws"); err != nil {
+				b.Log("no peer figures: aws (the AWS CLI) is not on PATH")
+			} else {
+				peerCalls := 0
+				peer, err := measure.Time(measure.MinRuns, func() error {
+					srv.ResetCalls()
+					err := cliGetParametersByPath(srv, shape.n)
+					peerCalls = len(srv.Calls())
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				metrics[measure.Peer] = measure.Ms(peer.Median())
+				metrics[measure.PeerCalls] = float64(peerCalls)
+			}
+			measure.Report(b, s, metrics)
 		})
 	}
 }
 
-// BenchmarkAWSCLIGetParametersByPath is the peer: what people run today to see the
-// parameters under a path. AWS allows it 10 parameters a call.
-func BenchmarkAWSCLIGetParametersByPath(b *testing.B) {
-	if _, err := exec.LookPath("aws"); err != nil {
-		b.Skip("aws (the AWS CLI) is not on PATH")
-	}
-	const n = 1000
-	srv := paramsEndpoint(b, n, false)
-	calls := 0
-	for b.Loop() {
-		srv.ResetCalls()
-		cmd := exec.Command("aws", "ssm", "get-parameters-by-path", "--path", "/bench", "--recursive",
-			"--endpoint-url", srv.URL(), "--query", "Parameters[].Name", "--output", "text")
-		cmd.Env = append(os.Environ(),
-			"AWS_ACCESS_KEY_ID=fake", "AWS_SECRET_ACCESS_KEY=fake", "AWS_DEFAULT_REGION="+srv.Region(),
-			"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
-		out, err := cmd.Output()
-		if got := len(strings.Fields(string(out))); err != nil || got != n {
-			b.Fatalf("aws ssm get-parameters-by-path listed %d of %d: %v", got, n, err)
+// cliGetParametersByPath is the peer: what people run today to see the parameters
+// under a path, here against srv with fake keys and none of this machine's AWS
+// settings. It fails unless it printed all n names.
+func cliGetParametersByPath(srv *fakeaws.Server, n int) error {
+	cmd := exec.Command("aws", "ssm", "get-parameters-by-path", "--path", paramsPath, "--recursive",
+		"--endpoint-url", srv.URL(), "--query", "Parameters[].Name", "--output", "text")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			cmd.Env = append(cmd.Env, kv)
 		}
-		calls = len(srv.Calls())
 	}
-	b.ReportMetric(float64(calls), "calls/op")
+	cmd.Env = append(cmd.Env,
+		"AWS_ACCESS_KEY_ID=fake", "AWS_SECRET_ACCESS_KEY=fake", "AWS_DEFAULT_REGION="+srv.Region(),
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if got := len(strings.Fields(string(out))); err != nil || got != n {
+		return fmt.Errorf("aws ssm get-parameters-by-path listed %d of %d: %v\n%s", got, n, err, stderr.String())
+	}
+	return nil
+}
+
+// BenchmarkParamsThrottled is parameter discovery at 25 ms a call with
+// fakeaws.DescribeParametersThrottle on DescribeParameters: 40 calls a second, 40 at
+// once, a throttled call spending no token (as AWS). Every run gets a fake AWS of its
+// own, so that each starts with a full bucket as a first listing would (back to back,
+// a run would start with the bucket the last one emptied). calls are the calls AWS
+// answered and throttled those it refused, medians over the runs; bucket-min-ms is the
+// least time the bucket allows (bucketMin). Any error or warning fails the benchmark.
+func BenchmarkParamsThrottled(b *testing.B) {
+	throttle := fakeaws.DescribeParametersThrottle
+	for _, shape := range []paramsShape{{name: "1000", n: 1000}, {name: "10000", n: 10000}} {
+		b.Run(shape.name, func(b *testing.B) {
+			type endpoint struct {
+				srv     *fakeaws.Server
+				clients *aws.Clients
+			}
+			endpoints := make([]endpoint, measure.MinRuns+1) // and the warm-up
+			for i := range endpoints {
+				srv := paramsEndpoint(b, shape, throttle)
+				endpoints[i] = endpoint{srv, awstest.Clients(b, srv, awstest.WithRetries)}
+			}
+			var calls, throttled []float64
+			run := 0
+			s, err := measure.Time(measure.MinRuns, func() error {
+				e := endpoints[run]
+				run++
+				if err := listParams(e.clients, shape.n); err != nil {
+					return err
+				}
+				answered, refused := 0, 0
+				for _, c := range e.srv.CallsTo("DescribeParameters") {
+					if c.ErrorCode == "ThrottlingException" {
+						refused++
+					} else {
+						answered++
+					}
+				}
+				calls, throttled = append(calls, float64(answered)), append(throttled, float64(refused))
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			calls, throttled = calls[1:], throttled[1:] // the warm-up's
+			measure.Report(b, s, map[string]float64{
+				measure.BucketMin: measure.Ms(bucketMin(shape.n, throttle, paramsLatency)),
+				measure.Throttled: paramsMedian(throttled),
+				measure.Calls:     paramsMedian(calls),
+			})
+		})
+	}
+}
+
+// bucketMin is the least time a listing of n parameters can take under t when every
+// call takes latency: it needs at least ceil(n/50) calls (DescribeParameters pages hold
+// 50); the bucket lets t.Burst of them go at once and then t.Rate a second, and the
+// last is answered a latency after it went. A listing of more than one page also needs
+// two round trips whatever the bucket: the API gives no count and no list of sub-paths,
+// so nothing can be split before a first page has come back.
+func bucketMin(n int, t fakeaws.Throttle, latency time.Duration) time.Duration {
+	calls := (n + 49) / 50
+	if calls <= 1 {
+		return latency
+	}
+	queued := time.Duration(float64(max(calls-t.Burst, 0)) / t.Rate * float64(time.Second))
+	return max(2*latency, latency+queued)
+}
+
+func paramsMedian(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	v := slices.Sorted(slices.Values(xs))
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }

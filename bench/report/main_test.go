@@ -38,6 +38,7 @@ func TestRenderJudgesEachGoalAndNamesWhatDidNotRun(t *testing.T) {
 		"Params/10000":          {"ecswiz-ms": 2000, "peer-ms": 20000},
 		"Startup/version":       {"ecswiz-ms": 16.4},
 		"ParamsThrottled/10000": {"ecswiz-ms": 4500, "bucket-min-ms": 4000, "throttled": 3},
+		"ParamsThrottled/1000":  {"ecswiz-ms": 230, "bucket-min-ms": 50},
 		"PickerMemory/10000":    {"peak-MB": 61.5},
 	}
 	table, missing := render(results, "today")
@@ -45,8 +46,10 @@ func TestRenderJudgesEachGoalAndNamesWhatDidNotRun(t *testing.T) {
 		"| parameter discovery: 1,000 parameters, 25 ms a call | 200 ms | 3.00 s | 15.0× | 24 / 100 | ≥ 15× the AWS CLI | yes | 5 runs, load 0.40 |",
 		"| parameter discovery: 10,000 parameters, 25 ms a call | 2.00 s | 20.00 s | 10.0× | — | ≥ 15× the AWS CLI | **no** |",
 		"| `ecswiz version` | 16 ms | — | — | — | < 10 ms | **no** |",
-		"| 4.50 s (bucket minimum 4.00 s) | — | — | — | no error, ≤ 1.2× the bucket's minimum | yes | 3 throttled a run |",
+		"| 4.50 s (bucket minimum 4.00 s) | — | — | — | no error, ≤ 1.2× the bucket's minimum (or the unthrottled listing's, if longer) | yes | 3 throttled a run |",
 		"| 61.5 MB |",
+		// The bucket does not bind at 1,000: the unthrottled 200 ms is the least time.
+		"| 230 ms (bucket minimum 50 ms) | — | — | — | no error, ≤ 1.2× the bucket's minimum (or the unthrottled listing's, if longer) | yes |",
 		"| `ecswiz render -f examples/production.tfvars` | not run |",
 	} {
 		if !strings.Contains(table, want) {
