@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/ecswiz/ecswiz/internal/aws"
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
@@ -22,6 +23,41 @@ const demoParametersEnv = "ECSWIZ_DEMO_PARAMETERS"
 
 // demoParametersPrefix is where ECSWIZ_DEMO_PARAMETERS puts its parameters.
 const demoParametersPrefix = "/demo-shop/dev"
+
+// callTimeoutEnv bounds one AWS call, retries included (a Go duration: "10s", "2m"),
+// instead of aws.DefaultCallTimeout: longer on a slow link, shorter in tests that make
+// AWS hang.
+const callTimeoutEnv = "ECSWIZ_CALL_TIMEOUT"
+
+// maxAttemptsEnv is the AWS SDKs' own setting for the attempts a call makes, retries
+// included; ecswiz sets its own retryer, so it reads the variable itself (in demo mode too).
+const maxAttemptsEnv = "AWS_MAX_ATTEMPTS"
+
+// maxAttempts is AWS_MAX_ATTEMPTS, 0 (aws.DefaultMaxAttempts) when unset.
+func (a *app) maxAttempts() (int, error) {
+	v := a.getenv(maxAttemptsEnv)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 20 {
+		return 0, usageErrorf("%s=%q: want a number of attempts from 1 to 20", maxAttemptsEnv, v)
+	}
+	return n, nil
+}
+
+// callTimeout is ECSWIZ_CALL_TIMEOUT, 0 (the default) when unset.
+func (a *app) callTimeout() (time.Duration, error) {
+	v := a.getenv(callTimeoutEnv)
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, usageErrorf("%s=%q: want a duration such as 30s or 2m", callTimeoutEnv, v)
+	}
+	return d, nil
+}
 
 // demoMode reports whether the commands talk to the in-process demo account.
 func (a *app) demoMode() bool {
@@ -41,7 +77,16 @@ func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clien
 	if err != nil {
 		home = ""
 	}
-	opts := aws.Options{Profile: a.profile, Region: a.region, Getenv: a.getenv, HomeDir: home, Log: a.log}
+	timeout, err := a.callTimeout()
+	if err != nil {
+		return nil, err
+	}
+	attempts, err := a.maxAttempts()
+	if err != nil {
+		return nil, err
+	}
+	opts := aws.Options{Profile: a.profile, Region: a.region, Getenv: a.getenv, HomeDir: home, Log: a.log,
+		CallTimeout: timeout, MaxAttempts: attempts}
 	if a.demoMode() {
 		newDemo := a.newDemo
 		if newDemo == nil {
@@ -62,6 +107,8 @@ func (a *app) awsClients(ctx context.Context, fallbackRegion string) (*aws.Clien
 			// Fixed keys at one endpoint: Load reads none of the user's AWS settings.
 			Credentials: &aws.StaticCredentials{AccessKeyID: "demo", SecretAccessKey: "demo"},
 			Log:         a.log,
+			CallTimeout: timeout,
+			MaxAttempts: attempts,
 		}
 		a.log.Info("demo mode: fake AWS started", "endpoint", url, "account", srv.Account(), "region", srv.Region())
 	}

@@ -132,12 +132,12 @@ func TestRegisterIsNotRepeatedWhenItsAnswerIsLost(t *testing.T) {
 			fault: func(srv *fakeaws.Server, op string) {
 				srv.Fail(op, "GatewayTimeout", "Gateway Timeout", fakeaws.AfterWork(), fakeaws.Times(1), fakeaws.WithStatus(http.StatusGatewayTimeout))
 			},
-			wantKind: aws.KindOther},
+			wantKind: aws.KindServerError},
 		{name: "a server error after the work (500)",
 			fault: func(srv *fakeaws.Server, op string) {
 				srv.Fail(op, "ServerException", "Service unavailable", fakeaws.AfterWork(), fakeaws.Times(1), fakeaws.WithStatus(http.StatusInternalServerError))
 			},
-			wantKind: aws.KindOther},
+			wantKind: aws.KindServerError},
 		{name: "the HTTP client timing out waiting for the answer",
 			http:     func(op string) aws.HTTPDoer { return &lostAnswer{op: op, mode: answerTimesOut, times: 1} },
 			wantKind: aws.KindNetwork},

@@ -34,6 +34,11 @@ const (
 	KindCancelled
 	KindNoRegion
 	KindNotSupported
+	// KindServerError is a failure on AWS's side (HTTP 5xx): the request may be fine.
+	KindServerError
+	// KindBadResponse is an answer that could not be read: cut off, or not the shape
+	// the operation answers (a proxy, a wrong endpoint).
+	KindBadResponse
 )
 
 var kindText = map[Kind]string{
@@ -49,6 +54,8 @@ var kindText = map[Kind]string{
 	KindCancelled:          "cancelled",
 	KindNoRegion:           "no AWS Region",
 	KindNotSupported:       "not supported by this endpoint",
+	KindServerError:        "AWS failed on its side",
+	KindBadResponse:        "AWS's answer could not be read",
 }
 
 func (k Kind) String() string { return kindText[k] }
@@ -87,7 +94,7 @@ func (e *Error) Summary() string {
 		fmt.Fprintf(&b, " (%s)", e.Action)
 	}
 	switch e.Kind {
-	case KindOther, KindNotFound, KindAlreadyExists, KindNetwork, KindNotSupported, KindNoRegion:
+	case KindOther, KindNotFound, KindAlreadyExists, KindNetwork, KindNotSupported, KindNoRegion, KindServerError, KindBadResponse:
 		if d := e.Detail(); d != "" {
 			b.WriteString(": ")
 			b.WriteString(d)
@@ -112,6 +119,9 @@ func (e *Error) Detail() string {
 	var te *TimeoutError
 	if errors.As(e.Err, &te) {
 		return fmt.Sprintf("no answer within %s", te.After)
+	}
+	if unreadable(e.Err) {
+		return "the answer is cut off or not the shape this call answers"
 	}
 	var op *net.OpError
 	if errors.As(e.Err, &op) {
@@ -158,6 +168,10 @@ func (e *Error) Hint() string {
 		return "pass --region, set AWS_REGION, or set region in the profile"
 	case KindNotSupported:
 		return "the endpoint (an emulator?) does not implement this call"
+	case KindServerError:
+		return "the fault is AWS's, not your request's: try again in a moment (the AWS Health Dashboard shows outages)"
+	case KindBadResponse:
+		return "try again; if it keeps happening, check AWS_ENDPOINT_URL and any proxy between you and AWS"
 	}
 	return ""
 }
@@ -234,6 +248,25 @@ var codeKinds = map[string]Kind{
 	"UnknownOperationException": KindNotSupported,
 }
 
+// unreadable reports an answer the SDK could not decode: the JSON protocols say so with a
+// DeserializationError, the XML ones with any error on a 2xx response.
+func unreadable(err error) bool {
+	var de *smithy.DeserializationError
+	if errors.As(err, &de) {
+		return true
+	}
+	var api smithy.APIError
+	var re *awshttp.ResponseError
+	return !errors.As(err, &api) && errors.As(err, &re) && re.HTTPStatusCode() >= 200 && re.HTTPStatusCode() < 300
+}
+
+// serverCodes are the codes of failures on AWS's side, whatever their HTTP status.
+var serverCodes = map[string]bool{
+	"InternalFailure": true, "InternalServerError": true, "InternalError": true, "InternalServerException": true,
+	"ServiceUnavailable": true, "ServiceUnavailableException": true, "ServiceFailure": true, "ServerException": true,
+	"InternalErrorException": true, "InternalServiceError": true, "InternalServiceErrorException": true,
+}
+
 // classify wraps err as an *Error saying what was being done. nil stays nil; an error
 // that is already classified keeps its kind.
 func classify(op string, err error) error {
@@ -287,7 +320,13 @@ func kindOf(err error) (Kind, string) {
 		if errors.As(err, &re) && re.HTTPStatusCode() == 501 {
 			return KindNotSupported, code
 		}
+		if errors.As(err, &re) && re.HTTPStatusCode() >= 500 || serverCodes[code] {
+			return KindServerError, code
+		}
 		return KindOther, code
+	}
+	if unreadable(err) {
+		return KindBadResponse, ""
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return KindNetwork, ""

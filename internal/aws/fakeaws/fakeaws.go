@@ -27,9 +27,9 @@
 // or mount srv (an http.Handler) on an httptest.Server and build the config by hand with
 // Credentials and the server's URL as BaseEndpoint.
 //
-// Faults: Fail and Hang inject errors and hangs per operation; WithLatency and WithThrottle
-// slow calls down and throttle them the way AWS does (ThrottlingException "Rate exceeded",
-// HTTP 400, which the SDK retries). Every call is recorded (Calls) with its decoded request,
+// Faults: Fail, Hang and Malformed inject errors, hangs and spoiled answers per
+// operation; WithLatency and WithThrottle slow calls down and throttle them the way AWS
+// does (ThrottlingException "Rate exceeded", HTTP 400, which the SDK retries). Every call is recorded (Calls) with its decoded request,
 // so tests can assert page sizes, batch sizes and that WithDecryption was never sent.
 package fakeaws
 
@@ -145,6 +145,13 @@ type Throttle struct {
 
 // SSMThrottle is about what AWS allows per account and Region for the GetParameter* calls.
 var SSMThrottle = Throttle{Service: ServiceSSM, Operations: []string{"GetParameter", "GetParameters", "GetParametersByPath"}, Rate: 40, Burst: 40}
+
+// DescribeParametersThrottle is the token bucket issue 7's parameter-discovery scenario
+// puts on DescribeParameters: 40 calls a second, 40 at once. AWS publishes no figure for
+// this call; 40 a second is what it allows the GetParameter* calls (SSMThrottle). As
+// with every Throttle, a call refused for its rate spends no token: AWS does not charge
+// the calls it rejects.
+var DescribeParametersThrottle = Throttle{Service: ServiceSSM, Operations: []string{"DescribeParameters"}, Rate: 40, Burst: 40}
 
 // WithThrottle adds a token bucket; see Throttle.
 func WithThrottle(t Throttle) Option {
@@ -381,6 +388,7 @@ type fault struct {
 	message   string
 	status    int
 	hang      bool
+	malformed Malformation
 	afterWork bool
 	times     int // 0 = always
 	hits      int
@@ -400,12 +408,51 @@ func (s *Server) Fail(operation, code, message string, opts ...FaultOption) {
 	s.faults = append(s.faults, f)
 }
 
-// Hang makes calls of operation block until the request is cancelled (or the server closed).
+// Hang makes calls of operation block until the request is cancelled (or the server
+// closed), then answer 499 RequestCanceled. With AfterWork the call does its work first:
+// the registration is made, and its answer never comes.
 func (s *Server) Hang(operation string, opts ...FaultOption) {
 	f := &fault{operation: operation, hang: true}
 	for _, o := range opts {
 		o(f)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f)
+}
+
+// Malformation is how Malformed spoils an answer.
+type Malformation int
+
+const (
+	// BrokenBody is a 200 whose body is cut off half-way: not valid JSON (or XML for
+	// IAM and STS), as a proxy or a dropped connection leaves it.
+	BrokenBody Malformation = iota + 1
+	// WrongShape is a 200 whose body is valid JSON (or XML) but not what the operation
+	// answers: every top-level field holds a value of another type (a string where a list
+	// belongs, a list where an object does), as a wrong endpoint or API version gives.
+	WrongShape
+)
+
+func (m Malformation) String() string {
+	switch m {
+	case BrokenBody:
+		return "broken body"
+	case WrongShape:
+		return "wrong shape"
+	}
+	return fmt.Sprintf("Malformation(%d)", int(m))
+}
+
+// Malformed makes calls of operation ("*" for all) answer 200 with a body spoiled as
+// how says. The call does its work first (a registration is made, a parameter stored):
+// only the answer is spoiled.
+func (s *Server) Malformed(operation string, how Malformation, opts ...FaultOption) {
+	f := &fault{operation: operation, malformed: how}
+	for _, o := range opts {
+		o(f)
+	}
+	f.afterWork = true
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, f)
@@ -527,7 +574,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		s.mu.Lock()
 		hit := s.faultLocked(r, call, true)
 		s.mu.Unlock()
-		if hit != nil {
+		switch {
+		case hit == nil:
+		case hit.hang:
+			// The work is done; the answer never comes.
+			select {
+			case <-r.ctx.Done():
+			case <-s.done:
+			}
+			apiErr = &apiError{status: 499, code: "RequestCanceled", message: "request cancelled while hanging"}
+		case hit.malformed != 0:
+			s.setCallError(seq, "Malformed:"+hit.malformed.String())
+			writeMalformed(w, reqID, r.service, r.op, jsonProto, hit.malformed, out)
+			return
+		default:
 			apiErr = &apiError{status: hit.status, code: hit.code, message: hit.message}
 		}
 	}
@@ -719,6 +779,60 @@ func writeJSON(w http.ResponseWriter, reqID string, out any) {
 	w.Header().Set("X-Amzn-Requestid", reqID)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+}
+
+// writeMalformed answers 200 with a body spoiled as how says; out is the real answer.
+func writeMalformed(w http.ResponseWriter, reqID, service, op string, jsonProto bool, how Malformation, out any) {
+	var body []byte
+	switch {
+	case jsonProto && how == WrongShape:
+		body = wrongShapeJSON(out)
+	case jsonProto:
+		body = []byte(`{"__type":`)
+	case how == WrongShape:
+		// Well-formed XML, but its result holds elements where text belongs and text
+		// where a list of members belongs.
+		body = fmt.Appendf(nil, `<%sResponse xmlns="%s"><%sResult><Account><Id>1</Id></Account><Arn><Value>x</Value></Arn>`+
+			`<Roles>not a list</Roles><EvaluationResults>not a list</EvaluationResults><IsTruncated>perhaps</IsTruncated>`+
+			`</%sResult><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>`,
+			op, queryNamespaces[service], op, op, reqID, op)
+	default:
+		body = fmt.Appendf(nil, `<%sResponse xmlns="%s"><%sResult><Arn>arn:aws:`, op, queryNamespaces[service], op)
+	}
+	if jsonProto {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	} else {
+		w.Header().Set("Content-Type", "text/xml")
+	}
+	w.Header().Set("X-Amzn-Requestid", reqID)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// wrongShapeJSON is out as JSON with every top-level value swapped for one of another
+// type; an answer with no field becomes a list, which no operation answers.
+func wrongShapeJSON(out any) []byte {
+	var fields map[string]any
+	if b, err := json.Marshal(out); err == nil {
+		_ = json.Unmarshal(b, &fields)
+	}
+	if len(fields) == 0 {
+		return []byte(`["not", "an", "object"]`)
+	}
+	for k, v := range fields {
+		switch v.(type) {
+		case string:
+			fields[k] = 42
+		case []any:
+			fields[k] = "not a list"
+		case map[string]any:
+			fields[k] = []any{"not", "an", "object"}
+		default:
+			fields[k] = map[string]any{"not": "a scalar"}
+		}
+	}
+	b, _ := json.Marshal(fields)
+	return b
 }
 
 func writeJSONError(w http.ResponseWriter, reqID string, e *apiError) {
