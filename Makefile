@@ -15,7 +15,7 @@ LDFLAGS = -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DAT
 FUZZ_SMOKE_TIME ?= 10s
 FUZZTIME ?= 5m
 
-.PHONY: all test fmt-check vet staticcheck test-go fuzz-smoke fuzz-target-exists build bench fuzz clean
+.PHONY: all test fmt-check vet staticcheck test-go fuzz-smoke fuzz-target-exists build bench reliability fuzz clean
 
 all: test build
 
@@ -69,6 +69,10 @@ build:
 # AWS; prints the table and rewrites it in the document (bench/run.sh, bench/report).
 bench:
 	GO=$(GO) bench/run.sh
+
+# reliability: runs the fault matrix and rewrites its table in docs/RELIABILITY.md.
+reliability:
+	RELIABILITY_DOC=docs/RELIABILITY.md $(GO) test ./cmd/ecswiz -run TestFaultMatrix -count=1
 
 clean:
 	rm -rf bin dist
