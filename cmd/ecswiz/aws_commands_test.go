@@ -154,6 +154,25 @@ func TestDemoRegisterOfASpecWhoseChecksPass(t *testing.T) {
 	}
 }
 
+// A check that could run only in part (the parameters' keys could not be read, so
+// kms:Decrypt was not simulated) is shown with its way on, and does not refuse.
+func TestRegisterShowsAChecksPartAndRegisters(t *testing.T) {
+	srv := fakeaws.NewDemo()
+	srv.Fail("DescribeParameters", "AccessDeniedException", "User: arn:aws:iam::123456789012:user/demo is not authorized to perform: ssm:DescribeParameters")
+	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
+	got := c.run(t, "register", "-f", "../../examples/demo-shop-dev.tfvars", "--force")
+	if got.code != 0 || !strings.Contains(got.stdout, "task_definition_revision = 5\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
+	}
+	for _, want := range []string{"skip  execution-role  could not check kms:Decrypt", "(access denied (ssm:DescribeParameters))",
+		"-- hint: Checking kms:Decrypt needs the parameters' keys, read with ssm:DescribeParameters", "ask for the permission",
+		"ecswiz: registering: 1 check above could not run fully"} {
+		if !strings.Contains(got.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, got.stderr)
+		}
+	}
+}
+
 // A registration whose answer is lost (ECS made the revision, then the connection
 // failed) is neither repeated nor reported as a failure: register looks first.
 func TestRegisterWhoseAnswerIsLostIsNotRepeated(t *testing.T) {

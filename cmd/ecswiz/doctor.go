@@ -42,10 +42,12 @@ ECS shows a stopped task for about an hour; after that, doctor cannot see it.
 
 --json prints one JSON object a line instead: a "stopped-task" for every task that did
 not stop in the ordinary way (a person, a deployment or scaling), with its cause and
-fix, then a "check" for every check that fails on a revision those tasks ran. It exits
-0 when nothing is wrong and 1 when something is (a Spot interruption is reported with
-"failure": false and does not count). An out-of-memory task carries the size to move
-to, with the cost change.
+fix, then a "check" for every check that fails on a revision those tasks ran, and for
+every check that could not run there ("status": "skip", the message saying which call
+failed and "fix" the way on). It exits 0 when nothing is wrong and 1 when something is:
+a Spot interruption (reported with "failure": false) and a check that could not run do
+not count, since neither found anything to fix. An out-of-memory task carries the size
+to move to, with the cost change.
 
 --task-definition runs only the checks on one revision (a preflight before deploying):
 sizing, image (exists, and runs on the CPU architecture), secrets (exist), execution
@@ -150,17 +152,18 @@ func (c *doctorCmd) preflight(ctx context.Context, clients *aws.Clients, checker
 	} else if err := writeChecks(c.app.stdout, c.taskDefinition, results); err != nil {
 		return err
 	}
-	if failing(results) > 0 {
+	if countStatus(results, doctor.StatusFail) > 0 {
 		return silentExit(exitFailure)
 	}
 	return nil
 }
 
-// failing counts the checks that fail.
-func failing(results []doctor.Result) int {
+// countStatus counts the checks that ended with status (fail: found a problem; skip:
+// could not run, or not fully).
+func countStatus(results []doctor.Result, status doctor.Status) int {
 	n := 0
 	for _, r := range results {
-		if r.Status == doctor.StatusFail {
+		if r.Status == status {
 			n++
 		}
 	}
@@ -177,7 +180,7 @@ var checkMark = map[doctor.Status]string{doctor.StatusOK: "ok  ", doctor.StatusF
 //	  FAIL  secrets         ... -- hint: ...
 func writeChecks(w io.Writer, what string, results []doctor.Result) error {
 	var b strings.Builder
-	switch n := failing(results); n {
+	switch n := countStatus(results, doctor.StatusFail); n {
 	case 0:
 		fmt.Fprintf(&b, "%s: every check passes or was skipped\n", what)
 	case 1:

@@ -59,10 +59,14 @@ func TestDemoDoctorJSONReportsEveryDemoFailure(t *testing.T) {
 	}
 	failing := map[string]bool{}
 	for _, f := range checks {
-		if f.Status != doctor.StatusFail || f.Fix == "" {
-			t.Errorf("a check line that is no failure with a fix: %+v", f)
+		switch {
+		case f.Fix == "":
+			t.Errorf("a check line without a fix or a way on: %+v", f)
+		case f.Status == doctor.StatusFail:
+			failing[f.TaskDefinition+" "+f.Check] = true
+		case f.Status != doctor.StatusSkip:
+			t.Errorf("a check line that neither fails nor could not run: %+v", f)
 		}
-		failing[f.TaskDefinition+" "+f.Check] = true
 	}
 	// demo-shop-prod:3 reads parameters that do not exist with a role that may not read any.
 	for _, want := range []string{"demo-shop-prod:3 " + doctor.CheckSecrets, "demo-shop-prod:3 " + doctor.CheckRole} {
@@ -80,6 +84,48 @@ func TestDoctorJSONOfOneService(t *testing.T) {
 	for _, f := range decodeFindings(t, got.stdout) {
 		if f.Kind == doctor.KindStoppedTask && f.Service != "demo-shop-prod-worker" {
 			t.Errorf("a task of %s reported", f.Service)
+		}
+	}
+}
+
+// A check that could not run is a line of its own, naming the call that failed and
+// the way on; it is no finding, so only the failures set the exit code.
+func TestDoctorJSONSaysWhichChecksCouldNotRun(t *testing.T) {
+	srv := fakeaws.NewDemo()
+	srv.Fail("DescribeLogGroups", "AccessDeniedException", "User: arn:aws:iam::123456789012:user/demo is not authorized to perform: logs:DescribeLogGroups")
+	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
+	got := c.run(t, "doctor", "--json", "--service", "demo-shop-prod-worker")
+	if got.code != exitFailure || got.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", got.code, got.stderr)
+	}
+	skipped := 0
+	for _, f := range decodeFindings(t, got.stdout) {
+		if f.Kind != doctor.KindCheck || f.Check != doctor.CheckLogGroup {
+			continue
+		}
+		skipped++
+		if f.Status != doctor.StatusSkip || !strings.Contains(f.Message, "logs:DescribeLogGroups") ||
+			!strings.Contains(f.Fix, "ask for the permission") || f.Wrong() {
+			t.Errorf("the log group check of %s: %+v; want a skip naming logs:DescribeLogGroups with the way on", f.TaskDefinition, f)
+		}
+	}
+	if skipped == 0 {
+		t.Errorf("no line for the log group checks that could not run:\n%s", got.stdout)
+	}
+}
+
+// A preflight whose checks pass or could not run exits 0: nothing was found wrong.
+func TestDoctorPreflightWithAChecksCallDeniedExitsZero(t *testing.T) {
+	srv := fakeaws.NewDemo()
+	srv.Fail("DescribeImages", "AccessDeniedException", "User: arn:aws:iam::123456789012:user/demo is not authorized to perform: ecr:DescribeImages")
+	c := cli{env: demo.env, newDemo: func() *fakeaws.Server { return srv }}
+	got := c.run(t, "doctor", "--task-definition", "demo-shop-dev:4")
+	if got.code != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
+	}
+	for _, want := range []string{"every check passes or was skipped", "skip  image ", "ecr:DescribeImages", "-- hint: "} {
+		if !strings.Contains(got.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, got.stdout)
 		}
 	}
 }

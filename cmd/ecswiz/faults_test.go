@@ -136,26 +136,6 @@ var cliSurfaces = []cliSurface{
 type cellResult struct {
 	op, fault, surface string
 	problems           []string // empty: passed
-	gap                string   // a known gap: why the cell fails, and where the fix belongs
-}
-
-// checkOps are the calls of doctor's checks.
-var checkOps = []string{"GetParameters", "DescribeParameters", "DescribeImages", "BatchGetImage", "DescribeLogGroups", "SimulatePrincipalPolicy"}
-
-// knownGap says why a cell is known to fail, or "". These cells are written down as
-// failing and do not fail the test; a known gap that passes is reported so it can go.
-func knownGap(op, fault, surface string) string {
-	switch {
-	case surface == "doctor --json" && slices.Contains(checkOps, op):
-		return "doctor --json prints only failing checks: a check that could not run is not printed (internal/doctor/report.go)"
-	case op == "DescribeParameters" && slices.Contains([]string{"register", "doctor --task-definition", "doctor task",
-		"wizard Runtime", "wizard Review"}, surface):
-		return "the customer keys for the kms:Decrypt simulation are optional: without them the role check passes on ssm:GetParameters " +
-			"alone and says so only in its message, without a way on (internal/doctor/checks.go, internal/tui/wizard/runtime_roles.go)"
-	case op == "BatchGetImage" && surface == "wizard Application":
-		return "image architectures are optional: a failure leaves them out and is only logged (internal/tui/wizard/step_application.go loadArchs)"
-	}
-	return ""
 }
 
 // matrix collects the results of the cells, from every goroutine.
@@ -164,19 +144,10 @@ type matrix struct {
 	results []cellResult
 }
 
-// settle records a cell and fails t on its problems, unless it is a known gap.
+// settle records a cell and fails t on its problems.
 func (m *matrix) settle(t *testing.T, r cellResult) {
-	r.gap = knownGap(r.op, r.fault, r.surface)
-	switch {
-	case len(r.problems) > 0 && r.gap != "":
-		t.Logf("known gap: %s; problems: %v", r.gap, r.problems)
-	case r.gap != "":
-		t.Logf("a known gap passes now: remove it from knownGap (%s)", r.gap)
-		r.gap = ""
-	default:
-		for _, p := range r.problems {
-			t.Error(p)
-		}
+	for _, p := range r.problems {
+		t.Error(p)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -428,16 +399,13 @@ func (m *matrix) write(t *testing.T) {
 		return len(cliSurfaces) + len(screenSurfaces)
 	}
 	sort.SliceStable(m.results, func(i, j int) bool { return rank(m.results[i].surface) < rank(m.results[j].surface) })
-	passed, gaps := 0, 0
+	passed := 0
 	for _, r := range m.results {
-		switch {
-		case len(r.problems) == 0:
+		if len(r.problems) == 0 {
 			passed++
-		case r.gap != "":
-			gaps++
 		}
 	}
-	t.Logf("%d cells, %d passed, %d known gaps", len(m.results), passed, gaps)
+	t.Logf("%d cells, %d passed", len(m.results), passed)
 	path := os.Getenv(docEnv)
 	if path == "" || t.Failed() {
 		return
@@ -454,7 +422,7 @@ func (m *matrix) write(t *testing.T) {
 	if !ok1 || !ok2 {
 		t.Fatalf("%s has no %s … %s markers", path, docBegin, docEnd)
 	}
-	out := before + docBegin + "\n" + m.table(passed, gaps) + docEnd + after
+	out := before + docBegin + "\n" + m.table(passed) + docEnd + after
 	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +431,7 @@ func (m *matrix) write(t *testing.T) {
 
 // table is the matrix in Markdown: a row per operation, a column per fault; each cell
 // names the surfaces tried, a failing one marked ✗ with the note that says why.
-func (m *matrix) table(passed, gaps int) string {
+func (m *matrix) table(passed int) string {
 	var b strings.Builder
 	var notes []string
 	note := func(text string) int {
@@ -473,8 +441,7 @@ func (m *matrix) table(passed, gaps int) string {
 		notes = append(notes, text)
 		return len(notes)
 	}
-	fmt.Fprintf(&b, "\n%d cells, %d passed, %d known gaps (failing, with the reason below), %d failed.\n\n",
-		len(m.results), passed, gaps, len(m.results)-passed-gaps)
+	fmt.Fprintf(&b, "\n%d cells, %d passed, %d failed.\n\n", len(m.results), passed, len(m.results)-passed)
 	fmt.Fprintf(&b, "Reproduce: `%s` (or `make reliability`).\n\n", reproduce)
 	b.WriteString("| operation |")
 	for _, fk := range faultKinds {
@@ -496,8 +463,6 @@ func (m *matrix) table(passed, gaps int) string {
 				switch {
 				case len(r.problems) == 0:
 					ok = append(ok, r.surface)
-				case r.gap != "":
-					bad = append(bad, fmt.Sprintf("✗ %s [%d]", r.surface, note(r.gap)))
 				default:
 					bad = append(bad, fmt.Sprintf("✗ %s [%d]", r.surface, note(strings.Join(r.problems, "; "))))
 				}

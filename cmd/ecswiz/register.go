@@ -42,8 +42,8 @@ first, so it never makes a second revision.
 Before registering it runs the checks of "ecswiz doctor --task-definition" on the
 task definition (image, secrets, execution role, log group, ...; nothing reads a
 secret's value) and refuses when one fails, since a task of that revision would not
-start; --skip-checks registers anyway. A check that cannot run (no permission, a
-throttled call) is reported and does not refuse.
+start; --skip-checks registers anyway. A check that cannot run, or runs only in part
+(no permission, a throttled call), is reported with its hint and does not refuse.
 
 On success it prints the module's outputs: task_definition_arn, task_definition_family,
 task_definition_revision, container_name and container_port.
@@ -113,6 +113,8 @@ func (c *registerCmd) run(ctx context.Context) error {
 }
 
 // check runs the doctor's checks on what would be registered; an error when one fails.
+// Checks that could not run, or only in part (a lookup they need failed), are printed
+// with their hints and do not refuse: nothing they saw stops a task.
 func (c *registerCmd) check(ctx context.Context, clients *aws.Clients, cmp deploy.Comparison) error {
 	// What is about to be registered has no ARN yet: its account is the caller's.
 	id, err := clients.STS.Caller(ctx)
@@ -120,7 +122,7 @@ func (c *registerCmd) check(ctx context.Context, clients *aws.Clients, cmp deplo
 		return err
 	}
 	results := newChecker(clients, id.Account).Run(ctx, cmp.Render)
-	c.app.log.Info("register: checks ran", "family", cmp.TaskDefinition.Family, "failing", failing(results))
+	c.app.log.Info("register: checks ran", "family", cmp.TaskDefinition.Family, "failing", countStatus(results, doctor.StatusFail))
 	quiet := true
 	for _, r := range results {
 		quiet = quiet && r.Status == doctor.StatusOK
@@ -131,9 +133,17 @@ func (c *registerCmd) check(ctx context.Context, clients *aws.Clients, cmp deplo
 	if err := writeChecks(c.app.stderr, cmp.TaskDefinition.Family, results); err != nil {
 		return err
 	}
-	if n := failing(results); n > 0 {
+	if n := countStatus(results, doctor.StatusFail); n > 0 {
 		return &exitError{code: exitFailure, err: fmt.Errorf("not registered: %d of the checks above failed, so a task of this "+
 			"revision would not start; fix them, or register anyway with --skip-checks", n)}
+	}
+	if n := countStatus(results, doctor.StatusSkip); n > 0 {
+		checks := "checks"
+		if n == 1 {
+			checks = "check"
+		}
+		_, err := fmt.Fprintf(c.app.stderr, "ecswiz: registering: %d %s above could not run fully (see the hints); none found a problem\n", n, checks)
+		return err
 	}
 	return nil
 }

@@ -217,6 +217,12 @@ func skip(field, hint, format string, args ...any) Result {
 	return Result{Status: StatusSkip, Field: field, Hint: sentence(hint), Message: fmt.Sprintf(format, args...)}
 }
 
+// lowerFirst begins s with a small letter, to follow other words.
+func lowerFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[size:]
+}
+
 // sentence begins s with a capital letter and ends it with a period.
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
@@ -706,11 +712,17 @@ func (c *Checker) executionRole(ctx context.Context, in *input) Result {
 	if err != nil {
 		return couldNotCheck(field, err)
 	}
-	switch res.Status {
-	case aws.CheckOK:
+	switch {
+	case res.Status == aws.CheckOK && keys.unread != "":
+		// Half a check is not a pass: a customer key the role may not use stops the task
+		// as surely as a parameter it may not read.
+		return skip(field, keys.hint, "could not check kms:Decrypt: could not read the parameters' keys (%s); "+
+			"%s may read the %d %s (ssm:GetParameters, simulated)%s%s", keys.unread,
+			model.RoleName(role), len(arns), plural(len(arns), "parameter", "parameters"), keys.notSimulated, asmNote)
+	case res.Status == aws.CheckOK:
 		return ok(field, "%s may read the %d %s (ssm:GetParameters, simulated)%s%s%s",
 			model.RoleName(role), len(arns), plural(len(arns), "parameter", "parameters"), keys.note, keys.notSimulated, asmNote)
-	case aws.CheckFail:
+	case res.Status == aws.CheckFail:
 		return roleDenied(field, role, arns, keys, res.Denied, asmNote)
 	}
 	reason := res.Reason
@@ -724,8 +736,16 @@ func (c *Checker) executionRole(ctx context.Context, in *input) Result {
 	case aws.KindThrottled:
 		return skip(field, "AWS is limiting the request rate: wait a few seconds and try again.", "could not check: %s", reason)
 	}
-	return skip(field, "Simulating needs iam:SimulatePrincipalPolicy on the role; without it, check that its policy allows "+
-		"ssm:GetParameters on the parameters (and kms:Decrypt on their customer keys).", "could not check: %s", reason)
+	// The way on depends on why: a permission to ask for, or a call to make again.
+	hint := "Simulating needs iam:SimulatePrincipalPolicy on the role: ask for the permission, or check"
+	if res.Kind != aws.KindAccessDenied {
+		hint = "Try again; meanwhile, check"
+		if h := (&aws.Error{Kind: res.Kind}).Hint(); h != "" {
+			hint = h + "; meanwhile, check"
+		}
+	}
+	return skip(field, hint+" yourself that its policy allows ssm:GetParameters on the parameters (and kms:Decrypt on their customer keys).",
+		"could not check: %s", reason)
 }
 
 // keysFound is what is known of the KMS keys that encrypt a task's parameters: the
@@ -733,7 +753,10 @@ func (c *Checker) executionRole(ctx context.Context, in *input) Result {
 type keysFound struct {
 	arns         []string
 	note         string // what decrypting needs, to follow a message: " and decrypt them (...)", "; ..."
-	notSimulated string // why kms:Decrypt was not simulated for some or all, "; ..." to follow a message
+	notSimulated string // why kms:Decrypt was not simulated for some, "; ..." to follow a message
+	// The keys could not be read (the call failed), so kms:Decrypt was not simulated at
+	// all: why, in a line, and the way on.
+	unread, hint string
 }
 
 // parameterKeys reads the KMS keys of the parameters refs (names or ARNs of the session's
@@ -748,8 +771,11 @@ func (c *Checker) parameterKeys(ctx context.Context, refs []string) keysFound {
 	}
 	byRef, err := c.Parameters.Keys(ctx, refs)
 	if err != nil {
-		reason, _ := errorReason(err)
-		return keysFound{notSimulated: "; kms:Decrypt not simulated: could not read the parameters' keys (" + reason + ")"}
+		reason, hint := errorReason(err)
+		if errors.Is(err, aws.KindAccessDenied) {
+			hint = "Checking kms:Decrypt needs the parameters' keys, read with ssm:DescribeParameters (no value is read): " + hint
+		}
+		return keysFound{unread: reason, hint: hint}
 	}
 	arns, managed := CustomerKeyARNs(byRef, c.Region, c.Account)
 	switch {
@@ -828,7 +854,12 @@ func roleDenied(field, role string, arns []string, keys keysFound, denials []aws
 			len(keyARNs), len(keys.arns), plural(len(keys.arns), "key", "keys"), why(explicitKeys), listed(keyARNs, 3)))
 		hints = append(hints, fmt.Sprintf("allow kms:Decrypt on %s in %s's policy (and let the key's policy allow the role)", listed(keyARNs, 3), model.RoleName(role)))
 	}
-	return fail(field, strings.Join(hints, "; "), "%s%s%s", strings.Join(problems, "; "), keys.notSimulated, asmNote)
+	notSimulated := keys.notSimulated
+	if keys.unread != "" {
+		notSimulated = "; kms:Decrypt not checked: could not read the parameters' keys (" + keys.unread + ")" + notSimulated
+		hints = append(hints, "to check kms:Decrypt too: "+strings.TrimSuffix(lowerFirst(keys.hint), "."))
+	}
+	return fail(field, strings.Join(hints, "; "), "%s%s%s", strings.Join(problems, "; "), notSimulated, asmNote)
 }
 
 // arnAccount is the account of an ARN ("" when it names none).

@@ -484,21 +484,33 @@ func TestTheRoleCheckSimulatesDecryptWithCustomerKeys(t *testing.T) {
 	}
 }
 
-func TestTheRoleCheckSaysWhyDecryptWasNotSimulated(t *testing.T) {
-	for _, tt := range []struct{ code, message, reason string }{
+// The parameters' keys are read for the kms:Decrypt simulation: when that read fails,
+// the role check could do only half its work, so it does not pass; it says which call
+// failed and the way on, and a role that fails anyway says it beside its fix.
+func TestTheRoleCheckSaysWhyDecryptCouldNotBeChecked(t *testing.T) {
+	for _, tt := range []struct{ code, message, reason, hint string }{
 		{"AccessDeniedException", "User: arn:aws:iam::123456789012:user/demo is not authorized to perform: ssm:DescribeParameters",
-			"kms:Decrypt not simulated: could not read the parameters' keys (access denied (ssm:DescribeParameters))"},
-		{"ThrottlingException", "Rate exceeded", "kms:Decrypt not simulated: could not read the parameters' keys (throttled by AWS (ssm:DescribeParameters))"},
+			"could not read the parameters' keys (access denied (ssm:DescribeParameters))",
+			"Checking kms:Decrypt needs the parameters' keys, read with ssm:DescribeParameters (no value is read): your identity is not allowed ssm:DescribeParameters: use a profile that is, or ask for the permission"},
+		{"ThrottlingException", "Rate exceeded", "could not read the parameters' keys (throttled by AWS (ssm:DescribeParameters))",
+			"AWS is limiting the request rate: wait a few seconds and try again."},
 	} {
 		t.Run(tt.code, func(t *testing.T) {
 			srv, clients, checker := demo(t)
 			srv.Fail("DescribeParameters", tt.code, tt.message)
 			dev := resultOf(t, checker.Run(context.Background(), described(t, clients, "demo-shop-dev:4")), doctor.CheckRole)
-			expect(t, dev, outcome{doctor.StatusOK, "execution_role_arn"}, "may read the 9 parameters (ssm:GetParameters, simulated); "+tt.reason)
+			expect(t, dev, outcome{doctor.StatusSkip, "execution_role_arn"},
+				"could not check kms:Decrypt: "+tt.reason+"; demo-shop-dev-ecs-task-execution may read the 9 parameters (ssm:GetParameters, simulated)")
+			if !strings.HasPrefix(dev.Hint, tt.hint) {
+				t.Errorf("hint %q does not begin %q", dev.Hint, tt.hint)
+			}
 			prod := resultOf(t, checker.Run(context.Background(), described(t, clients, "demo-shop-prod:3")), doctor.CheckRole)
 			expect(t, prod, outcome{doctor.StatusFail, "execution_role_arn"}, "may not read 6 of 6 parameters with ssm:GetParameters")
-			if !strings.Contains(prod.Message, tt.reason) {
-				t.Errorf("message %q does not say %q", prod.Message, tt.reason)
+			if want := "kms:Decrypt not checked: " + tt.reason; !strings.Contains(prod.Message, want) {
+				t.Errorf("message %q does not say %q", prod.Message, want)
+			}
+			if want := "; to check kms:Decrypt too: " + strings.ToLower(tt.hint[:1]) + strings.TrimSuffix(tt.hint[1:], "."); !strings.Contains(prod.Hint, want) {
+				t.Errorf("hint %q does not say %q", prod.Hint, want)
 			}
 		})
 	}
@@ -578,6 +590,26 @@ func TestEveryHintIsASentence(t *testing.T) {
 	}
 }
 
+// An answer that cannot be read skips the check with the way on: try again.
+func TestChecksWhoseAnswerCannotBeRead(t *testing.T) {
+	for _, f := range []struct{ operation, check string }{
+		{"GetParameters", doctor.CheckSecrets},
+		{"DescribeImages", doctor.CheckImage},
+		{"BatchGetImage", doctor.CheckImage},
+		{"DescribeLogGroups", doctor.CheckLogGroup},
+		{"SimulatePrincipalPolicy", doctor.CheckRole},
+	} {
+		t.Run(f.operation+" skips the "+f.check+" check", func(t *testing.T) {
+			srv, clients, checker := demo(t)
+			srv.Malformed(f.operation, fakeaws.BrokenBody)
+			got := resultOf(t, checker.Run(context.Background(), described(t, clients, "demo-shop-dev:4")), f.check)
+			if got.Status != doctor.StatusSkip || !strings.Contains(got.Message, f.operation) || !strings.Contains(strings.ToLower(got.Hint), "try again") {
+				t.Errorf("%s: %s, hint %q; want a skip naming %s and saying to try again", got.Status, got.Message, got.Hint, f.operation)
+			}
+		})
+	}
+}
+
 func TestChecksThatCannotCheck(t *testing.T) {
 	faults := []struct {
 		operation, action, check string
@@ -614,8 +646,8 @@ func TestChecksThatCannotCheck(t *testing.T) {
 				if want := "could not check: " + fmt.Sprintf(e.reason, f.action); got.Message != want {
 					t.Errorf("message %q, want %q", got.Message, want)
 				}
-				if e.name == "access denied" && !strings.Contains(got.Hint, f.action) {
-					t.Errorf("hint %q does not name the permission %s", got.Hint, f.action)
+				if e.name == "access denied" && (!strings.Contains(got.Hint, f.action) || !strings.Contains(got.Hint, "ask for the permission")) {
+					t.Errorf("hint %q does not name the permission %s to ask for", got.Hint, f.action)
 				}
 				if e.name == "throttled" && !strings.Contains(got.Hint, "wait") {
 					t.Errorf("hint %q does not say to wait", got.Hint)

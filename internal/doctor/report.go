@@ -16,7 +16,8 @@ import (
 )
 
 // Finding is one line of `ecswiz doctor --json`: a stopped task and why (Kind
-// "stopped-task"), or a check that fails on a revision tasks ran (Kind "check").
+// "stopped-task"), or a check that fails or could not run on a revision tasks ran (Kind
+// "check").
 type Finding struct {
 	Kind           string `json:"kind"`
 	Cluster        string `json:"cluster,omitempty"`
@@ -46,7 +47,7 @@ type Finding struct {
 }
 
 // Wrong reports whether the finding is something to fix: a task that failed, or a
-// failing check.
+// failing check. A check that could not run (skip) is not: nothing was found wrong.
 func (f Finding) Wrong() bool {
 	if f.Kind == KindCheck {
 		return f.Status == StatusFail
@@ -64,8 +65,9 @@ const (
 // service's when service is not ""), describes and checks each revision the failed tasks
 // ran, then emits a finding for each task that is no ordinary stop (the most recent
 // first, cluster by cluster; an out-of-memory one with the size to move to) and one for
-// each check that fails, by revision. A revision that cannot be read is a skipped check;
-// a cluster that cannot be read ends the report with its error.
+// each check that fails or could not run (skip: its message says why, its fix how to
+// run it), by revision. A revision that cannot be read is a skipped check; a cluster
+// that cannot be read ends the report with its error.
 func Report(ctx context.Context, ecs ECS, checker *Checker, cluster, service string, emit func(Finding)) error {
 	clusters := []string{cluster}
 	if cluster == "" {
@@ -132,7 +134,8 @@ func Report(ctx context.Context, ecs ECS, checker *Checker, cluster, service str
 			continue
 		}
 		for _, r := range rc.results {
-			if r.Status == StatusFail {
+			// A check that could not run is said too: silence would read as a pass.
+			if r.Status != StatusOK {
 				emit(CheckFinding(rev, r))
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,5 +167,36 @@ func TestReportOfTheDemo(t *testing.T) {
 	last := slices.IndexFunc(findings, func(f doctor.Finding) bool { return f.Kind == doctor.KindCheck })
 	if slices.ContainsFunc(findings[last:], func(f doctor.Finding) bool { return f.Kind == doctor.KindStoppedTask }) {
 		t.Error("a task is reported after the checks")
+	}
+}
+
+// A check that could not run is reported too, with why and the way on, and is not
+// something wrong: silence would read as a pass.
+func TestReportSaysWhichChecksCouldNotRun(t *testing.T) {
+	srv, clients, checker := demo(t)
+	srv.Fail("DescribeLogGroups", "AccessDeniedException", "User: arn:aws:iam::123456789012:user/demo is not authorized to perform: logs:DescribeLogGroups")
+	var skipped []doctor.Finding
+	if err := doctor.Report(context.Background(), clients.ECS, checker, "", "demo-shop-prod-worker", func(f doctor.Finding) {
+		if f.Kind == doctor.KindCheck && f.Status == doctor.StatusSkip {
+			skipped = append(skipped, f)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	logGroup := 0
+	for _, f := range skipped {
+		if f.Wrong() {
+			t.Errorf("a check that could not run counts as wrong: %+v", f)
+		}
+		if f.Check != doctor.CheckLogGroup {
+			continue
+		}
+		logGroup++
+		if !strings.Contains(f.Message, "logs:DescribeLogGroups") || !strings.Contains(f.Fix, "ask for the permission") {
+			t.Errorf("the skipped log group check does not name the call and the way on: %+v", f)
+		}
+	}
+	if logGroup == 0 {
+		t.Errorf("no skipped log group check among %+v", skipped)
 	}
 }

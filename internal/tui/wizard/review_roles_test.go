@@ -1,9 +1,13 @@
 package wizard
 
 import (
-	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
+	"slices"
 	"strings"
 	"testing"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 
 	"github.com/ecswiz/ecswiz/internal/model"
 )
@@ -203,4 +207,31 @@ func TestReviewVerdictAgreesWithTheWarnings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The parameters' keys are read to simulate kms:Decrypt too: when they cannot be, the
+// review says the role was checked without it, why, and how to try again.
+func TestReviewSaysWhenKMSDecryptCouldNotBeChecked(t *testing.T) {
+	session, srv := demoSession(t)
+	srv.Fail("DescribeParameters", "AccessDeniedException", "User: arn:aws:iam::123456789012:user/demo is not authorized to perform: ssm:DescribeParameters")
+	spec := prodReviewSpec()
+	spec.ExecutionRoleARN = demoRole("demo-shop-dev-ecs-task-execution")
+	s, up := startReview(t, spec, session)
+	s.SetSize(98, 60)
+	const partial = "Execution role demo-shop-dev-ecs-task-execution: ✓ may read the 6 parameters the task reads; " +
+		"kms:Decrypt not checked, as the parameters' keys could not be read: access denied (ssm:DescribeParameters) — " +
+		"your identity is not allowed ssm:DescribeParameters: use a profile that is, or ask for the permission " +
+		"(`aws sts get-caller-identity` shows who you are) (ctrl+r tries again)."
+	if view := flat(tuitest.Plain(s.View())); !strings.Contains(view, partial) {
+		t.Errorf("the review lacks %q:\n%s", partial, tuitest.Plain(s.View()))
+	}
+	if !slices.ContainsFunc(s.Help(), func(b key.Binding) bool { return b.Help().Desc == "check the execution role again" }) {
+		t.Errorf("the help offers no retry of the role check: %v", s.Help())
+	}
+	srv.ClearFaults()
+	keys(t, up, "ctrl+r")
+	if view := flat(tuitest.Plain(s.View())); !strings.Contains(view, "Execution role demo-shop-dev-ecs-task-execution: ✓ may read the 6 parameters the task reads.") {
+		t.Errorf("retrying does not check kms:Decrypt again:\n%s", tuitest.Plain(s.View()))
+	}
+	noSecretRead(t, srv)
 }

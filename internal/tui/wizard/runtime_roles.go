@@ -214,11 +214,20 @@ type roleCheck struct {
 
 	err    error // the call failed (network, credentials): retry
 	result aws.CheckResult
-	asked  bool // an answer came
+	// The parameters' keys could not be read, so kms:Decrypt was not simulated: retry.
+	keysErr error
+	asked   bool // an answer came
 }
 
-// roleCheckResult is IAM's answer to a roleCheck.
-type roleCheckResult = tui.Result[aws.CheckResult]
+// roleAnswer is IAM's answer, and why the parameters' keys could not be read when
+// they could not: ssm:GetParameters is simulated all the same.
+type roleAnswer struct {
+	aws.CheckResult
+	keysErr error
+}
+
+// roleCheckResult is the answer to a roleCheck.
+type roleCheckResult = tui.Result[roleAnswer]
 
 // roleCheckPlan is what a check of role would ask.
 type roleCheckPlan struct {
@@ -341,16 +350,22 @@ func (c *roleCheck) start(ctx context.Context, e *env, role string) tea.Cmd {
 	callCtx, cancel := context.WithCancel(ctx)
 	c.id, c.loading, c.cancel = tui.NewID(), true, cancel
 	arns := p.arns
-	return tui.Call(callCtx, c.id, func(ctx context.Context) (aws.CheckResult, error) {
+	return tui.Call(callCtx, c.id, func(ctx context.Context) (roleAnswer, error) {
 		// kms:Decrypt is simulated on the parameters' customer keys, as the troubleshooter
-		// does. Keys that cannot be read leave it out: ssm:GetParameters is still checked.
+		// does. Keys that cannot be read leave it out: ssm:GetParameters is still checked,
+		// and the answer says kms:Decrypt was not.
+		var a roleAnswer
 		var keyARNs []string
 		if params != nil {
-			if keys, err := params.Keys(ctx, arns); err == nil {
+			keys, err := params.Keys(ctx, arns)
+			if err == nil {
 				keyARNs, _ = doctor.CustomerKeyARNs(keys, region, account)
 			}
+			a.keysErr = err
 		}
-		return roles.CanReadParameters(ctx, role, arns, keyARNs)
+		res, err := roles.CanReadParameters(ctx, role, arns, keyARNs)
+		a.CheckResult = res
+		return a, err
 	})
 }
 
@@ -359,7 +374,7 @@ func (c *roleCheck) done(e *env, msg roleCheckResult) bool {
 	if msg.ID != c.id || !c.loading {
 		return false
 	}
-	c.loading, c.asked, c.err, c.result = false, true, msg.Err, msg.Value
+	c.loading, c.asked, c.err, c.result, c.keysErr = false, true, msg.Err, msg.Value.CheckResult, msg.Value.keysErr
 	if c.cancel != nil {
 		c.cancel()
 		c.cancel = nil
@@ -368,6 +383,9 @@ func (c *roleCheck) done(e *env, msg roleCheckResult) bool {
 	switch {
 	case c.err != nil:
 		log.Warn("execution role check failed", "error", tui.ErrorLine(c.err))
+	case c.keysErr != nil && c.result.Status != aws.CheckUnknown:
+		log.Warn("execution role check without kms:Decrypt: the parameters' keys could not be read",
+			"outcome", c.result.Status, "error", tui.ErrorLine(c.keysErr))
 	case c.result.Status == aws.CheckFail:
 		log.Info("execution role check", "outcome", "denied", "denied", len(c.result.Denied))
 	case c.result.Status == aws.CheckOK:
@@ -386,10 +404,11 @@ func stepLog(e *env) *slog.Logger {
 	return e.log
 }
 
-// retryable reports a check asked that gave no answer: the call failed, or IAM could
-// not simulate (throttled, not allowed).
+// retryable reports a check asked that gave no answer, or half of one: the call
+// failed, IAM could not simulate (throttled, not allowed), or the parameters' keys
+// could not be read for kms:Decrypt.
 func (c *roleCheck) retryable() bool {
-	return c.asked && (c.err != nil || c.result.Status == aws.CheckUnknown)
+	return c.asked && (c.err != nil || c.result.Status == aws.CheckUnknown || c.keysErr != nil)
 }
 
 // failed reports a check that found the role may not read a parameter.
@@ -438,11 +457,21 @@ func (c *roleCheck) line(e *env) (text string, warn bool) {
 	case !c.asked:
 		return "", false
 	case c.result.Status == aws.CheckOK:
-		return "✓ may read " + c.parameters() + " the task reads" + c.skippedNote() + ".", false
+		return "✓ may read " + c.parameters() + " the task reads" + c.skippedNote() + c.keysNote(), false
 	case c.result.Status == aws.CheckFail:
-		return "✗ " + c.denial() + " — fix: " + c.fix() + ".", true
+		return "✗ " + c.denial() + " — fix: " + c.fix() + c.keysNote(), true
 	}
 	return "not checked: " + c.reason() + ".", false
+}
+
+// keysNote ends a line: "." when kms:Decrypt was simulated or not needed, else why it
+// could not be (the parameters' keys could not be read) and the way on.
+func (c *roleCheck) keysNote() string {
+	if c.keysErr == nil {
+		return "."
+	}
+	return "; kms:Decrypt not checked, as the parameters' keys could not be read: " + strings.TrimSuffix(errorLineWithoutOp(c.keysErr), ".") +
+		" (" + tui.Keys.Retry.Help().Key + " tries again)."
 }
 
 // skippedNote says the Secrets Manager secrets were not checked.
@@ -557,9 +586,10 @@ func (c *roleCheck) status(e *env) string {
 	return "Execution role " + model.RoleName(c.role) + ": " + text
 }
 
-// ok reports a check that found the role may read every parameter.
+// ok reports a check that found the role may read every parameter, kms:Decrypt
+// included.
 func (c *roleCheck) ok() bool {
-	return c.asked && c.err == nil && c.result.Status == aws.CheckOK && c.note == ""
+	return c.asked && c.err == nil && c.result.Status == aws.CheckOK && c.note == "" && c.keysErr == nil
 }
 
 // reviewRoleAccountFindings warn about a role in another account than the session's:

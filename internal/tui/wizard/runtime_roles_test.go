@@ -109,7 +109,7 @@ func TestRuntimeStepChecksTheRoleShownAndDropsTheOlderAnswer(t *testing.T) {
 		t.Errorf("the check is of %s", r.s.roleCheck.role)
 	}
 	// The answer about the role shown before is stale.
-	r.s.Update(roleCheckResult{ID: first, Value: aws.CheckResult{Status: aws.CheckOK}})
+	r.s.Update(roleCheckResult{ID: first, Value: roleAnswer{CheckResult: aws.CheckResult{Status: aws.CheckOK}}})
 	if status := r.field(fieldExecutionRole).Status; !strings.HasPrefix(status, "✗ may not read") {
 		t.Errorf("a stale answer replaced the check: %q", status)
 	}
@@ -131,6 +131,28 @@ func TestRuntimeStepRetriesARoleCheckThatFailed(t *testing.T) {
 	if status := r.field(fieldExecutionRole).Status; !strings.HasPrefix(status, "✗ may not read") {
 		t.Errorf("status after retrying = %q", status)
 	}
+}
+
+// The parameters' keys are read to simulate kms:Decrypt too: when they cannot be, the
+// step says the role was checked without it, why, and the key that tries again.
+func TestRuntimeStepSaysWhenKMSDecryptCouldNotBeChecked(t *testing.T) {
+	session, srv := demoSession(t)
+	srv.Fail("DescribeParameters", "ThrottlingException", "Rate exceeded")
+	spec := prodRuntimeSpec()
+	spec.Environment, spec.LogGroupName, spec.ExecutionRoleARN = "dev", "/ecs/demo-shop-dev", ""
+	r := newRuntimeRig(t, spec, session)
+	const want = "✓ may read the 6 parameters the task reads; kms:Decrypt not checked, as the parameters' keys could not be read: " +
+		"throttled by AWS (ssm:DescribeParameters) — AWS is limiting the request rate: wait a few seconds and try again (ctrl+r tries again)."
+	exec := r.field(fieldExecutionRole)
+	if got := strings.Join(strings.Fields(exec.Status), " "); got != want || exec.StatusIsWarn {
+		t.Errorf("execution role status = %q (warning %v),\nwant %q", got, exec.StatusIsWarn, want)
+	}
+	srv.ClearFaults()
+	r.keys("ctrl+r")
+	if got := strings.Join(strings.Fields(r.field(fieldExecutionRole).Status), " "); got != "✓ may read the 6 parameters the task reads." {
+		t.Errorf("status after retrying = %q", got)
+	}
+	noSecretRead(t, srv)
 }
 
 func TestPlanRoleCheckNamesTheParametersAsARNs(t *testing.T) {

@@ -407,7 +407,7 @@ func (s *applicationStep) tagsLoaded(images []aws.Image, err error) tea.Cmd {
 const fieldTag = "container_image"
 
 // loadArchs reads the architectures of the listed images, in one call. A failure
-// leaves them unknown, which nothing reports: the list works as it did without them.
+// leaves them unknown, which a note under the tags says: the list works without them.
 func (s *applicationStep) loadArchs(ids []string) tea.Cmd {
 	cloud := s.env.cloud()
 	if cloud == nil || len(ids) == 0 {
@@ -431,7 +431,13 @@ func (s *applicationStep) loadArchs(ids []string) tea.Cmd {
 // in the tags' notes and, when the step picked the tag itself and the person has not
 // touched it since, moves the pick to the newest image that runs on the architecture.
 func (s *applicationStep) archsLoaded(archs map[string][]string, err error) {
+	f := s.form.Field(fieldTag)
 	if err != nil {
+		// Not an error of the answer: the tags can be picked as they are, only the check
+		// that one runs on the task's architecture is missing.
+		if f.Status == "" {
+			f.Status, f.StatusIsErr = "Architectures unknown (the tags work without them): "+errorLineWithoutOp(err), false
+		}
 		return
 	}
 	if s.env.imageArchs == nil {
@@ -444,7 +450,6 @@ func (s *applicationStep) archsLoaded(archs map[string][]string, err error) {
 			delete(s.env.imageArchs, ref)
 		}
 	}
-	f := s.form.Field(fieldTag)
 	for i := range f.Options {
 		f.Options[i].Note = s.tagNoteWithArchs(f.Options[i].Value)
 	}
@@ -617,4 +622,15 @@ func (s *applicationStep) Capturing() bool { return s.form != nil && s.form.Capt
 
 func (s *applicationStep) Help() []key.Binding {
 	return []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields"))}
+}
+
+// errorLineWithoutOp is a failed call's summary and hint in a line, as tui.ErrorLine,
+// without what was being done, for a line whose start says it.
+func errorLineWithoutOp(err error) string {
+	line := tui.ErrorLine(err)
+	var ae *aws.Error
+	if errors.As(err, &ae) && ae.Op != "" {
+		line = strings.TrimPrefix(line, ae.Op+": ")
+	}
+	return line
 }
