@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -153,16 +152,7 @@ done
 // runCLILoop runs cliLoop against srv and returns when its first describe-tasks had
 // printed. It fails unless the loop printed every service and every task.
 func runCLILoop(srv *fakeaws.Server, services, tasks int) (time.Duration, error) {
-	cmd := exec.Command("bash", "-c", cliLoop, "bash", srv.URL(), scanCluster)
-	// Fake keys and none of this machine's AWS settings: the CLI talks to srv only.
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env,
-		"AWS_ACCESS_KEY_ID=fake", "AWS_SECRET_ACCESS_KEY=fake", "AWS_DEFAULT_REGION="+srv.Region(),
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
+	cmd := awsCLI(srv, "bash", "-c", cliLoop, "bash", srv.URL(), scanCluster)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()

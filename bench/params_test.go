@@ -7,9 +7,7 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,16 +115,8 @@ func BenchmarkParams(b *testing.B) {
 // under a path, here against srv with fake keys and none of this machine's AWS
 // settings. It fails unless it printed all n names.
 func cliGetParametersByPath(srv *fakeaws.Server, n int) error {
-	cmd := exec.Command("aws", "ssm", "get-parameters-by-path", "--path", paramsPath, "--recursive",
+	cmd := awsCLI(srv, "aws", "ssm", "get-parameters-by-path", "--path", paramsPath, "--recursive",
 		"--endpoint-url", srv.URL(), "--query", "Parameters[].Name", "--output", "text")
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env,
-		"AWS_ACCESS_KEY_ID=fake", "AWS_SECRET_ACCESS_KEY=fake", "AWS_DEFAULT_REGION="+srv.Region(),
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -181,8 +171,8 @@ func BenchmarkParamsThrottled(b *testing.B) {
 			calls, throttled = calls[1:], throttled[1:] // the warm-up's
 			measure.Report(b, s, map[string]float64{
 				measure.BucketMin: measure.Ms(bucketMin(shape.n, throttle, paramsLatency)),
-				measure.Throttled: paramsMedian(throttled),
-				measure.Calls:     paramsMedian(calls),
+				measure.Throttled: measure.Median(throttled),
+				measure.Calls:     measure.Median(calls),
 			})
 		})
 	}
@@ -201,15 +191,4 @@ func bucketMin(n int, t fakeaws.Throttle, latency time.Duration) time.Duration {
 	}
 	queued := time.Duration(float64(max(calls-t.Burst, 0)) / t.Rate * float64(time.Second))
 	return max(2*latency, latency+queued)
-}
-
-func paramsMedian(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	v := slices.Sorted(slices.Values(xs))
-	if len(v)%2 == 1 {
-		return v[len(v)/2]
-	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }

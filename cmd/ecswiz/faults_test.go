@@ -24,6 +24,7 @@ import (
 	"github.com/ecswiz/ecswiz/internal/aws/fakeaws"
 	"github.com/ecswiz/ecswiz/internal/doctor"
 	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
 	doctorui "github.com/ecswiz/ecswiz/internal/tui/doctor"
 	"github.com/ecswiz/ecswiz/internal/tui/tuitest"
 	"github.com/ecswiz/ecswiz/internal/tui/wizard"
@@ -569,7 +570,7 @@ func (d *screenDriver) run(cmd tea.Cmd) {
 			d.fail("a command did not return within %s: the screen is frozen", screenCmdDeadline)
 			return
 		}
-		if cmds, ok := cmdList(msg); ok {
+		if cmds, ok := tui.Commands(msg); ok {
 			queue = append(cmds, queue...)
 			continue
 		}
@@ -621,19 +622,6 @@ func catch(fn func()) (p string) {
 	}()
 	fn()
 	return ""
-}
-
-// cmdList unpacks tea.Batch and tea.Sequence, whose message is a list of commands.
-func cmdList(msg tea.Msg) ([]tea.Cmd, bool) {
-	v := reflect.ValueOf(msg)
-	if !v.IsValid() || v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
-		return nil, false
-	}
-	cmds := make([]tea.Cmd, v.Len())
-	for i := range cmds {
-		cmds[i] = v.Index(i).Interface().(tea.Cmd)
-	}
-	return cmds, true
 }
 
 // charmOwn reports the Charm libraries' own messages (spinner ticks, blinks, requests to

@@ -54,11 +54,15 @@ func Time(n int, fn func() error) (Sample, error) {
 }
 
 // Median is the middle run (the mean of the two middle ones for an even count).
-func (s Sample) Median() time.Duration {
-	if len(s) == 0 {
+func (s Sample) Median() time.Duration { return Median(s) }
+
+// Median is the middle value of xs (the mean of the two middle ones for an even
+// count): of runs' durations, or of per-run counts such as calls.
+func Median[T ~int64 | ~float64](xs []T) T {
+	if len(xs) == 0 {
 		return 0
 	}
-	v := slices.Sorted(slices.Values(s))
+	v := slices.Sorted(slices.Values(xs))
 	if len(v)%2 == 1 {
 		return v[len(v)/2]
 	}

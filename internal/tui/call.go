@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
@@ -50,4 +51,18 @@ func ErrorLine(err error) string {
 		return "cancelled"
 	}
 	return err.Error()
+}
+
+// Commands unpacks the message of tea.Batch and tea.Sequence, a list of commands, for
+// code that runs a model's commands itself (the accessible mode, tests).
+func Commands(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if !v.IsValid() || v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }

@@ -428,7 +428,7 @@ func (a *accessible) drive(s step, cmd tea.Cmd) {
 		if !ok {
 			continue
 		}
-		if cmds, ok := commandList(msg); ok {
+		if cmds, ok := tui.Commands(msg); ok {
 			queue = append(cmds, queue...)
 			continue
 		}
@@ -458,19 +458,6 @@ func (a *accessible) runCmd(c tea.Cmd) (tea.Msg, bool) {
 	case <-time.After(commandTimeout):
 		return nil, false
 	}
-}
-
-// commandList unpacks tea.Batch and tea.Sequence, whose message is a list of commands.
-func commandList(msg tea.Msg) ([]tea.Cmd, bool) {
-	v := reflect.ValueOf(msg)
-	if !v.IsValid() || v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
-		return nil, false
-	}
-	cmds := make([]tea.Cmd, v.Len())
-	for i := range cmds {
-		cmds[i] = v.Index(i).Interface().(tea.Cmd)
-	}
-	return cmds, true
 }
 
 // libraryMsg reports the Charm libraries' own messages: timing (spinner ticks, cursor

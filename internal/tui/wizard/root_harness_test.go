@@ -75,7 +75,7 @@ func (h *rootHarness) run(cmd tea.Cmd) {
 			continue
 		}
 		msg := tuitest.RunCmd(h.t, c)
-		if cmds, ok := commandList(msg); ok {
+		if cmds, ok := tui.Commands(msg); ok {
 			// A batch or a sequence: run in order, which a sequence needs and a batch allows.
 			queue = append(cmds, queue...)
 			continue

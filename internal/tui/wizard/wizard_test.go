@@ -23,6 +23,7 @@ import (
 
 	"github.com/ecswiz/ecswiz/internal/draft"
 	"github.com/ecswiz/ecswiz/internal/model"
+	"github.com/ecswiz/ecswiz/internal/tui"
 )
 
 // syncBuffer is an output the program writes from its own goroutine.
@@ -474,7 +475,7 @@ func messagesOf(cmd tea.Cmd) []tea.Msg {
 		return nil
 	}
 	msg := cmd()
-	if cmds, ok := commandList(msg); ok {
+	if cmds, ok := tui.Commands(msg); ok {
 		var out []tea.Msg
 		for _, c := range cmds {
 			out = append(out, messagesOf(c)...)
