@@ -8,16 +8,32 @@ import (
 	"time"
 )
 
-// selectRow presses Down until the selected row (the one with ▸) holds text.
+// selectRow moves the cursor (the row with ▸) to the row holding text, pressing Down or
+// Up by where that row is. Rows fill in while the screen streams, so one key may be
+// read after the screen changed for another reason: choosing the direction from each
+// screen lets an overshoot come back rather than stop at the last row.
 func (term *terminal) selectRow(text string) {
 	term.t.Helper()
 	selected := regexp.MustCompile(`(?m)^\s*▸ .*` + regexp.QuoteMeta(text))
 	for range 40 {
-		if selected.MatchString(term.screen()) {
+		before := term.screen()
+		if selected.MatchString(before) {
 			return
 		}
-		before := term.screen()
-		term.send("Down")
+		cursor, target := -1, -1
+		for i, line := range strings.Split(before, "\n") {
+			switch {
+			case strings.Contains(line, "▸ "):
+				cursor = i
+			case target < 0 && strings.Contains(line, text):
+				target = i
+			}
+		}
+		key := "Down"
+		if cursor >= 0 && target >= 0 && target < cursor {
+			key = "Up"
+		}
+		term.send(key)
 		deadline := time.Now().Add(5 * time.Second)
 		for term.screen() == before && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
