@@ -14,26 +14,13 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-runs=${1:-${BENCH_RUNS:-10}}
-if ! [[ $runs =~ ^[1-9][0-9]*$ ]] || ((runs < 5)); then
-	echo "usage: bench/firstframe.sh [N]  (N: runs, at least 5)" >&2
-	exit 2
-fi
-if ! command -v tmux >/dev/null; then
-	echo "bench/firstframe.sh: tmux is not installed" >&2
-	exit 1
-fi
+source bench/lib.sh
+bench_runs bench/firstframe.sh 10 "$@"
 
 make --no-print-directory build >/dev/null
 bin=$PWD/bin/ecswiz
 
-sock=ecswiz-firstframe-$$
-tmp=$(mktemp -d)
-tmux_() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tmux_ kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
-
-# The server and its session start once, so no run pays for them.
-tmux_ new-session -d -x 120 -y 40 -s bench "sleep 3600"
+start_tmux bench/firstframe.sh
 
 # nap waits $poll_ms between polls without forking (read times out on a pipe that never
 # speaks): polling flat out would take the CPUs from the program it measures.
@@ -75,23 +62,9 @@ first_frame() {
 	exit 1
 }
 
-# stats: reads one number a line; prints "median p90" (nearest-rank).
-stats() {
-	sort -n | awk '{ v[NR] = $1 }
-		END {
-			n = NR
-			mid = int((n + 1) / 2)
-			median = (n % 2) ? v[mid] : (v[mid] + v[mid + 1]) / 2
-			p = int(0.9 * n + 0.999999); if (p < 1) p = 1
-			printf "%.1f %.1f\n", median, v[p]
-		}'
-}
-
 wizard="env TERM=xterm-256color ECSWIZ_CONFIG_DIR=$tmp/config ECSWIZ_DEMO_LATENCY=2s $bin --demo"
 # The same lines at once, then waiting like the wizard: what tmux and the polling cost.
 baseline="printf 'ecswiz  1 Application\nAWS  loading profile, Region and account\nApp name\n'; sleep 60"
-
-load() { awk '{ print $1 }' /proc/loadavg 2>/dev/null || echo 0; }
 
 # bench NAME CMD: a warm-up, then the benchmark line of N first frames of CMD.
 bench() {

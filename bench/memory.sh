@@ -19,26 +19,12 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-runs=${1:-${BENCH_RUNS:-5}}
-if ! [[ $runs =~ ^[1-9][0-9]*$ ]] || ((runs < 5)); then
-	echo "usage: bench/memory.sh [N]  (N: runs, at least 5)" >&2
-	exit 2
-fi
-if ! command -v tmux >/dev/null; then
-	echo "bench/memory.sh: tmux is not installed; it gives ecswiz the terminal it draws on" >&2
-	exit 1
-fi
+source bench/lib.sh
+bench_runs bench/memory.sh 5 "$@"
+start_tmux bench/memory.sh
 
 make --no-print-directory build >/dev/null
 bin=$PWD/bin/ecswiz
-
-sock=ecswiz-memory-$$
-tmp=$(mktemp -d)
-tmux_() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 'tmux_ kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
-
-# The server and its session start once; each run is a window of its own.
-tmux_ new-session -d -x 120 -y 40 -s bench "sleep 3600"
 
 win=""           # the window of the run in progress
 timeout_s=${MEMORY_TIMEOUT_S:-30}
@@ -141,14 +127,6 @@ peak_mb() {
 	awk -v kb="$hwm" 'BEGIN { printf "%.1f\n", kb * 1024 / 1e6 }'
 }
 
-median() {
-	sort -n | awk '{ v[NR] = $1 }
-		END {
-			mid = int((NR + 1) / 2)
-			printf "%.1f\n", (NR % 2) ? v[mid] : (v[mid] + v[mid + 1]) / 2
-		}'
-}
-
 bench() {
 	local params=$1 samples=() i mb
 	peak_mb "$params" "warm-$params" >/dev/null # page cache, dynamic loader
@@ -156,10 +134,9 @@ bench() {
 		mb=$(peak_mb "$params" "p$params-$i") || exit 1
 		samples+=("$mb")
 	done
-	local load
-	load=$(awk '{ print $1 }' /proc/loadavg)
-	printf 'BenchmarkPickerMemory/%d\t1\t%s peak-MB\t%d runs\t%s load\n' \
-		"$params" "$(printf '%s\n' "${samples[@]}" | median)" "$runs" "$load"
+	local median p90
+	read -r median p90 < <(printf '%s\n' "${samples[@]}" | stats)
+	printf 'BenchmarkPickerMemory/%d\t1\t%s peak-MB\t%d runs\t%s load\n' "$params" "$median" "$runs" "$(load)"
 }
 
 bench 10000

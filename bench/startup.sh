@@ -10,11 +10,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-runs=${1:-${BENCH_RUNS:-50}}
-if ! [[ $runs =~ ^[1-9][0-9]*$ ]] || ((runs < 5)); then
-	echo "usage: bench/startup.sh [N]  (N: runs per command, at least 5)" >&2
-	exit 2
-fi
+source bench/lib.sh
+bench_runs bench/startup.sh 50 "$@"
 
 make --no-print-directory build >/dev/null
 bin=bin/ecswiz
@@ -36,20 +33,6 @@ time_ms() {
 		end=$(($(date +%s%N) / 1000))
 	fi
 	awk -v us="$((10#$end - 10#$start))" 'BEGIN { printf "%.3f\n", us / 1000 }'
-}
-
-load() { awk '{ print $1 }' /proc/loadavg 2>/dev/null || echo 0; }
-
-# stats: reads one number a line; prints "median p90" (nearest-rank).
-stats() {
-	sort -n | awk '{ v[NR] = $1 }
-		END {
-			n = NR
-			mid = int((n + 1) / 2)
-			median = (n % 2) ? v[mid] : (v[mid] + v[mid + 1]) / 2
-			p = int(0.9 * n + 0.999999); if (p < 1) p = 1
-			printf "%.1f %.1f\n", median, v[p]
-		}'
 }
 
 # bench NAME CMD...: warm-up, then the benchmark line for CMD.
