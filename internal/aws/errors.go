@@ -84,11 +84,16 @@ func (e *Error) Error() string {
 
 // Summary is Error without the hint, for screens that show the hint apart.
 func (e *Error) Summary() string {
-	var b strings.Builder
-	if e.Op != "" {
-		b.WriteString(e.Op)
-		b.WriteString(": ")
+	if e.Op == "" {
+		return e.Reason()
 	}
+	return e.Op + ": " + e.Reason()
+}
+
+// Reason is Summary without what was being done, for a line that already says it (a
+// check's title, a field's note).
+func (e *Error) Reason() string {
+	var b strings.Builder
 	b.WriteString(e.Kind.String())
 	if e.Action != "" {
 		fmt.Fprintf(&b, " (%s)", e.Action)

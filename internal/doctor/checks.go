@@ -257,7 +257,7 @@ func errorReason(err error) (reason, hint string) {
 	switch {
 	case errors.As(err, &ae):
 		// The summary without what was being done: the check's title says that.
-		reason, hint = strings.TrimPrefix(ae.Summary(), ae.Op+": "), ae.Hint()
+		reason, hint = ae.Reason(), ae.Hint()
 		if ae.Kind == aws.KindCancelled {
 			hint = again
 		}

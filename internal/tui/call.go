@@ -37,15 +37,24 @@ func Call[T any](ctx context.Context, id int64, fn func(context.Context) (T, err
 // ErrorLine is a failure in one line with the way on: the classified summary and its
 // hint for an AWS error, the message otherwise.
 func ErrorLine(err error) string {
+	return errorLine(err, (*aws.Error).Summary)
+}
+
+// ReasonLine is ErrorLine without what was being done, for a line whose start says it.
+func ReasonLine(err error) string {
+	return errorLine(err, (*aws.Error).Reason)
+}
+
+func errorLine(err error, summary func(*aws.Error) string) string {
 	if err == nil {
 		return ""
 	}
 	var ae *aws.Error
 	if errors.As(err, &ae) {
 		if h := ae.Hint(); h != "" {
-			return ae.Summary() + " — " + h
+			return summary(ae) + " — " + h
 		}
-		return ae.Summary()
+		return summary(ae)
 	}
 	if errors.Is(err, context.Canceled) {
 		return "cancelled"

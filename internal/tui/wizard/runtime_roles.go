@@ -470,7 +470,7 @@ func (c *roleCheck) keysNote() string {
 	if c.keysErr == nil {
 		return "."
 	}
-	return "; kms:Decrypt not checked, as the parameters' keys could not be read: " + strings.TrimSuffix(errorLineWithoutOp(c.keysErr), ".") +
+	return "; kms:Decrypt not checked, as the parameters' keys could not be read: " + strings.TrimSuffix(tui.ReasonLine(c.keysErr), ".") +
 		" (" + tui.Keys.Retry.Help().Key + " tries again)."
 }
 

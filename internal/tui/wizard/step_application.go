@@ -436,7 +436,7 @@ func (s *applicationStep) archsLoaded(archs map[string][]string, err error) {
 		// Not an error of the answer: the tags can be picked as they are, only the check
 		// that one runs on the task's architecture is missing.
 		if f.Status == "" {
-			f.Status, f.StatusIsErr = "Architectures unknown (the tags work without them): "+errorLineWithoutOp(err), false
+			f.Status, f.StatusIsErr = "Architectures unknown (the tags work without them): "+tui.ReasonLine(err), false
 		}
 		return
 	}
@@ -622,15 +622,4 @@ func (s *applicationStep) Capturing() bool { return s.form != nil && s.form.Capt
 
 func (s *applicationStep) Help() []key.Binding {
 	return []key.Binding{tui.Keys.Next, key.NewBinding(key.WithHelp("tab/shift+tab", "fields"))}
-}
-
-// errorLineWithoutOp is a failed call's summary and hint in a line, as tui.ErrorLine,
-// without what was being done, for a line whose start says it.
-func errorLineWithoutOp(err error) string {
-	line := tui.ErrorLine(err)
-	var ae *aws.Error
-	if errors.As(err, &ae) && ae.Op != "" {
-		line = strings.TrimPrefix(line, ae.Op+": ")
-	}
-	return line
 }
